@@ -1,0 +1,41 @@
+"""Time in the users' zone (Asia/Ho_Chi_Minh) and Vietnamese date formatting."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def now_utc() -> datetime:
+    """Current instant, timezone-aware UTC (what the database stores)."""
+    return datetime.now(timezone.utc)
+
+
+def today() -> date:
+    """Today's date in Asia/Ho_Chi_Minh."""
+    return datetime.now(LOCAL_TZ).date()
+
+
+def to_local(moment: datetime) -> datetime:
+    """Convert a stored instant (naive values are taken as UTC) to local time."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(LOCAL_TZ)
+
+
+def format_date(value: date | datetime | None) -> str:
+    """dd/mm/yyyy, or an empty string for no date."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value).date()
+    return value.strftime("%d/%m/%Y")
+
+
+def format_datetime(value: datetime | None) -> str:
+    """dd/mm/yyyy HH:MM in local time, or an empty string."""
+    if value is None:
+        return ""
+    return to_local(value).strftime("%d/%m/%Y %H:%M")
