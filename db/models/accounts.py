@@ -1,0 +1,74 @@
+"""Units (đơn vị), their aliases, and user accounts with roles."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.base import Base, UtcDateTime
+
+
+class Role(enum.StrEnum):
+    """What a user may do (DESIGN.md §2)."""
+
+    UNIT_MEMBER = "unit_member"
+    REVIEWER = "reviewer"
+    LEADER = "leader"
+    ADMIN = "admin"
+
+
+class Unit(Base):
+    """An organisation that leads or coordinates tasks (e.g. "Văn phòng Đảng ủy")."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    short_name: Mapped[str | None] = mapped_column(String(64))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    aliases: Mapped[list[UnitAlias]] = relationship(
+        back_populates="unit", cascade="all, delete-orphan", order_by="UnitAlias.alias"
+    )
+    users: Mapped[list[User]] = relationship(back_populates="unit")
+
+
+class UnitAlias(Base):
+    """Another spelling of a unit's name as plans write it ("VPĐU", "CA phường")."""
+
+    __tablename__ = "unit_aliases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(String(255))
+    normalized: Mapped[str] = mapped_column(String(255), unique=True)
+
+    unit: Mapped[Unit] = relationship(back_populates="aliases")
+
+
+class User(Base):
+    """A person who signs in. Unit members belong to exactly one unit."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(255))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, name="user_role", native_enum=False, length=32,
+             values_callable=lambda e: [m.value for m in e])
+    )
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped on password reset or deactivation so that existing sessions stop working.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    unit: Mapped[Unit | None] = relationship(back_populates="users")

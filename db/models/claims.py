@@ -1,0 +1,176 @@
+"""The verification loop: progress reports, completion claims, evidence and reviews."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.base import Base, UtcDateTime
+from db.models.accounts import Unit, User
+from db.models.plans import Task
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    return Enum(cls, name=name, native_enum=False, length=16,
+                values_callable=lambda e: [m.value for m in e])
+
+
+class ReportPeriod(enum.StrEnum):
+    """Reporting cadence (IV.2.2): weekly, monthly, quarterly."""
+
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+
+
+class ClaimState(enum.StrEnum):
+    """Where a completion claim stands."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class ReviewDecision(enum.StrEnum):
+    """The reviewer's decision on a claim."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+class EvidenceKind(enum.StrEnum):
+    """What an evidence file is meant to show."""
+
+    SIGNED_DOCUMENT = "signed_document"
+    PHOTO = "photo"
+    OTHER = "other"
+
+
+class ProgressReport(Base):
+    """An append-only progress report for one task and period."""
+
+    __tablename__ = "progress_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    period_kind: Mapped[ReportPeriod] = mapped_column(_enum(ReportPeriod, "report_period"))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_label: Mapped[str] = mapped_column(String(32))
+    percent_complete: Mapped[int] = mapped_column(Integer)
+    narrative: Mapped[str] = mapped_column(Text, default="")
+    difficulties: Mapped[str] = mapped_column(Text, default="")
+    proposals: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+    task: Mapped[Task] = relationship()
+    unit: Mapped[Unit] = relationship()
+    author: Mapped[User] = relationship()
+
+
+class CompletionClaim(Base):
+    """A unit's request to recognise a task as completed, backed by evidence files."""
+
+    __tablename__ = "completion_claims"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    claimant_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[ClaimState] = mapped_column(_enum(ClaimState, "claim_state"), index=True)
+    # Optimistic lock: a decision must name the version the reviewer saw.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    task: Mapped[Task] = relationship()
+    unit: Mapped[Unit] = relationship()
+    claimant: Mapped[User] = relationship()
+    evidence: Mapped[list[EvidenceFile]] = relationship(
+        back_populates="claim", order_by="EvidenceFile.id"
+    )
+    reviews: Mapped[list[Review]] = relationship(back_populates="claim", order_by="Review.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class EvidenceFile(Base):
+    """A stored evidence object and what ingest learned about it."""
+
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Null while an upload is staged and not yet attached to a claim.
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("completion_claims.id"), index=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    object_key: Mapped[str] = mapped_column(String(512), unique=True)
+    thumbnail_key: Mapped[str | None] = mapped_column(String(512))
+    original_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(128))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[EvidenceKind] = mapped_column(_enum(EvidenceKind, "evidence_kind"))
+    document_date: Mapped[date | None] = mapped_column(Date)
+    captured_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    phash: Mapped[str | None] = mapped_column(String(32), index=True)
+    pdf_pages: Mapped[int | None] = mapped_column(Integer)
+    pdf_signed: Mapped[bool | None] = mapped_column(Boolean)
+    pdf_encrypted: Mapped[bool | None] = mapped_column(Boolean)
+    derived: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    claim: Mapped[CompletionClaim | None] = relationship(back_populates="evidence")
+    uploaded_by: Mapped[User] = relationship()
+
+
+class Review(Base):
+    """A reviewer's decision on a claim. Append-only: a claim has at most one."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(
+        ForeignKey("completion_claims.id"), unique=True, index=True
+    )
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decision: Mapped[ReviewDecision] = mapped_column(_enum(ReviewDecision, "review_decision"))
+    reason_code: Mapped[str | None] = mapped_column(String(64))
+    reason_text: Mapped[str] = mapped_column(Text, default="")
+    quality_rating: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    claim: Mapped[CompletionClaim] = relationship(back_populates="reviews")
+    reviewer: Mapped[User] = relationship()
+
+
+class Notification(Base):
+    """An in-app notification for one user."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    message: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(255))
+    # Makes reminders idempotent: the same key is never sent twice to the same user.
+    dedupe_key: Mapped[str | None] = mapped_column(String(128), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -1,0 +1,122 @@
+"""The plan (kế hoạch), its sections (nhóm nhiệm vụ) and tasks (nhiệm vụ / chỉ tiêu)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Enum,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.base import Base, UtcDateTime
+from db.models.accounts import Unit
+
+
+class DeadlineKind(enum.StrEnum):
+    """How a plan writes a deadline: a date, "thường xuyên", "sau khi ...", or unreadable."""
+
+    FIXED = "fixed"
+    RECURRING = "recurring"
+    CONDITIONAL = "conditional"
+    UNKNOWN = "unknown"
+
+
+class Plan(Base):
+    """A ward's yearly plan; tasks come from its appendix."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(Text)
+    issuing_body: Mapped[str] = mapped_column(String(255))
+    year: Mapped[int] = mapped_column(Integer)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    # Reporting cycle of the plan (IV.2.2): "month" by default, report due by reporting_day.
+    report_cycle: Mapped[str] = mapped_column(String(16), default="month")
+    reporting_day: Mapped[int] = mapped_column(Integer, default=18)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    sections: Mapped[list[Section]] = relationship(
+        back_populates="plan", order_by="Section.position"
+    )
+
+
+class Section(Base):
+    """A roman-numbered group of tasks ("I. Nâng cao nhận thức ...")."""
+
+    __tablename__ = "sections"
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    code: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    plan: Mapped[Plan] = relationship(back_populates="sections")
+    tasks: Mapped[list[Task]] = relationship(back_populates="section", order_by="Task.position")
+
+
+class Task(Base):
+    """One row of the plan appendix: a sub-task with its output, KPI, units and deadline."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    parent_title: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    required_output: Mapped[str] = mapped_column(Text, default="")
+    kpi_text: Mapped[str] = mapped_column(Text, default="")
+    kpi_target: Mapped[float | None] = mapped_column(Float)
+    kpi_unit: Mapped[str | None] = mapped_column(String(64))
+    lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    coordinates_all_units: Mapped[bool] = mapped_column(Boolean, default=False)
+    deadline_text: Mapped[str] = mapped_column(Text, default="")
+    deadline_date: Mapped[date | None] = mapped_column(Date, index=True)
+    deadline_kind: Mapped[DeadlineKind] = mapped_column(
+        Enum(DeadlineKind, name="deadline_kind", native_enum=False, length=16,
+             values_callable=lambda e: [m.value for m in e])
+    )
+    basis: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    # Set when a re-import no longer contains the row: reported, never deleted.
+    removed_from_plan_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    section: Mapped[Section] = relationship(back_populates="tasks")
+    lead_unit: Mapped[Unit | None] = relationship(foreign_keys=[lead_unit_id])
+    coordinators: Mapped[list[TaskCoordinator]] = relationship(
+        back_populates="task", cascade="all, delete-orphan"
+    )
+
+
+class TaskCoordinator(Base):
+    """A coordinating unit (đơn vị phối hợp) of a task."""
+
+    __tablename__ = "task_coordinators"
+    __table_args__ = (UniqueConstraint("task_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+
+    task: Mapped[Task] = relationship(back_populates="coordinators")
+    unit: Mapped[Unit] = relationship()
