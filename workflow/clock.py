@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -10,7 +10,7 @@ LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 def now_utc() -> datetime:
     """Current instant, timezone-aware UTC (what the database stores)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def today() -> date:
@@ -21,7 +21,7 @@ def today() -> date:
 def to_local(moment: datetime) -> datetime:
     """Convert a stored instant (naive values are taken as UTC) to local time."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(LOCAL_TZ)
 
 

@@ -1,0 +1,90 @@
+"""Application factory: one settings object builds the Flask server, the Dash app, login,
+limiter, guard and storage — so tests can build a fresh portal per test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from db.session import make_engine, make_session_factory
+from portal import auth, guard, security
+from portal.callbacks import admin as admin_callbacks
+from portal.callbacks import router as router_callbacks
+from portal.callbacks import tasks as task_callbacks
+from portal.context import EXTENSION_KEY, Services, close_db, current_account
+from portal.layouts.shell import NavItem, ShellInfo, shell
+from portal.settings import Settings
+from workflow import permissions
+from workflow.permissions import ROLE_LABELS, Capability
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+NAVIGATION: tuple[tuple[str, str, Capability], ...] = (
+    ("Trang chủ", "/", Capability.VIEW_TASKS),
+    ("Nhiệm vụ", "/nhiem-vu", Capability.VIEW_TASKS),
+    ("Tài khoản", "/quan-tri/tai-khoan", Capability.MANAGE_USERS),
+    ("Đơn vị", "/quan-tri/don-vi", Capability.MANAGE_UNITS),
+)
+
+
+def _shell_for_current_user(settings: Settings):
+    def layout():
+        user = current_account()
+        if user is None:
+            return shell(None)
+        nav = tuple(NavItem(label, href) for label, href, cap in NAVIGATION
+                    if permissions.has(user, cap))
+        info = ShellInfo(full_name=user.full_name, role_label=ROLE_LABELS[user.role],
+                         unit_name=user.unit.name if user.unit else None, nav=nav)
+        return shell(info, footer=f"{settings.committee_name} · {settings.office_name}")
+
+    return layout
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Builds the portal. Returns the Flask server; the Dash app is in extensions."""
+    settings = settings or Settings.from_env()
+    server = Flask(__name__, template_folder=str(PACKAGE_DIR / "templates"))
+    server.config.update(
+        SECRET_KEY=settings.secret_key,
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
+        RATELIMIT_HEADERS_ENABLED=False,
+        MAX_CONTENT_LENGTH=None,
+        TESTING=settings.testing,
+    )
+    if settings.https:
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    engine = make_engine(settings.database_url)
+    server.extensions[EXTENSION_KEY] = Services(
+        settings=settings, engine=engine, session_factory=make_session_factory(engine),
+    )
+    server.teardown_appcontext(close_db)
+
+    dash_app = dash.Dash(
+        __name__,
+        server=server,
+        title="Cổng minh chứng chuyển đổi số",
+        update_title="Đang tải…",
+        assets_folder=str(PACKAGE_DIR / "assets"),
+        suppress_callback_exceptions=True,
+        serve_locally=True,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    dash_app.layout = _shell_for_current_user(settings)
+    server.extensions["dash_app"] = dash_app
+    router_callbacks.register(dash_app)
+    task_callbacks.register(dash_app)
+    admin_callbacks.register(dash_app)
+
+    auth.init_auth(server)
+    security.init_security(server, dash_app, https=settings.https)
+    guard.init_guard(server)
+
+    @server.get("/healthz")
+    def healthz():
+        return {"status": "ok"}
+
+    return server

@@ -1,0 +1,124 @@
+"""Routing: the URL decides which page's loader runs and which layout renders it."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from dash import Dash, Input, Output, State, html
+
+from db.models import Role
+from portal.context import current_account, db
+from portal.guard import guarded_callback
+from portal.layouts import admin as admin_layouts
+from portal.layouts import errors, home, tasks
+from portal.pages import Page, find_page
+from workflow import accounts, permissions, units
+from workflow.errors import NotFound
+from workflow.overview import unit_summaries
+from workflow.permissions import ROLE_LABELS, Capability
+from workflow.tasks import TaskFilter, get_for_user, list_tasks, sections_of_visible, status_counts
+
+
+def _home(user, _match, _query) -> html.Div:
+    session = db()
+    counts = status_counts(session, user=user)
+    if permissions.has(user, Capability.VIEW_ALL_TASKS):
+        overdue = list_tasks(session, user=user, filters=TaskFilter(overdue_only=True),
+                             limit=20, sort="deadline_date").rows
+        titles = {
+            Role.REVIEWER: ("Tổng quan thẩm định", "Văn phòng Đảng ủy theo dõi toàn bộ kế hoạch"),
+            Role.LEADER: ("Tổng quan kế hoạch", "Tình hình thực hiện nhiệm vụ chuyển đổi số"),
+            Role.ADMIN: ("Tổng quan hệ thống", "Toàn bộ nhiệm vụ của kế hoạch"),
+        }
+        title, subtitle = titles.get(Role(user.role), titles[Role.LEADER])
+        return home.office_home(title=title, subtitle=subtitle, counts=counts,
+                                summaries=unit_summaries(session, user=user),
+                                overdue_rows=overdue)
+    rows = list_tasks(session, user=user, limit=200).rows
+    return home.unit_home(unit_name=user.unit.name if user.unit else "", counts=counts, rows=rows)
+
+
+def _task_list(user, _match, query) -> html.Div:
+    session = db()
+    show_units = permissions.has(user, Capability.VIEW_ALL_TASKS)
+    return tasks.task_list_page(
+        units=[(u.id, u.name) for u in units.list_units(session)],
+        sections=[(s.id, f"{s.code}. {s.title}") for s in sections_of_visible(session, user=user)],
+        show_unit_filter=show_units,
+        initial_status=(query.get("trang-thai") or [None])[0],
+        initial_overdue=bool(query.get("qua-han")),
+    )
+
+
+def _task_detail(user, match, _query) -> html.Div:
+    try:
+        detail = get_for_user(db(), user=user, task_id=int(match["task_id"]))
+    except NotFound:
+        return errors.not_found()
+    return tasks.task_detail_page(detail)
+
+
+def _users(user, _match, _query) -> html.Div:
+    session = db()
+    return admin_layouts.users_page(
+        users=user_lines(accounts.list_users(session, actor=user)),
+        roles=[(role.value, label) for role, label in ROLE_LABELS.items()],
+        units=[(u.id, u.name) for u in units.list_units(session, active_only=True)],
+    )
+
+
+def _units(user, _match, _query) -> html.Div:
+    permissions.require(user, Capability.MANAGE_UNITS)
+    return admin_layouts.units_page(units=unit_lines(units.list_units(db())))
+
+
+def user_lines(users) -> list[admin_layouts.UserLine]:
+    """Accounts as the admin table shows them."""
+    return [admin_layouts.UserLine(u.id, u.username, u.full_name, ROLE_LABELS[Role(u.role)],
+                                   u.unit.name if u.unit else "", u.is_active, u.last_login_at)
+            for u in users]
+
+
+def unit_lines(unit_list) -> list[admin_layouts.UnitLine]:
+    """Units as the admin table shows them."""
+    return [admin_layouts.UnitLine(u.id, u.name, u.short_name or "",
+                                   "; ".join(a.alias for a in u.aliases), u.is_active,
+                                   len(u.users))
+            for u in unit_list]
+
+
+LOADERS = {
+    "home": _home,
+    "tasks": _task_list,
+    "task": _task_detail,
+    "users": _users,
+    "units": _units,
+}
+
+
+def render_page(pathname: str | None, search: str | None) -> html.Div:
+    """The content for a URL, as the signed-in user may see it."""
+    user = current_account()
+    page: Page | None = find_page(pathname or "/")
+    if page is None:
+        return errors.not_found()
+    if not permissions.has(user, page.capability):
+        return errors.forbidden()
+    match = page.match((pathname or "/").rstrip("/") or "/")
+    query = parse_qs((search or "").lstrip("?"))
+    return LOADERS[page.name](user, match, query)
+
+
+def register(app: Dash) -> None:
+    """Registers the router callback."""
+
+    @guarded_callback(app, Capability.VIEW_TASKS, Output("page-content", "children"),
+                      Input("url", "pathname"), State("url", "search"))
+    def route(pathname: str | None, search: str | None):
+        return render_page(pathname, search)
+
+    @guarded_callback(app, Capability.VIEW_TASKS, Output("navbar-collapse", "is_open"),
+                      Input("navbar-toggler", "n_clicks"), State("navbar-collapse", "is_open"),
+                      prevent_initial_call=True)
+    def toggle_navbar(_clicks, is_open):
+        return not is_open

@@ -1,0 +1,67 @@
+"""The frame around every page: navigation bar, page container, footer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the navigation bar."""
+
+    label: str
+    href: str
+
+
+@dataclass(frozen=True)
+class ShellInfo:
+    """What the frame shows about the signed-in user."""
+
+    full_name: str
+    role_label: str
+    unit_name: str | None
+    nav: tuple[NavItem, ...]
+
+
+def shell(info: ShellInfo | None, footer: str = "") -> html.Div:
+    """The application frame. With no user (Dash validating the layout) it shows no data."""
+    nav_links = [dbc.NavItem(dbc.NavLink(item.label, href=item.href, active="exact"))
+                 for item in (info.nav if info else ())]
+    user_menu = None
+    if info:
+        who = info.full_name + (f" · {info.unit_name}" if info.unit_name else "")
+        user_menu = dbc.DropdownMenu(
+            [dbc.DropdownMenuItem(info.role_label, header=True),
+             dbc.DropdownMenuItem("Đăng xuất", href="/logout", external_link=True,
+                                  id="logout-link")],
+            label=who, nav=True, align_end=True, toggle_class_name="text-white",
+            id="user-menu",
+        )
+    navbar = dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand("Cổng minh chứng CĐS", href="/"),
+                dbc.NavbarToggler(id="navbar-toggler"),
+                dbc.Collapse(
+                    [dbc.Nav(nav_links, navbar=True, className="me-auto"),
+                     dbc.Nav([user_menu] if user_menu else [], navbar=True)],
+                    id="navbar-collapse", navbar=True, is_open=False,
+                ),
+            ],
+            fluid="lg",
+        ),
+        dark=True,
+        className="portal-navbar shadow-sm",
+        expand="lg",
+    )
+    return html.Div(
+        [
+            dcc.Location(id="url", refresh="callback-nav"),
+            navbar,
+            dbc.Container(html.Div(id="page-content"), fluid="lg", className="pb-4"),
+            html.Div(footer, className="footer-note"),
+        ]
+    )

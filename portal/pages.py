@@ -1,0 +1,37 @@
+"""The portal's pages: path, title and the capability needed to open them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from workflow.permissions import Capability
+
+
+@dataclass(frozen=True)
+class Page:
+    """A routable page. ``pattern`` is a regular expression over the URL path."""
+
+    name: str
+    pattern: str
+    title: str
+    capability: Capability
+
+    def match(self, path: str) -> re.Match | None:
+        """The match of ``path`` against this page, or None."""
+        return re.fullmatch(self.pattern, path)
+
+
+PAGES: tuple[Page, ...] = (
+    Page("home", r"/", "Trang chủ", Capability.VIEW_TASKS),
+    Page("tasks", r"/nhiem-vu", "Danh sách nhiệm vụ", Capability.VIEW_TASKS),
+    Page("task", r"/nhiem-vu/(?P<task_id>\d+)", "Chi tiết nhiệm vụ", Capability.VIEW_TASKS),
+    Page("users", r"/quan-tri/tai-khoan", "Quản lý tài khoản", Capability.MANAGE_USERS),
+    Page("units", r"/quan-tri/don-vi", "Quản lý đơn vị", Capability.MANAGE_UNITS),
+)
+
+
+def find_page(path: str) -> Page | None:
+    """The page serving ``path`` (trailing slash ignored), or None."""
+    path = path.rstrip("/") or "/"
+    return next((page for page in PAGES if page.match(path)), None)

@@ -1,0 +1,92 @@
+"""Configuration from the environment (and an optional .env file), never from code edits."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _flag(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _persisted_secret(var_dir: Path) -> str:
+    """A random secret key, created once and kept under var/ so sessions survive restarts."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the portal needs to start. Build with ``Settings.from_env()``."""
+
+    database_url: str
+    secret_key: str
+    var_dir: Path
+    storage_backend: str = "local"
+    evidence_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "var" / "evidence")
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    s3_access_key: str | None = None
+    s3_secret_key: str | None = None
+    s3_create_bucket: bool = False
+    max_upload_mb: int = 50
+    timezone: str = "Asia/Ho_Chi_Minh"
+    https: bool = False
+    login_rate_limit: str = "5 per minute;30 per hour"
+    ratelimit_storage_uri: str = "memory://"
+    demo_mode: bool = False
+    office_name: str = "Văn phòng Đảng ủy"
+    committee_name: str = "Đảng ủy phường Phước Bình"
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_sender: str = "cong-minh-chung@localhost"
+    testing: bool = False
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides) -> Settings:
+        """Reads PORTAL_*/DATABASE_URL/S3_* variables; ``.env`` fills what is unset."""
+        if env is None:
+            load_dotenv(PROJECT_ROOT / ".env", override=False)
+            env = dict(os.environ)
+        var_dir = Path(env.get("PORTAL_VAR_DIR") or PROJECT_ROOT / "var")
+        database_url = env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'portal.db'}"
+        settings = cls(
+            database_url=database_url,
+            secret_key=env.get("SECRET_KEY") or _persisted_secret(var_dir),
+            var_dir=var_dir,
+            storage_backend=(env.get("EVIDENCE_STORAGE") or
+                             ("s3" if env.get("S3_BUCKET") else "local")).lower(),
+            evidence_dir=Path(env.get("EVIDENCE_DIR") or var_dir / "evidence"),
+            s3_bucket=env.get("S3_BUCKET"),
+            s3_endpoint_url=env.get("S3_ENDPOINT_URL"),
+            s3_region=env.get("AWS_DEFAULT_REGION") or env.get("AWS_REGION") or "us-east-1",
+            s3_access_key=env.get("AWS_ACCESS_KEY_ID"),
+            s3_secret_key=env.get("AWS_SECRET_ACCESS_KEY"),
+            s3_create_bucket=_flag(env.get("S3_CREATE_BUCKET")),
+            max_upload_mb=int(env.get("MAX_UPLOAD_MB") or 50),
+            https=_flag(env.get("PORTAL_HTTPS")),
+            login_rate_limit=env.get("LOGIN_RATE_LIMIT") or "5 per minute;30 per hour",
+            ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI") or "memory://",
+            demo_mode=_flag(env.get("PORTAL_DEMO")),
+            smtp_host=env.get("SMTP_HOST") or None,
+            smtp_port=int(env.get("SMTP_PORT") or 25),
+            smtp_sender=env.get("SMTP_SENDER") or "cong-minh-chung@localhost",
+        )
+        return replace(settings, **overrides) if overrides else settings

@@ -1,0 +1,105 @@
+"""Test data: a tiny plan with two units, and one account per role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from db.models import DeadlineKind, Plan, Role, Section, Task, TaskCoordinator, Unit, User
+from workflow import accounts
+from workflow.clock import now_utc
+
+PASSWORD = "MatKhau@123"
+
+
+@dataclass
+class World:
+    """Everything a test needs to ask "may this user do that?"."""
+
+    unit_a: Unit
+    unit_b: Unit
+    unit_c: Unit
+    admin: User
+    reviewer: User
+    leader: User
+    member_a: User
+    member_b: User
+    member_c: User
+    plan: Plan
+    section: Section
+    task_a: Task          # led by A, coordinated by B
+    task_b: Task          # led by B
+    task_all: Task        # led by B, coordinated by all units
+    task_overdue: Task    # led by A, deadline in the past
+
+    def users(self) -> dict[str, User]:
+        """Users by role name, for table-driven permission tests."""
+        return {"admin": self.admin, "reviewer": self.reviewer, "leader": self.leader,
+                "unit_member": self.member_a}
+
+
+def make_unit(session: Session, name: str) -> Unit:
+    """A unit with no aliases."""
+    unit = Unit(name=name, is_active=True, created_at=now_utc())
+    session.add(unit)
+    session.flush()
+    return unit
+
+
+def make_user(session: Session, username: str, role: Role, unit: Unit | None = None) -> User:
+    """An account with the shared test password."""
+    return accounts.create_user(session, actor=None, username=username,
+                                full_name=f"Người dùng {username}", password=PASSWORD,
+                                role=role, unit_id=unit.id if unit else None)
+
+
+def make_task(session: Session, plan: Plan, section: Section, code: str, lead: Unit,
+              *, deadline: date | None = date(2026, 12, 31),
+              kind: DeadlineKind = DeadlineKind.FIXED, coordinators: list[Unit] = (),
+              all_units: bool = False, position: int = 0) -> Task:
+    """A task with the plan row's usual fields filled in."""
+    task = Task(plan_id=plan.id, section_id=section.id, code=code, position=position,
+                parent_title="Nhiệm vụ tổng quát", title=f"Nhiệm vụ {code}",
+                required_output="Văn bản được ban hành", kpi_text="100% đơn vị triển khai",
+                kpi_target=100, kpi_unit="%", lead_unit_id=lead.id,
+                coordinates_all_units=all_units, deadline_text="Quý IV/2026",
+                deadline_date=deadline, deadline_kind=kind, basis="", notes="",
+                created_at=now_utc(), updated_at=now_utc())
+    task.coordinators = [TaskCoordinator(unit_id=u.id) for u in coordinators]
+    session.add(task)
+    session.flush()
+    return task
+
+
+def build_world(session: Session) -> World:
+    """Creates the standard test world."""
+    unit_a = make_unit(session, "Văn phòng Đảng ủy")
+    unit_b = make_unit(session, "UBND phường")
+    unit_c = make_unit(session, "Công an phường")
+    plan = Plan(number="01-KH/ĐU", title="Kế hoạch thử nghiệm", issuing_body="Đảng ủy phường",
+                year=2026, start_date=date(2026, 1, 1), end_date=date(2026, 12, 31),
+                created_at=now_utc())
+    session.add(plan)
+    session.flush()
+    section = Section(plan_id=plan.id, code="I", title="Nhóm thử nghiệm", position=0)
+    session.add(section)
+    session.flush()
+    return World(
+        unit_a=unit_a, unit_b=unit_b, unit_c=unit_c,
+        admin=make_user(session, "admin", Role.ADMIN),
+        reviewer=make_user(session, "reviewer", Role.REVIEWER, unit_a),
+        leader=make_user(session, "leader", Role.LEADER),
+        member_a=make_user(session, "member_a", Role.UNIT_MEMBER, unit_a),
+        member_b=make_user(session, "member_b", Role.UNIT_MEMBER, unit_b),
+        member_c=make_user(session, "member_c", Role.UNIT_MEMBER, unit_c),
+        plan=plan, section=section,
+        task_a=make_task(session, plan, section, "I.1", unit_a, coordinators=[unit_b],
+                         position=1),
+        task_b=make_task(session, plan, section, "I.2", unit_b, position=2),
+        task_all=make_task(session, plan, section, "I.3", unit_b, all_units=True, position=3,
+                           kind=DeadlineKind.RECURRING),
+        task_overdue=make_task(session, plan, section, "I.4", unit_a,
+                               deadline=date(2026, 1, 31), position=4),
+    )

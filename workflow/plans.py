@@ -1,0 +1,185 @@
+"""Saving an imported plan: sections, tasks and units, updated by task code.
+
+Re-importing an edited file updates tasks in place, so their progress, claims and evidence
+stay attached; rows no longer in the file are marked removed and reported, never deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from db.models import DeadlineKind, Plan, Section, Task, TaskCoordinator, Unit, User
+from workflow import audit, units
+from workflow.clock import now_utc
+from workflow.errors import ValidationError
+from workflow.permissions import Capability, require
+
+if TYPE_CHECKING:
+    from workflow.plan_import.parser import ParsedPlan
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    """The plan's own header data (not in the appendix table)."""
+
+    number: str
+    title: str
+    issuing_body: str
+    year: int
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+@dataclass
+class ImportOutcome:
+    """What saving changed."""
+
+    plan_id: int
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    units_created: list[str] = field(default_factory=list)
+
+
+TASK_FIELDS = ("parent_title", "title", "required_output", "kpi_text", "kpi_target", "kpi_unit",
+               "lead_unit_id", "coordinates_all_units", "deadline_text", "deadline_date",
+               "deadline_kind", "basis", "notes", "section_id", "position")
+
+
+def _unit_names(parsed: ParsedPlan) -> list[str]:
+    names: list[str] = []
+    for section in parsed.sections:
+        for task in section.tasks:
+            for name in [task.lead_unit, *task.coordinating_units]:
+                if name and name not in names:
+                    names.append(name)
+    return names
+
+
+def resolve_units(session: Session, *, actor: User | None, names: Iterable[str],
+                  create: Iterable[str]) -> tuple[dict[str, Unit], list[str]]:
+    """Maps unit names to units, creating only the confirmed new ones.
+
+    Raises ValidationError naming the units that are new and were not confirmed.
+    """
+    confirmed = set(create)
+    mapping: dict[str, Unit] = {}
+    created: list[str] = []
+    missing: list[str] = []
+    for name in names:
+        unit = units.find_by_name(session, name)
+        if unit is None and name in confirmed:
+            unit = units.create_unit(session, actor=actor, name=name)
+            created.append(name)
+        if unit is None:
+            missing.append(name)
+        else:
+            mapping[name] = unit
+    if missing:
+        raise ValidationError("Cần xác nhận tạo đơn vị mới trước khi lưu: " + "; ".join(missing))
+    return mapping, created
+
+
+def apply_import(
+    session: Session,
+    *,
+    actor: User | None,
+    info: PlanInfo,
+    parsed: ParsedPlan,
+    create_units: Iterable[str] = (),
+) -> ImportOutcome:
+    """Creates or updates the plan from a parsed appendix, in the caller's transaction."""
+    if actor is not None:
+        require(actor, Capability.IMPORT_PLAN)
+    if not any(section.tasks for section in parsed.sections):
+        raise ValidationError("Tệp không có nhiệm vụ nào để nhập.")
+    now = now_utc()
+    plan = session.scalar(select(Plan).where(Plan.number == info.number, Plan.year == info.year))
+    if plan is None:
+        plan = Plan(number=info.number, title=info.title, issuing_body=info.issuing_body,
+                    year=info.year, start_date=info.start_date or date(info.year, 1, 1),
+                    end_date=info.end_date or date(info.year, 12, 31), created_at=now)
+        session.add(plan)
+        session.flush()
+    unit_map, units_created = resolve_units(session, actor=actor, names=_unit_names(parsed),
+                                            create=create_units)
+    outcome = ImportOutcome(plan_id=plan.id, units_created=units_created)
+    sections = {s.code: s for s in session.scalars(select(Section).where(Section.plan_id == plan.id))}
+    existing = {t.code: t for t in session.scalars(
+        select(Task).where(Task.plan_id == plan.id).options(selectinload(Task.coordinators)))}
+    seen: set[str] = set()
+    position = 0
+    for section_position, parsed_section in enumerate(parsed.sections):
+        section = sections.get(parsed_section.code)
+        if section is None:
+            section = Section(plan_id=plan.id, code=parsed_section.code, title=parsed_section.title,
+                              position=section_position)
+            session.add(section)
+            session.flush()
+            sections[section.code] = section
+        section.title, section.position = parsed_section.title, section_position
+        for parsed_task in parsed_section.tasks:
+            position += 1
+            if parsed_task.code in seen:
+                raise ValidationError(f"Mã nhiệm vụ {parsed_task.code} xuất hiện nhiều lần.")
+            seen.add(parsed_task.code)
+            lead = unit_map.get(parsed_task.lead_unit) if parsed_task.lead_unit else None
+            values = {
+                "parent_title": parsed_task.parent_title,
+                "title": parsed_task.title,
+                "required_output": parsed_task.output or "",
+                "kpi_text": parsed_task.kpi or "",
+                "kpi_target": parsed_task.kpi_target,
+                "kpi_unit": parsed_task.kpi_unit,
+                "lead_unit_id": lead.id if lead else None,
+                "coordinates_all_units": bool(parsed_task.coordinates_all_units),
+                "deadline_text": parsed_task.deadline.text or "",
+                "deadline_date": parsed_task.deadline.due_date,
+                "deadline_kind": DeadlineKind(parsed_task.deadline.kind),
+                "basis": parsed_task.basis or "",
+                "notes": parsed_task.notes or "",
+                "section_id": section.id,
+                "position": position,
+            }
+            coordinator_ids = {unit_map[n].id for n in parsed_task.coordinating_units
+                               if n in unit_map and (lead is None or unit_map[n].id != lead.id)}
+            task = existing.get(parsed_task.code)
+            if task is None:
+                task = Task(plan_id=plan.id, code=parsed_task.code, created_at=now, updated_at=now,
+                            **values)
+                task.coordinators = [TaskCoordinator(unit_id=i) for i in sorted(coordinator_ids)]
+                session.add(task)
+                outcome.created.append(parsed_task.code)
+                continue
+            changed = any(getattr(task, k) != v for k, v in values.items())
+            changed |= task.removed_from_plan_at is not None
+            old_ids = {c.unit_id for c in task.coordinators}
+            if old_ids != coordinator_ids:
+                changed = True
+                task.coordinators = [c for c in task.coordinators if c.unit_id in coordinator_ids]
+                task.coordinators.extend(TaskCoordinator(unit_id=i)
+                                         for i in sorted(coordinator_ids - old_ids))
+            if changed:
+                for key, value in values.items():
+                    setattr(task, key, value)
+                task.removed_from_plan_at = None
+                task.updated_at = now
+                outcome.updated.append(parsed_task.code)
+            else:
+                outcome.unchanged.append(parsed_task.code)
+    for code, task in existing.items():
+        if code not in seen and task.removed_from_plan_at is None:
+            task.removed_from_plan_at = now
+            outcome.removed.append(code)
+    session.flush()
+    audit.record(session, actor=actor, action="plan.import", object_type="plan", object_id=plan.id,
+                 after={"created": len(outcome.created), "updated": len(outcome.updated),
+                        "removed": outcome.removed, "units_created": units_created})
+    return outcome

@@ -1,0 +1,96 @@
+"""Task status, derived from the claim and progress history (DESIGN.md §3).
+
+The status is never stored: one SQL expression computes it, so lists, filters, details
+and warnings cannot disagree with the history.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, case, exists, not_, select
+from sqlalchemy.sql.selectable import ScalarSelect
+
+from db.models import ClaimState, CompletionClaim, ProgressReport, Task
+
+
+class TaskStatus(enum.StrEnum):
+    """The five statuses of the state machine."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    PENDING_REVIEW = "pending_review"
+    COMPLETED = "completed"
+    NOT_COMPLETED = "not_completed"
+
+
+STATUS_LABELS: dict[TaskStatus, str] = {
+    TaskStatus.NOT_STARTED: "Chưa thực hiện",
+    TaskStatus.IN_PROGRESS: "Đang thực hiện",
+    TaskStatus.PENDING_REVIEW: "Chờ thẩm định",
+    TaskStatus.COMPLETED: "Hoàn thành",
+    TaskStatus.NOT_COMPLETED: "Không hoàn thành",
+}
+
+# Bootstrap colour names; the convention offices read: grey not started, blue in progress,
+# red not completed or overdue, green done (orange when done late).
+STATUS_COLOURS: dict[TaskStatus, str] = {
+    TaskStatus.NOT_STARTED: "secondary",
+    TaskStatus.IN_PROGRESS: "primary",
+    TaskStatus.PENDING_REVIEW: "info",
+    TaskStatus.COMPLETED: "success",
+    TaskStatus.NOT_COMPLETED: "danger",
+}
+OVERDUE_LABEL = "Quá hạn"
+
+
+def latest_claim_state() -> ScalarSelect:
+    """Correlated subquery: the state of the task's newest claim that was not withdrawn."""
+    return (
+        select(CompletionClaim.state)
+        .where(CompletionClaim.task_id == Task.id, CompletionClaim.state != ClaimState.WITHDRAWN)
+        .order_by(CompletionClaim.id.desc())
+        .limit(1)
+        .correlate(Task)
+        .scalar_subquery()
+    )
+
+
+def latest_percent() -> ScalarSelect:
+    """Correlated subquery: completion % of the task's newest progress report."""
+    return (
+        select(ProgressReport.percent_complete)
+        .where(ProgressReport.task_id == Task.id)
+        .order_by(ProgressReport.id.desc())
+        .limit(1)
+        .correlate(Task)
+        .scalar_subquery()
+    )
+
+
+def status_expression() -> ColumnElement[str]:
+    """SQL expression giving a TaskStatus value for each task row."""
+    claim_state = latest_claim_state()
+    has_progress = exists().where(ProgressReport.task_id == Task.id).correlate(Task)
+    return case(
+        (claim_state == ClaimState.PENDING.value, TaskStatus.PENDING_REVIEW.value),
+        (claim_state == ClaimState.APPROVED.value, TaskStatus.COMPLETED.value),
+        (claim_state == ClaimState.REJECTED.value, TaskStatus.NOT_COMPLETED.value),
+        (has_progress, TaskStatus.IN_PROGRESS.value),
+        else_=TaskStatus.NOT_STARTED.value,
+    )
+
+
+def overdue_expression(as_of: date, status: ColumnElement[str]) -> ColumnElement[bool]:
+    """SQL expression: deadline passed (strictly before ``as_of``) and not completed."""
+    return and_(
+        Task.deadline_date.is_not(None),
+        Task.deadline_date < as_of,
+        not_(status == TaskStatus.COMPLETED.value),
+    )
+
+
+def is_overdue(deadline: date | None, status: TaskStatus, as_of: date) -> bool:
+    """The same rule as overdue_expression, for values already loaded."""
+    return deadline is not None and deadline < as_of and status != TaskStatus.COMPLETED

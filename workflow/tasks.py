@@ -1,0 +1,220 @@
+"""Reading tasks: filtered, paged lists and a task's full detail, as the user may see them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, aliased, selectinload
+
+from db.models import Section, Task, TaskCoordinator, Unit, User
+from workflow import permissions
+from workflow.clock import today
+from workflow.errors import ValidationError
+from workflow.permissions import Capability
+from workflow.status import (
+    STATUS_LABELS,
+    TaskStatus,
+    is_overdue,
+    latest_percent,
+    overdue_expression,
+    status_expression,
+)
+
+MAX_PAGE_SIZE = 500
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """What the task list may be narrowed by. Every field is optional."""
+
+    unit_id: int | None = None
+    section_id: int | None = None
+    status: TaskStatus | None = None
+    overdue_only: bool = False
+    deadline_from: date | None = None
+    deadline_to: date | None = None
+    search: str = ""
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """One line of a task list."""
+
+    id: int
+    code: str
+    title: str
+    section_code: str
+    lead_unit: str
+    deadline_text: str
+    deadline_date: date | None
+    status: TaskStatus
+    percent: int | None
+    overdue: bool
+
+    @property
+    def status_label(self) -> str:
+        """Vietnamese status label."""
+        return STATUS_LABELS[self.status]
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    """A page of rows and the total number of matching tasks."""
+
+    rows: list[TaskRow]
+    total: int
+
+
+@dataclass(frozen=True)
+class TaskDetail:
+    """Everything the plan row says about a task, plus its derived state."""
+
+    task: Task
+    section: Section
+    lead_unit: str
+    coordinating_units: list[str]
+    status: TaskStatus
+    percent: int | None
+    overdue: bool
+    can_report: bool
+    can_claim: bool
+    extra: dict = field(default_factory=dict)
+
+
+SORTABLE = {
+    "code": Task.position,
+    "deadline_date": Task.deadline_date,
+    "title": Task.title,
+}
+
+
+def visible_tasks(user: User) -> Select:
+    """A query of the tasks this user may see (all for office roles, own unit's otherwise)."""
+    permissions.require(user, Capability.VIEW_TASKS)
+    query = select(Task).where(Task.removed_from_plan_at.is_(None))
+    if permissions.has(user, Capability.VIEW_ALL_TASKS):
+        return query
+    if user.unit_id is None:
+        return query.where(False)
+    coordinated = select(TaskCoordinator.task_id).where(TaskCoordinator.unit_id == user.unit_id)
+    return query.where(
+        or_(
+            Task.lead_unit_id == user.unit_id,
+            Task.coordinates_all_units.is_(True),
+            Task.id.in_(coordinated),
+        )
+    )
+
+
+def list_tasks(
+    session: Session,
+    *,
+    user: User,
+    filters: TaskFilter = TaskFilter(),
+    offset: int = 0,
+    limit: int = 100,
+    sort: str = "code",
+    descending: bool = False,
+    as_of: date | None = None,
+) -> TaskPage:
+    """A page of the tasks the user may see, filtered and sorted in the database."""
+    if offset < 0 or not 0 < limit <= MAX_PAGE_SIZE:
+        raise ValidationError("Tham số phân trang không hợp lệ.")
+    as_of = as_of or today()
+    status_expr = status_expression()
+    lead = aliased(Unit)
+    visible_ids = visible_tasks(user).with_only_columns(Task.id)
+    query = (
+        select(Task.id, Task.code, Task.title, Section.code, lead.name, Task.deadline_text,
+               Task.deadline_date, status_expr.label("status"), latest_percent().label("percent"))
+        .join(Section, Section.id == Task.section_id)
+        .outerjoin(lead, lead.id == Task.lead_unit_id)
+        .where(Task.id.in_(visible_ids))
+    )
+    if filters.unit_id:
+        query = query.where(Task.lead_unit_id == filters.unit_id)
+    if filters.section_id:
+        query = query.where(Task.section_id == filters.section_id)
+    if filters.status:
+        query = query.where(status_expr == TaskStatus(filters.status).value)
+    if filters.overdue_only:
+        query = query.where(overdue_expression(as_of, status_expr))
+    if filters.deadline_from:
+        query = query.where(Task.deadline_date >= filters.deadline_from)
+    if filters.deadline_to:
+        query = query.where(Task.deadline_date <= filters.deadline_to)
+    if filters.search.strip():
+        needle = f"%{filters.search.strip().lower()}%"
+        query = query.where(or_(func.lower(Task.title).like(needle),
+                                func.lower(Task.code).like(needle),
+                                func.lower(Task.required_output).like(needle),
+                                func.lower(Task.kpi_text).like(needle)))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    order_column = SORTABLE.get(sort, Task.position)
+    ordering = order_column.desc() if descending else order_column.asc()
+    query = query.order_by(ordering.nulls_last(), Task.position).offset(offset).limit(limit)
+    rows = [
+        TaskRow(
+            id=r[0], code=r[1], title=r[2], section_code=r[3], lead_unit=r[4] or "",
+            deadline_text=r[5] or "", deadline_date=r[6], status=TaskStatus(r[7]),
+            percent=r[8], overdue=is_overdue(r[6], TaskStatus(r[7]), as_of),
+        )
+        for r in session.execute(query)
+    ]
+    return TaskPage(rows=rows, total=total)
+
+
+def get_for_user(session: Session, *, user: User, task_id: int,
+                 as_of: date | None = None) -> TaskDetail:
+    """A task's detail, or NotFound when it does not exist or the user may not see it."""
+    permissions.require(user, Capability.VIEW_TASKS)
+    task = session.scalar(
+        select(Task).where(Task.id == task_id)
+        .options(selectinload(Task.coordinators).selectinload(TaskCoordinator.unit))
+    )
+    permissions.require_task_visible(user, task)
+    status_value, percent = session.execute(
+        select(status_expression(), latest_percent()).where(Task.id == task.id)
+    ).one()
+    status = TaskStatus(status_value)
+    as_of = as_of or today()
+    return TaskDetail(
+        task=task,
+        section=task.section,
+        lead_unit=task.lead_unit.name if task.lead_unit else "",
+        coordinating_units=sorted(c.unit.name for c in task.coordinators),
+        status=status,
+        percent=percent,
+        overdue=is_overdue(task.deadline_date, status, as_of),
+        can_report=permissions.has(user, Capability.REPORT_PROGRESS)
+        and permissions.unit_involved(user, task),
+        can_claim=permissions.has(user, Capability.FILE_CLAIM)
+        and permissions.is_lead_member(user, task),
+    )
+
+
+def status_counts(session: Session, *, user: User, as_of: date | None = None) -> dict[str, int]:
+    """Number of visible tasks per status, plus "overdue" and "total"."""
+    as_of = as_of or today()
+    ids = visible_tasks(user).with_only_columns(Task.id)
+    status = status_expression()
+    rows = session.execute(
+        select(status, Task.deadline_date).where(Task.id.in_(ids))
+    ).all()
+    counts = {s.value: 0 for s in TaskStatus}
+    overdue = 0
+    for value, deadline in rows:
+        counts[value] += 1
+        overdue += is_overdue(deadline, TaskStatus(value), as_of)
+    counts["overdue"] = overdue
+    counts["total"] = len(rows)
+    return counts
+
+
+def sections_of_visible(session: Session, *, user: User) -> list[Section]:
+    """Sections that hold at least one task the user may see (for filters)."""
+    ids = visible_tasks(user).with_only_columns(Task.section_id)
+    return list(session.scalars(select(Section).where(Section.id.in_(ids))
+                                .order_by(Section.position)))

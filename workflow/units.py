@@ -1,0 +1,106 @@
+"""Units and their aliases."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from db.models import Unit, UnitAlias, User
+from workflow import audit
+from workflow.clock import now_utc
+from workflow.errors import NotFound, ValidationError
+from workflow.permissions import Capability, require
+from workflow.text import fold, nfc
+
+
+def list_units(session: Session, *, active_only: bool = False) -> list[Unit]:
+    """Units by name, with their aliases loaded. Unit names are not confidential."""
+    query = select(Unit).options(selectinload(Unit.aliases)).order_by(Unit.name)
+    if active_only:
+        query = query.where(Unit.is_active.is_(True))
+    return list(session.scalars(query))
+
+
+def find_by_name(session: Session, name: str) -> Unit | None:
+    """The unit whose name or alias matches ``name`` (case and diacritics tolerant)."""
+    key = fold(name)
+    if not key:
+        return None
+    for unit in session.scalars(select(Unit)):
+        if fold(unit.name) == key or (unit.short_name and fold(unit.short_name) == key):
+            return unit
+    alias = session.scalar(select(UnitAlias).where(UnitAlias.normalized == key))
+    return alias.unit if alias else None
+
+
+def create_unit(
+    session: Session,
+    *,
+    actor: User | None,
+    name: str,
+    short_name: str | None = None,
+    aliases: list[str] | None = None,
+) -> Unit:
+    """Creates a unit; refuses a name or alias another unit already uses."""
+    if actor is not None:
+        require(actor, Capability.MANAGE_UNITS)
+    name = nfc(name)
+    if not name:
+        raise ValidationError("Vui lòng nhập tên đơn vị.")
+    if find_by_name(session, name) is not None:
+        raise ValidationError(f"Đơn vị “{name}” đã tồn tại.")
+    unit = Unit(name=name, short_name=nfc(short_name or "") or None, is_active=True,
+                created_at=now_utc())
+    session.add(unit)
+    session.flush()
+    for alias in aliases or []:
+        add_alias(session, actor=actor, unit_id=unit.id, alias=alias)
+    audit.record(session, actor=actor, action="unit.create", object_type="unit", object_id=unit.id,
+                 after={"name": name, "short_name": unit.short_name, "aliases": aliases or []})
+    return unit
+
+
+def add_alias(session: Session, *, actor: User | None, unit_id: int, alias: str) -> UnitAlias:
+    """Records another spelling of a unit's name."""
+    if actor is not None:
+        require(actor, Capability.MANAGE_UNITS)
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound("Không tìm thấy đơn vị.")
+    alias = nfc(alias)
+    if not alias:
+        raise ValidationError("Tên gọi khác không được để trống.")
+    other = find_by_name(session, alias)
+    if other is not None and other.id != unit.id:
+        raise ValidationError(f"Tên gọi “{alias}” đã thuộc về đơn vị “{other.name}”.")
+    if other is not None:
+        existing = session.scalar(select(UnitAlias).where(UnitAlias.normalized == fold(alias)))
+        if existing is not None or fold(unit.name) == fold(alias):
+            return existing or UnitAlias(unit=unit, alias=alias, normalized=fold(alias))
+    record = UnitAlias(unit_id=unit.id, alias=alias, normalized=fold(alias))
+    session.add(record)
+    session.flush()
+    return record
+
+
+def update_unit(
+    session: Session, *, actor: User, unit_id: int, name: str, short_name: str | None,
+    active: bool,
+) -> Unit:
+    """Renames a unit or (de)activates it."""
+    require(actor, Capability.MANAGE_UNITS)
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound("Không tìm thấy đơn vị.")
+    name = nfc(name)
+    if not name:
+        raise ValidationError("Vui lòng nhập tên đơn vị.")
+    other = find_by_name(session, name)
+    if other is not None and other.id != unit.id:
+        raise ValidationError(f"Đơn vị “{name}” đã tồn tại.")
+    before = {"name": unit.name, "short_name": unit.short_name, "is_active": unit.is_active}
+    unit.name, unit.short_name, unit.is_active = name, nfc(short_name or "") or None, active
+    audit.record(session, actor=actor, action="unit.update", object_type="unit", object_id=unit.id,
+                 before=before,
+                 after={"name": unit.name, "short_name": unit.short_name, "is_active": active})
+    return unit
