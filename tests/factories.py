@@ -48,11 +48,19 @@ def make_unit(session: Session, name: str) -> Unit:
     return unit
 
 
+_HASH: list[str] = []
+
+
 def make_user(session: Session, username: str, role: Role, unit: Unit | None = None) -> User:
-    """An account with the shared test password."""
-    return accounts.create_user(session, actor=None, username=username,
-                                full_name=f"Người dùng {username}", password=PASSWORD,
-                                role=role, unit_id=unit.id if unit else None)
+    """An account with the shared test password (hashed once per run: scrypt is slow)."""
+    if not _HASH:
+        _HASH.append(accounts.hash_password(PASSWORD))
+    user = User(username=username, full_name=f"Người dùng {username}", password_hash=_HASH[0],
+                role=role, unit_id=unit.id if unit else None, is_active=True,
+                session_version=1, created_at=now_utc())
+    session.add(user)
+    session.flush()
+    return user
 
 
 def make_task(session: Session, plan: Plan, section: Section, code: str, lead: Unit,
