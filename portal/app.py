@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         serve_locally=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    dash_app.index_string = dash_app.index_string.replace("<html>", '<html lang="vi">')
     dash_app.layout = _shell_for_current_user(settings)
     server.extensions["dash_app"] = dash_app
     router_callbacks.register(dash_app)

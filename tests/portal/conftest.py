@@ -78,3 +78,10 @@ def route_page(client: FlaskClient, path: str, search: str = ""):
     )
     body["outputs"] = {"id": "page-content", "property": "children"}
     return client.post("/_dash-update-component", json=body, headers=ORIGIN)
+
+
+def content_text(response) -> str:
+    """A callback response as readable text (Dash escapes non-ASCII characters in JSON)."""
+    import json
+
+    return json.dumps(response.get_json(), ensure_ascii=False)

@@ -6,7 +6,7 @@ import pytest
 
 from portal.guard import CAPABILITY_ATTR, PUBLIC_PATHS, PUBLIC_PREFIXES
 from portal.pages import PAGES
-from tests.portal.conftest import ORIGIN, callback_body, route_page
+from tests.portal.conftest import ORIGIN, callback_body, content_text, route_page
 from workflow.permissions import ROLE_CAPABILITIES, Capability, Role
 
 ROLE_USERS = {Role.ADMIN: "admin", Role.REVIEWER: "reviewer", Role.LEADER: "leader",
@@ -102,20 +102,20 @@ def test_role_by_page_permissions(client_for, web_world, role, page):
         assert "Không có quyền truy cập" in response.get_data(as_text=True)
     content = route_page(client, path)
     assert content.status_code == 200
-    text = content.get_data(as_text=True)
+    text = content_text(content)
     assert ("page-forbidden" in text) is (not allowed), (role, path)
 
 
 def test_unit_member_cannot_open_another_units_task(client_for, web_world):
     client = client_for("member_c")
-    text = route_page(client, f"/nhiem-vu/{web_world.task_b.id}").get_data(as_text=True)
+    text = content_text(route_page(client, f"/nhiem-vu/{web_world.task_b.id}"))
     assert "page-not-found" in text
     assert web_world.task_b.title not in text
 
 
 def test_unit_member_sees_a_task_it_coordinates(client_for, web_world):
     client = client_for("member_b")
-    text = route_page(client, f"/nhiem-vu/{web_world.task_a.id}").get_data(as_text=True)
+    text = content_text(route_page(client, f"/nhiem-vu/{web_world.task_a.id}"))
     assert "page-not-found" not in text
 
 

@@ -1,0 +1,82 @@
+"""A live portal with demo data on a loopback port, and headless Chromium driving it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from db.migrate import upgrade
+from db.session import make_engine, make_session_factory, transaction
+from portal.app import create_app
+from portal.settings import PROJECT_ROOT, Settings
+
+CHROMIUM = os.environ.get("DASH_TEST_CHROMEPATH", "/usr/bin/chromium")
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", PROJECT_ROOT / "var" / "screenshots"))
+
+
+def _browser_missing() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    if not Path(CHROMEDRIVER).exists():
+        return "chromedriver not found (apt-get install chromium-driver)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def live_portal(tmp_path_factory) -> Iterator[str]:
+    """Serves a demo-loaded portal on a free loopback port; yields its base URL."""
+    from workflow.demo import load_demo
+
+    root = tmp_path_factory.mktemp("live")
+    url = f"sqlite:///{root / 'portal.db'}"
+    upgrade(url)
+    with transaction(make_session_factory(make_engine(url))) as session:
+        load_demo(session)
+    settings = Settings(database_url=url, secret_key="e2e-secret", var_dir=root,
+                        evidence_dir=root / "evidence", login_rate_limit="100 per minute")
+    server = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium through Selenium and Debian's chromedriver."""
+    reason = _browser_missing()
+    if reason:
+        pytest.skip(f"Browser tests SKIPPED: {reason}")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-dev-shm-usage",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--window-size=1366,900", "--lang=vi-VN"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def screenshot(driver, name: str) -> Path:
+    """Saves a PNG of the current page under var/screenshots (for people to look at)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    height = driver.execute_script("return document.body.scrollHeight") or 900
+    driver.set_window_size(1366, min(max(int(height) + 40, 700), 4000))
+    driver.save_screenshot(str(path))
+    driver.set_window_size(1366, 900)
+    return path
