@@ -95,7 +95,7 @@ def users_page(*, users: list[UserLine], roles: list[tuple[str, str]],
         dbc.CardHeader("Đặt lại mật khẩu"),
         dbc.CardBody([
             dbc.Label("Tài khoản"),
-            dcc.Dropdown(id="reset-user", className="mb-2",
+            dcc.Dropdown(id="reset-user", className="mb-2", placeholder="Chọn tài khoản",
                          options=[{"label": f"{u.username} — {u.full_name}", "value": u.id}
                                   for u in users]),
             dbc.Label("Mật khẩu mới", html_for="reset-password"),
@@ -148,7 +148,7 @@ def units_page(*, units: list[UnitLine]) -> html.Div:
         dbc.CardHeader("Thêm tên gọi khác"),
         dbc.CardBody([
             dbc.Label("Đơn vị"),
-            dcc.Dropdown(id="alias-unit", className="mb-2",
+            dcc.Dropdown(id="alias-unit", className="mb-2", placeholder="Chọn đơn vị",
                          options=[{"label": u.name, "value": u.id} for u in units]),
             dbc.Label("Tên gọi khác", html_for="alias-text"),
             dbc.Input(id="alias-text", className="mb-3"),

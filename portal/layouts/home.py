@@ -51,8 +51,11 @@ def _unit_summary_table(summaries: list[UnitSummary]) -> dbc.Table:
             html.Td(s.total), html.Td(s.completed), html.Td(s.pending_review),
             html.Td(s.not_completed),
             html.Td(dbc.Badge(s.overdue, color="danger") if s.overdue else "0"),
-            html.Td(dbc.Progress(value=s.completion_rate, label=f"{s.completion_rate}%",
-                                 color="success", style={"minWidth": "6rem", "height": "1.1rem"})),
+            html.Td(html.Div([
+                dbc.Progress(value=s.completion_rate, color="success", className="flex-grow-1",
+                             style={"minWidth": "5rem", "height": "0.6rem"}),
+                html.Small(f"{s.completion_rate}%", className="ms-2 text-muted"),
+            ], className="d-flex align-items-center")),
         ])
         for s in summaries
     ])

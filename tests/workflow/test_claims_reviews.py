@@ -1,0 +1,166 @@
+"""The verification loop in the domain: every transition and every refusal."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from db.models import AuditEvent, CompletionClaim, EvidenceFile, EvidenceKind, Notification
+from workflow import claims, reviews
+from workflow.clock import now_utc
+from workflow.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from workflow.status import TaskStatus
+from workflow.tasks import get_for_user
+
+
+def staged(session, user, task, name="bien-ban.pdf") -> EvidenceFile:
+    """An uploaded, not yet attached evidence file."""
+    evidence = EvidenceFile(task_id=task.id, uploaded_by_id=user.id,
+                            object_key=f"evidence/test/{name}-{now_utc().timestamp()}",
+                            original_name=name, content_type="application/pdf", size_bytes=10,
+                            sha256="0" * 64, kind=EvidenceKind.SIGNED_DOCUMENT, derived={},
+                            created_at=now_utc())
+    session.add(evidence)
+    session.flush()
+    return evidence
+
+
+def status(session, world, task):
+    return get_for_user(session, user=world.reviewer, task_id=task.id).status
+
+
+def claim_for(session, world, task=None):
+    task = task or world.task_a
+    return claims.file_claim(session, user=world.member_a, task_id=task.id,
+                             evidence_ids=[staged(session, world.member_a, task).id],
+                             note="Đã hoàn thành")
+
+
+def _claims(session) -> int:
+    return session.scalar(select(func.count()).select_from(CompletionClaim))
+
+
+def test_full_loop_reject_then_approve(session, world):
+    first = claim_for(session, world)
+    assert status(session, world, world.task_a) == TaskStatus.PENDING_REVIEW
+    reviews.reject(session, user=world.reviewer, claim_id=first.id, version=first.version,
+                   reason_code="unsigned", reason_text="Thiếu chữ ký lãnh đạo")
+    assert status(session, world, world.task_a) == TaskStatus.NOT_COMPLETED
+    second = claim_for(session, world)
+    assert status(session, world, world.task_a) == TaskStatus.PENDING_REVIEW
+    reviews.approve(session, user=world.reviewer, claim_id=second.id, version=second.version)
+    assert status(session, world, world.task_a) == TaskStatus.COMPLETED
+    actions = list(session.scalars(select(AuditEvent.action).where(
+        AuditEvent.object_type == "claim").order_by(AuditEvent.id)))
+    assert actions == ["claim.file", "claim.reject", "claim.file", "claim.approve"]
+    history = claims.claims_of_task(session, user=world.member_a, task_id=world.task_a.id)
+    assert [c.state.value for c in history] == ["rejected", "approved"]
+    assert all(len(c.evidence) == 1 for c in history)
+
+
+def test_claim_without_evidence_is_refused(session, world):
+    with pytest.raises(ValidationError, match="ít nhất một file minh chứng"):
+        claims.file_claim(session, user=world.member_a, task_id=world.task_a.id, evidence_ids=[])
+    assert _claims(session) == 0
+
+
+def test_only_the_lead_unit_claims(session, world):
+    evidence = staged(session, world.member_b, world.task_a)
+    with pytest.raises(PermissionDenied):  # member_b coordinates task_a, does not lead it
+        claims.file_claim(session, user=world.member_b, task_id=world.task_a.id,
+                          evidence_ids=[evidence.id])
+    with pytest.raises(NotFound):  # member_c cannot even see it
+        claims.file_claim(session, user=world.member_c, task_id=world.task_a.id,
+                          evidence_ids=[evidence.id])
+    assert _claims(session) == 0
+
+
+@pytest.mark.parametrize("actor", ["reviewer", "leader", "admin"])
+def test_office_roles_do_not_claim(session, world, actor):
+    evidence = staged(session, world.member_a, world.task_a)
+    with pytest.raises(PermissionDenied):
+        claims.file_claim(session, user=getattr(world, actor), task_id=world.task_a.id,
+                          evidence_ids=[evidence.id])
+
+
+def test_second_pending_claim_is_refused(session, world):
+    claim_for(session, world)
+    with pytest.raises(ValidationError, match="đang chờ thẩm định"):
+        claim_for(session, world)
+    assert _claims(session) == 1
+
+
+def test_evidence_of_another_task_cannot_be_attached(session, world):
+    other = staged(session, world.member_a, world.task_overdue)
+    with pytest.raises(ValidationError, match="không thuộc đề nghị này"):
+        claims.file_claim(session, user=world.member_a, task_id=world.task_a.id,
+                          evidence_ids=[other.id])
+    assert _claims(session) == 0
+
+
+def test_reject_requires_a_reason(session, world):
+    claim = claim_for(session, world)
+    with pytest.raises(ValidationError, match="lý do"):
+        reviews.reject(session, user=world.reviewer, claim_id=claim.id, version=claim.version,
+                       reason_code=None, reason_text="  ")
+    with pytest.raises(ValidationError, match="lý do khác"):
+        reviews.reject(session, user=world.reviewer, claim_id=claim.id, version=claim.version,
+                       reason_code="other")
+    assert status(session, world, world.task_a) == TaskStatus.PENDING_REVIEW
+
+
+@pytest.mark.parametrize("actor", ["member_a", "leader", "admin"])
+def test_only_reviewers_decide(session, world, actor):
+    claim = claim_for(session, world)
+    with pytest.raises(PermissionDenied):
+        reviews.approve(session, user=getattr(world, actor), claim_id=claim.id,
+                        version=claim.version)
+    assert status(session, world, world.task_a) == TaskStatus.PENDING_REVIEW
+
+
+def test_double_decision_is_refused_with_who_and_when(session, world):
+    claim = claim_for(session, world)
+    seen_version = claim.version
+    reviews.approve(session, user=world.reviewer, claim_id=claim.id, version=seen_version)
+    with pytest.raises(Conflict, match="đã được thẩm định bởi Người dùng reviewer lúc"):
+        reviews.reject(session, user=world.reviewer, claim_id=claim.id, version=seen_version,
+                       reason_code="unclear")
+    assert status(session, world, world.task_a) == TaskStatus.COMPLETED
+
+
+def test_withdraw_a_pending_claim(session, world):
+    claim = claim_for(session, world)
+    with pytest.raises(NotFound):
+        claims.withdraw_claim(session, user=world.member_c, claim_id=claim.id)
+    claims.withdraw_claim(session, user=world.member_a, claim_id=claim.id)
+    assert status(session, world, world.task_a) == TaskStatus.NOT_STARTED
+    with pytest.raises(ValidationError):
+        claims.withdraw_claim(session, user=world.member_a, claim_id=claim.id)
+    with pytest.raises(Conflict):
+        reviews.approve(session, user=world.reviewer, claim_id=claim.id, version=claim.version)
+
+
+def test_queue_and_bulk_approve_need_each_claim_opened(session, world):
+    first = claim_for(session, world)
+    second = claim_for(session, world, world.task_overdue)
+    items = reviews.queue(session, user=world.reviewer)
+    assert [i.claim_id for i in items] == [first.id, second.id]
+    pairs = [(i.claim_id, i.version) for i in items]
+    with pytest.raises(ValidationError, match="mở xem từng đề nghị"):
+        reviews.bulk_approve(session, user=world.reviewer, items=pairs)
+    for claim_id, _ in pairs:
+        reviews.get_for_reviewer(session, user=world.reviewer, claim_id=claim_id)
+    decided = reviews.bulk_approve(session, user=world.reviewer, items=pairs)
+    assert len(decided) == 2 and reviews.queue(session, user=world.reviewer) == []
+
+
+def test_notifications_go_to_reviewers_then_to_the_unit(session, world):
+    claim = claim_for(session, world)
+    to_reviewer = session.scalars(select(Notification).where(
+        Notification.user_id == world.reviewer.id)).all()
+    assert len(to_reviewer) == 1 and "I.1" in to_reviewer[0].message
+    reviews.reject(session, user=world.reviewer, claim_id=claim.id, version=claim.version,
+                   reason_code="unclear", reason_text="Ảnh mờ")
+    to_unit = session.scalars(select(Notification).where(
+        Notification.user_id == world.member_a.id)).all()
+    assert len(to_unit) == 1 and "Ảnh không rõ — Ảnh mờ" in to_unit[0].message
