@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from db.session import make_engine, make_session_factory
 from portal import auth, guard, security
 from portal.callbacks import admin as admin_callbacks
+from portal.callbacks import progress as progress_callbacks
 from portal.callbacks import router as router_callbacks
 from portal.callbacks import tasks as task_callbacks
 from portal.context import EXTENSION_KEY, Services, close_db, current_account
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     router_callbacks.register(dash_app)
     task_callbacks.register(dash_app)
     admin_callbacks.register(dash_app)
+    progress_callbacks.register(dash_app)
 
     auth.init_auth(server)
     security.init_security(server, dash_app, https=settings.https)

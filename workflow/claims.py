@@ -96,3 +96,14 @@ def claims_of_task(session: Session, *, user: User, task_id: int) -> list[Comple
         select(CompletionClaim).where(CompletionClaim.task_id == task_id)
         .options(selectinload(CompletionClaim.evidence), selectinload(CompletionClaim.reviews))
         .order_by(CompletionClaim.id)))
+
+
+def latest_rejection_reason(session: Session, *, user: User, task_id: int) -> str | None:
+    """The reason the task's newest claim was rejected, when that is where it stands."""
+    from workflow.reviews import reason_label
+
+    history = claims_of_task(session, user=user, task_id=task_id)
+    decided = [c for c in history if c.state != ClaimState.WITHDRAWN]
+    if not decided or decided[-1].state != ClaimState.REJECTED or not decided[-1].reviews:
+        return None
+    return reason_label(decided[-1].reviews[-1])

@@ -12,11 +12,12 @@ from portal.guard import guarded_callback
 from portal.layouts import admin as admin_layouts
 from portal.layouts import errors, home, tasks
 from portal.pages import Page, find_page
-from workflow import accounts, permissions, units
+from workflow import accounts, claims, permissions, units
 from workflow.errors import NotFound
 from workflow.overview import unit_summaries
 from workflow.permissions import ROLE_LABELS, Capability
 from workflow.tasks import TaskFilter, get_for_user, list_tasks, sections_of_visible, status_counts
+from workflow.timeline import task_timeline
 
 
 def _home(user, _match, _query) -> html.Div:
@@ -51,11 +52,17 @@ def _task_list(user, _match, query) -> html.Div:
 
 
 def _task_detail(user, match, _query) -> html.Div:
+    session = db()
     try:
-        detail = get_for_user(db(), user=user, task_id=int(match["task_id"]))
+        detail = get_for_user(session, user=user, task_id=int(match["task_id"]))
     except NotFound:
         return errors.not_found()
-    return tasks.task_detail_page(detail)
+    return tasks.task_detail_page(
+        detail,
+        history=task_timeline(session, user=user, task_id=detail.task.id),
+        rejection_reason=claims.latest_rejection_reason(session, user=user,
+                                                        task_id=detail.task.id),
+    )
 
 
 def _users(user, _match, _query) -> html.Div:

@@ -6,9 +6,11 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from portal.layouts.common import empty_state, field, page_header, status_badge
+from portal.layouts.task_actions import progress_form, rejection_banner, timeline
 from workflow.clock import format_date
 from workflow.status import STATUS_LABELS, TaskStatus
 from workflow.tasks import TaskDetail, TaskRow
+from workflow.timeline import TimelineEntry
 
 PAGE_SIZE = 50
 DEADLINE_KIND_LABELS = {
@@ -89,8 +91,10 @@ def task_summary(total: int, page: int, pages: int) -> str:
     return f"Có {total} nhiệm vụ · trang {page}/{max(pages, 1)}"
 
 
-def task_detail_page(detail: TaskDetail) -> html.Div:
-    """Every field of the plan row, the derived status and the deadline as written and parsed."""
+def task_detail_page(detail: TaskDetail, *, history: list[TimelineEntry] | None = None,
+                     rejection_reason: str | None = None, claim_panel=None) -> html.Div:
+    """Every field of the plan row, the derived status and the deadline as written and
+    parsed; for the unit, its progress and claim forms; for everyone, the timeline."""
     task = detail.task
     coordinating = ", ".join(detail.coordinating_units)
     if task.coordinates_all_units:
@@ -118,11 +122,18 @@ def task_detail_page(detail: TaskDetail) -> html.Div:
         field("Loại thời hạn", DEADLINE_KIND_LABELS.get(str(task.deadline_kind), "")),
         field("Nhóm nhiệm vụ", f"{detail.section.code}. {detail.section.title}"),
     ]), className="shadow-sm mb-3")
+    main = [left]
+    if detail.can_report:
+        main.append(progress_form(task.id))
+    if claim_panel is not None:
+        main.append(claim_panel)
+    main.append(timeline(history or []))
     return html.Div([
         dcc.Link("← Danh sách nhiệm vụ", href="/nhiem-vu", className="small"),
         page_header(f"{task.code} · {task.title}"),
-        dbc.Row([dbc.Col(left, lg=8), dbc.Col(right, lg=4)], className="mt-2"),
-    ])
+        rejection_banner(rejection_reason),
+        dbc.Row([dbc.Col(main, lg=8), dbc.Col(right, lg=4)], className="mt-2"),
+    ], id="task-detail")
 
 
 def status_value(value: str | None) -> TaskStatus | None:

@@ -1,0 +1,83 @@
+"""The unit's actions on a task page: progress report form, completion claim form, and
+the task's timeline."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from workflow.clock import format_datetime
+from workflow.timeline import TimelineEntry
+
+PERIOD_OPTIONS = [{"label": "Tháng", "value": "month"}, {"label": "Quý", "value": "quarter"},
+                  {"label": "Tuần", "value": "week"}]
+EVIDENCE_KIND_OPTIONS = [{"label": "Văn bản pháp lý đã ký", "value": "signed_document"},
+                         {"label": "Ảnh chụp sản phẩm", "value": "photo"},
+                         {"label": "Khác", "value": "other"}]
+TIMELINE_STYLE = {
+    "progress": ("primary", "Tiến độ"),
+    "claim": ("info", "Đề nghị"),
+    "approved": ("success", "Hoàn thành"),
+    "rejected": ("danger", "Không hoàn thành"),
+    "withdrawn": ("secondary", "Đã rút"),
+}
+
+
+def progress_form(task_id: int) -> dbc.Card:
+    """Completion %, what was done, difficulties and proposals for the current period."""
+    return dbc.Card([
+        dbc.CardHeader("Báo cáo tiến độ"),
+        dbc.CardBody([
+            dbc.Row([
+                dbc.Col([dbc.Label("Kỳ báo cáo"),
+                         dbc.Select(id="progress-period", options=PERIOD_OPTIONS,
+                                    value="month")], md=6),
+                dbc.Col([dbc.Label("Tỷ lệ hoàn thành (%)", html_for="progress-percent"),
+                         dbc.Input(id="progress-percent", type="number", min=0, max=100,
+                                   step=1)], md=6),
+            ], className="g-2 mb-2"),
+            dbc.Label("Nội dung đã thực hiện", html_for="progress-narrative"),
+            dbc.Textarea(id="progress-narrative", rows=3, className="mb-2"),
+            dbc.Label("Khó khăn, vướng mắc", html_for="progress-difficulties"),
+            dbc.Textarea(id="progress-difficulties", rows=2, className="mb-2"),
+            dbc.Label("Đề xuất, kiến nghị", html_for="progress-proposals"),
+            dbc.Textarea(id="progress-proposals", rows=2, className="mb-3"),
+            html.Div(id="progress-message"),
+            dbc.Button("Gửi báo cáo tiến độ", id="progress-submit", color="primary"),
+            dcc.Store(id="progress-task", data=task_id),
+        ]),
+    ], className="shadow-sm mb-3", id="progress-card")
+
+
+def rejection_banner(reason: str | None) -> dbc.Alert | None:
+    """The reviewer's reason, shown to the unit until it files a new claim."""
+    if not reason:
+        return None
+    return dbc.Alert([html.Strong("Không hoàn thành — minh chứng bị trả lại. "),
+                      html.Span(f"Lý do: {reason}. "),
+                      html.Span("Đơn vị có thể bổ sung minh chứng và gửi đề nghị mới.")],
+                     color="danger", id="rejection-banner")
+
+
+def timeline(entries: list[TimelineEntry]) -> dbc.Card:
+    """The task's history, newest first."""
+    if not entries:
+        body = html.Div("Chưa có hoạt động nào.", className="text-muted")
+    else:
+        items = []
+        for entry in entries:
+            colour, label = TIMELINE_STYLE.get(entry.kind, ("secondary", ""))
+            files = [html.Li(html.A(f.name, href=f"/minh-chung/{f.id}", target="_blank"))
+                     for f in entry.files]
+            items.append(dbc.ListGroupItem([
+                html.Div([dbc.Badge(label, color=colour, className="me-2"),
+                          html.Strong(entry.title)]),
+                html.Div(f"{entry.actor} · {format_datetime(entry.at)}",
+                         className="small text-muted"),
+                html.Div(entry.body, className="mt-1", style={"whiteSpace": "pre-line"})
+                if entry.body else None,
+                html.Ul(files, className="mb-0 mt-1 small") if files else None,
+            ], className=f"timeline-{entry.kind}"))
+        body = dbc.ListGroup(items, flush=True)
+    return dbc.Card([dbc.CardHeader("Lịch sử thực hiện"), body], className="shadow-sm mb-3",
+                    id="task-timeline")

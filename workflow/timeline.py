@@ -1,0 +1,71 @@
+"""A task's history in one list: progress reports, claims with their files, and reviews."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import ClaimState, EvidenceFile, ProgressReport, ReviewDecision, User
+from workflow import claims, progress
+from workflow.reviews import reason_label
+
+
+@dataclass(frozen=True)
+class TimelineFile:
+    """An evidence file as the timeline lists it."""
+
+    id: int
+    name: str
+    kind: str
+    size_bytes: int
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event of the task's history."""
+
+    at: datetime
+    kind: str  # progress | claim | approved | rejected | withdrawn
+    actor: str
+    title: str
+    body: str = ""
+    files: list[TimelineFile] = field(default_factory=list)
+
+
+def task_timeline(session: Session, *, user: User, task_id: int) -> list[TimelineEntry]:
+    """Every step of the task, newest first. Nothing is ever removed from it."""
+    entries: list[TimelineEntry] = []
+    names = {u.id: u.full_name for u in session.scalars(select(User))}
+    report: ProgressReport
+    for report in progress.history(session, user=user, task_id=task_id):
+        body = "\n".join(part for part in (
+            report.narrative,
+            f"Khó khăn, vướng mắc: {report.difficulties}" if report.difficulties else "",
+            f"Đề xuất, kiến nghị: {report.proposals}" if report.proposals else "",
+        ) if part)
+        entries.append(TimelineEntry(report.created_at, "progress", names.get(report.author_id, ""),
+                                     f"Báo cáo tiến độ {report.period_label}: "
+                                     f"{report.percent_complete}%", body))
+    for claim in claims.claims_of_task(session, user=user, task_id=task_id):
+        evidence: list[EvidenceFile] = claim.evidence
+        files = [TimelineFile(e.id, e.original_name, e.kind.value, e.size_bytes) for e in evidence]
+        entries.append(TimelineEntry(claim.created_at, "claim", names.get(claim.claimant_id, ""),
+                                     "Đề nghị công nhận hoàn thành", claim.note, files))
+        for review in claim.reviews:
+            if review.decision == ReviewDecision.APPROVE:
+                entries.append(TimelineEntry(review.created_at, "approved",
+                                             names.get(review.reviewer_id, ""),
+                                             "Văn phòng Đảng ủy công nhận hoàn thành",
+                                             review.reason_text))
+            else:
+                entries.append(TimelineEntry(review.created_at, "rejected",
+                                             names.get(review.reviewer_id, ""),
+                                             "Trả lại — ghi nhận không hoàn thành",
+                                             reason_label(review)))
+        if claim.state == ClaimState.WITHDRAWN and claim.decided_at:
+            entries.append(TimelineEntry(claim.decided_at, "withdrawn",
+                                         names.get(claim.claimant_id, ""), "Rút đề nghị"))
+    return sorted(entries, key=lambda e: e.at, reverse=True)
