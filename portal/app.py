@@ -13,6 +13,7 @@ from db.session import make_engine, make_session_factory
 from portal import auth, guard, security
 from portal.callbacks import admin as admin_callbacks
 from portal.callbacks import progress as progress_callbacks
+from portal.callbacks import review as review_callbacks
 from portal.callbacks import router as router_callbacks
 from portal.callbacks import tasks as task_callbacks
 from portal.context import EXTENSION_KEY, Services, close_db, current_account
@@ -26,6 +27,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 NAVIGATION: tuple[tuple[str, str, Capability], ...] = (
     ("Trang chủ", "/", Capability.VIEW_TASKS),
     ("Nhiệm vụ", "/nhiem-vu", Capability.VIEW_TASKS),
+    ("Thẩm định", "/tham-dinh", Capability.REVIEW),
     ("Tài khoản", "/quan-tri/tai-khoan", Capability.MANAGE_USERS),
     ("Đơn vị", "/quan-tri/don-vi", Capability.MANAGE_UNITS),
 )
@@ -81,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     task_callbacks.register(dash_app)
     admin_callbacks.register(dash_app)
     progress_callbacks.register(dash_app)
+    review_callbacks.register(dash_app)
 
     auth.init_auth(server)
     security.init_security(server, dash_app, https=settings.https)

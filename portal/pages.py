@@ -26,6 +26,8 @@ PAGES: tuple[Page, ...] = (
     Page("home", r"/", "Trang chủ", Capability.VIEW_TASKS),
     Page("tasks", r"/nhiem-vu", "Danh sách nhiệm vụ", Capability.VIEW_TASKS),
     Page("task", r"/nhiem-vu/(?P<task_id>\d+)", "Chi tiết nhiệm vụ", Capability.VIEW_TASKS),
+    Page("review", r"/tham-dinh", "Chờ thẩm định", Capability.REVIEW),
+    Page("claim", r"/tham-dinh/(?P<claim_id>\d+)", "Thẩm định đề nghị", Capability.REVIEW),
     Page("users", r"/quan-tri/tai-khoan", "Quản lý tài khoản", Capability.MANAGE_USERS),
     Page("units", r"/quan-tri/don-vi", "Quản lý đơn vị", Capability.MANAGE_UNITS),
 )

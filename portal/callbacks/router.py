@@ -6,14 +6,16 @@ from urllib.parse import parse_qs
 
 from dash import Dash, Input, Output, State, html
 
-from db.models import Role
+from db.models import ClaimState, ReviewDecision, Role
 from portal.context import current_account, db
 from portal.guard import guarded_callback
 from portal.layouts import admin as admin_layouts
-from portal.layouts import errors, home, tasks
+from portal.layouts import errors, home, review, tasks
 from portal.pages import Page, find_page
-from workflow import accounts, claims, permissions, units
+from workflow import accounts, claims, permissions, reviews, units
+from workflow.clock import format_date, format_datetime
 from workflow.errors import NotFound
+from workflow.evidence_checks import checks_for_claim
 from workflow.overview import unit_summaries
 from workflow.permissions import ROLE_LABELS, Capability
 from workflow.tasks import TaskFilter, get_for_user, list_tasks, sections_of_visible, status_counts
@@ -94,7 +96,58 @@ def unit_lines(unit_list) -> list[admin_layouts.UnitLine]:
             for u in unit_list]
 
 
+def _review_queue(user, _match, query) -> html.Div:
+    session = db()
+    unit_id = (query.get("don-vi") or [None])[0]
+    unit_id = int(unit_id) if unit_id and unit_id.isdigit() else None
+    return review.queue_page(reviews.queue(session, user=user, unit_id=unit_id),
+                             units=[(u.id, u.name) for u in units.list_units(session)],
+                             unit_id=unit_id,
+                             approved=int((query.get("da-duyet") or ["0"])[0] or 0)
+                             if (query.get("da-duyet") or ["0"])[0].isdigit() else 0)
+
+
+def _claim(user, match, _query) -> html.Div:
+    session = db()
+    try:
+        claim = reviews.get_for_reviewer(session, user=user, claim_id=int(match["claim_id"]))
+    except NotFound:
+        return errors.not_found()
+    session.commit()  # keeps the "opened" record that bulk approval relies on
+    checks = checks_for_claim(session, claim)
+    decided = None
+    if claim.reviews:
+        last = claim.reviews[-1]
+        verdict = ("Đã phê duyệt — hoàn thành" if last.decision == ReviewDecision.APPROVE
+                   else f"Đã trả lại — {reviews.reason_label(last)}")
+        decided = (f"{verdict}. Người thẩm định: {last.reviewer.full_name}, lúc "
+                   f"{format_datetime(last.created_at)}.")
+    elif claim.state == ClaimState.WITHDRAWN:
+        decided = "Đơn vị đã rút đề nghị này."
+    pending = [item.claim_id for item in reviews.queue(session, user=user)]
+    later = [c for c in pending if c != claim.id]
+    task = claim.task
+    view = review.ClaimView(
+        claim_id=claim.id, version=claim.version, state=claim.state.value, task_id=task.id,
+        task_code=task.code, task_title=task.title, required_output=task.required_output,
+        kpi_text=task.kpi_text,
+        deadline=" — ".join(filter(None, [task.deadline_text, format_date(task.deadline_date)])),
+        unit_name=claim.unit.name, claimant=claim.claimant.full_name, note=claim.note,
+        created_at=claim.created_at,
+        evidence=[review.EvidenceView(
+            id=e.id, name=e.original_name, content_type=e.content_type, size_bytes=e.size_bytes,
+            kind=e.kind.value, document_date=e.document_date, uploaded_at=e.created_at,
+            has_thumbnail=bool(e.thumbnail_key), checks=checks.get(e.id, []))
+            for e in claim.evidence],
+        decided=decided, next_claim_id=later[0] if later else None,
+        reasons=list(reviews.STANDARD_REASONS),
+    )
+    return review.claim_page(view)
+
+
 LOADERS = {
+    "review": _review_queue,
+    "claim": _claim,
     "home": _home,
     "tasks": _task_list,
     "task": _task_detail,
@@ -120,7 +173,7 @@ def register(app: Dash) -> None:
     """Registers the router callback."""
 
     @guarded_callback(app, Capability.VIEW_TASKS, Output("page-content", "children"),
-                      Input("url", "pathname"), State("url", "search"))
+                      Input("url", "pathname"), Input("url", "search"))
     def route(pathname: str | None, search: str | None):
         return render_page(pathname, search)
 

@@ -1,0 +1,185 @@
+"""Reviewer pages: the queue ("Chờ thẩm định") and one claim with its evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from portal.layouts.common import empty_state, page_header
+from portal.layouts.common import field as labelled
+from workflow.clock import format_date, format_datetime, now_utc
+from workflow.evidence_checks import Check
+from workflow.reviews import QueueItem
+
+CHECK_COLOURS = {"ok": "success", "warning": "warning", "danger": "danger"}
+KIND_LABELS = {"signed_document": "Văn bản pháp lý đã ký", "photo": "Ảnh chụp sản phẩm",
+               "other": "Khác"}
+
+
+def waiting_label(since: datetime) -> str:
+    """"3 ngày", "5 giờ" — how long a claim has waited."""
+    delta = now_utc() - since
+    if delta.days >= 1:
+        return f"{delta.days} ngày"
+    hours = delta.seconds // 3600
+    return f"{hours} giờ" if hours else "Vừa gửi"
+
+
+def queue_page(items: list[QueueItem], *, units: list[tuple[int, str]],
+               unit_id: int | None, approved: int = 0) -> html.Div:
+    """Pending claims, longest waiting first, with bulk approval of opened claims."""
+    if items:
+        rows = [html.Tr([
+            html.Td(dbc.Checkbox(id={"type": "queue-select", "index": i.claim_id},
+                                 value=False)),
+            html.Td(i.task_code, className="col-code"),
+            html.Td(dcc.Link(i.task_title, href=f"/tham-dinh/{i.claim_id}")),
+            html.Td(i.unit_name),
+            html.Td(i.files),
+            html.Td(format_datetime(i.created_at)),
+            html.Td(dbc.Badge(waiting_label(i.created_at),
+                              color="danger" if (now_utc() - i.created_at).days >= 7
+                              else "secondary")),
+        ]) for i in items]
+        table = dbc.Table([html.Thead(html.Tr([html.Th(""), html.Th("Mã"), html.Th("Nhiệm vụ"),
+                                               html.Th("Đơn vị"), html.Th("Số file"),
+                                               html.Th("Ngày gửi"), html.Th("Đã chờ")])),
+                           html.Tbody(rows)], hover=True, responsive=True, size="sm",
+                          className="task-table bg-white mb-0")
+    else:
+        table = empty_state("Không có đề nghị nào đang chờ thẩm định.")
+    versions = {str(i.claim_id): i.version for i in items}
+    return html.Div([
+        page_header("Chờ thẩm định", f"{len(items)} đề nghị, cũ nhất ở trên cùng"),
+        dbc.Row([
+            dbc.Col(dcc.Dropdown(id="queue-unit", placeholder="Lọc theo đơn vị",
+                                 options=[{"label": n, "value": i} for i, n in units],
+                                 value=unit_id), md=4),
+            dbc.Col(dbc.Button("Phê duyệt các đề nghị đã chọn", id="queue-bulk-approve",
+                               color="success", outline=True), md="auto"),
+        ], className="g-2 mb-2"),
+        html.Div(message(f"Đã phê duyệt {approved} đề nghị.", "success") if approved else None,
+                 id="queue-message"),
+        dbc.Card(table, className="shadow-sm"),
+        dcc.Store(id="queue-versions", data=versions),
+        html.Small("Mẹo: mở từng đề nghị để xem minh chứng; chỉ đề nghị đã mở mới được "
+                   "phê duyệt hàng loạt.", className="text-muted d-block mt-2"),
+    ], id="review-queue")
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    """One evidence file as the reviewer sees it."""
+
+    id: int
+    name: str
+    content_type: str
+    size_bytes: int
+    kind: str
+    document_date: object
+    uploaded_at: datetime
+    has_thumbnail: bool
+    checks: list[Check] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    """Everything needed to decide without downloading anything."""
+
+    claim_id: int
+    version: int
+    state: str
+    task_id: int
+    task_code: str
+    task_title: str
+    required_output: str
+    kpi_text: str
+    deadline: str
+    unit_name: str
+    claimant: str
+    note: str
+    created_at: datetime
+    evidence: list[EvidenceView]
+    decided: str | None
+    next_claim_id: int | None
+    reasons: list[tuple[str, str]]
+
+
+def _size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+    return f"{max(size // 1024, 1)} KB"
+
+
+def _evidence_card(item: EvidenceView) -> dbc.Card:
+    href = f"/minh-chung/{item.id}"
+    if item.content_type.startswith("image/"):
+        preview = html.A(html.Img(src=f"{href}/anh-nho" if item.has_thumbnail else href,
+                                  className="evidence-thumb", alt=item.name),
+                         href=f"{href}?xem=1", target="_blank", title="Xem ảnh kích thước đầy đủ")
+    elif item.content_type == "application/pdf":
+        preview = html.Iframe(src=f"{href}?xem=1", className="evidence-pdf", title=item.name)
+    else:
+        preview = html.A("Tải xuống để xem", href=href, className="btn btn-outline-secondary btn-sm")
+    checks = [dbc.Badge(c.text, color=CHECK_COLOURS.get(c.level, "secondary"),
+                        className="me-1 mb-1 text-wrap text-start evidence-check")
+              for c in item.checks]
+    meta = (f"{KIND_LABELS.get(item.kind, item.kind)} · {_size(item.size_bytes)} · tải lên "
+            f"{format_datetime(item.uploaded_at)}")
+    if item.document_date:
+        meta += f" · ngày văn bản/ảnh {format_date(item.document_date)}"
+    return dbc.Card([
+        dbc.CardHeader(html.A(item.name, href=href)),
+        dbc.CardBody([preview, html.Div(meta, className="small text-muted mt-2"),
+                      html.Div(checks, className="mt-1")]),
+    ], className="shadow-sm mb-3 evidence-card")
+
+
+def claim_page(view: ClaimView) -> html.Div:
+    """The claim, the task's required output and KPI beside its evidence, and the decision."""
+    task_card = dbc.Card(dbc.CardBody([
+        labelled("Nhiệm vụ", f"{view.task_code} · {view.task_title}"),
+        labelled("Sản phẩm đầu ra bắt buộc", view.required_output),
+        labelled("KPI đo lường", view.kpi_text),
+        labelled("Thời hạn", view.deadline),
+        labelled("Đơn vị đề nghị", f"{view.unit_name} — {view.claimant}"),
+        labelled("Ngày gửi", format_datetime(view.created_at)),
+        labelled("Ghi chú của đơn vị", view.note),
+    ]), className="shadow-sm mb-3 claim-task")
+    if view.decided:
+        decision = dbc.Alert(view.decided, color="secondary", id="claim-decided")
+    else:
+        decision = dbc.Card([
+            dbc.CardHeader("Kết quả thẩm định"),
+            dbc.CardBody([
+                dbc.Button("Phê duyệt — Hoàn thành (A)", id="claim-approve", color="success",
+                           className="w-100 mb-3", accessKey="a"),
+                dbc.Label("Lý do trả lại"),
+                dbc.Select(id="claim-reason", options=[{"label": lbl, "value": code}
+                                                       for code, lbl in view.reasons],
+                           placeholder="Chọn lý do", className="mb-2"),
+                dbc.Textarea(id="claim-reason-text", rows=3, className="mb-2",
+                             placeholder="Ghi rõ nội dung đơn vị cần bổ sung"),
+                dbc.Button("Trả lại — Không hoàn thành (R)", id="claim-reject", color="danger",
+                           outline=True, className="w-100", accessKey="r"),
+            ]),
+        ], className="shadow-sm mb-3")
+    next_link = (dcc.Link("Đề nghị tiếp theo →", href=f"/tham-dinh/{view.next_claim_id}",
+                          className="btn btn-link") if view.next_claim_id else None)
+    return html.Div([
+        html.Div([dcc.Link("← Chờ thẩm định", href="/tham-dinh", className="small"), next_link],
+                 className="d-flex justify-content-between align-items-center"),
+        page_header(f"Thẩm định đề nghị · {view.task_code}", view.unit_name),
+        html.Div(id="claim-message"),
+        dcc.Store(id="claim-ref", data={"id": view.claim_id, "version": view.version,
+                                        "next": view.next_claim_id}),
+        dcc.Location(id="claim-redirect", refresh="callback-nav"),
+        dbc.Row([
+            dbc.Col([html.H2(f"Minh chứng ({len(view.evidence)} file)", className="h6 mt-2"),
+                     *[_evidence_card(item) for item in view.evidence]], lg=8),
+            dbc.Col([decision, task_card], lg=4),
+        ]),
+    ], id="claim-page")

@@ -1,0 +1,89 @@
+"""Automatic checks shown to the reviewer beside each evidence file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import CompletionClaim, EvidenceFile, Plan, Task
+from workflow.clock import format_date, to_local
+
+NEAR_DUPLICATE_DISTANCE = 6
+
+
+@dataclass(frozen=True)
+class Check:
+    """One finding: level is "ok", "warning" or "danger"."""
+
+    level: str
+    text: str
+
+
+def phash_distance(a: str, b: str) -> int:
+    """Hamming distance between two hex perceptual hashes."""
+    return bin(int(a, 16) ^ int(b, 16)).count("1")
+
+
+def _task_codes(session: Session, task_ids: set[int]) -> str:
+    codes = session.scalars(select(Task.code).where(Task.id.in_(task_ids)).order_by(Task.code))
+    return ", ".join(codes)
+
+
+def checks_for(session: Session, evidence: EvidenceFile, task: Task) -> list[Check]:
+    """What ingest learned about one file, compared with the rest of the plan."""
+    found: list[Check] = []
+    same = session.scalars(select(EvidenceFile).where(
+        EvidenceFile.sha256 == evidence.sha256, EvidenceFile.id != evidence.id,
+        EvidenceFile.claim_id.is_not(None))).all()
+    elsewhere = {e.task_id for e in same if e.task_id != task.id}
+    if elsewhere:
+        found.append(Check("danger", "Cùng một file đã được dùng làm minh chứng cho nhiệm vụ "
+                                     + _task_codes(session, elsewhere) + "."))
+    elif same:
+        found.append(Check("warning", "File này đã được nộp trong một đề nghị trước của "
+                                      "chính nhiệm vụ."))
+    if evidence.phash:
+        others = session.execute(select(EvidenceFile.task_id, EvidenceFile.phash).where(
+            EvidenceFile.phash.is_not(None), EvidenceFile.id != evidence.id,
+            EvidenceFile.task_id != task.id, EvidenceFile.claim_id.is_not(None),
+            EvidenceFile.sha256 != evidence.sha256)).all()
+        near = {task_id for task_id, other in others
+                if phash_distance(evidence.phash, other) <= NEAR_DUPLICATE_DISTANCE}
+        if near:
+            found.append(Check("warning", "Ảnh gần giống ảnh minh chứng của nhiệm vụ "
+                                          + _task_codes(session, near) + "."))
+    if evidence.content_type.startswith("image/"):
+        found.extend(_capture_time_checks(session, evidence, task))
+    if evidence.content_type == "application/pdf":
+        if evidence.pdf_encrypted:
+            found.append(Check("warning", "PDF được đặt mật khẩu/mã hóa."))
+        if evidence.pdf_signed:
+            found.append(Check("ok", "PDF có chữ ký số."))
+        else:
+            found.append(Check("warning", "PDF không có chữ ký số (kiểm tra chữ ký tay, con dấu)."))
+        if evidence.pdf_pages:
+            found.append(Check("ok", f"{evidence.pdf_pages} trang."))
+    return found
+
+
+def _capture_time_checks(session: Session, evidence: EvidenceFile, task: Task) -> list[Check]:
+    if evidence.captured_at is None:
+        return [Check("warning", "Ảnh không có thông tin thời gian chụp (EXIF).")]
+    plan = session.get(Plan, task.plan_id)
+    taken: date = to_local(evidence.captured_at).date()
+    start = plan.start_date if plan else None
+    end = task.deadline_date or (plan.end_date if plan else None)
+    label = f"Ảnh chụp ngày {format_date(taken)}"
+    if start and taken < start:
+        return [Check("danger", f"{label}, trước khi kế hoạch bắt đầu ({format_date(start)}).")]
+    if end and taken > end:
+        return [Check("warning", f"{label}, sau thời hạn nhiệm vụ ({format_date(end)}).")]
+    return [Check("ok", f"{label}, trong thời gian thực hiện nhiệm vụ.")]
+
+
+def checks_for_claim(session: Session, claim: CompletionClaim) -> dict[int, list[Check]]:
+    """Checks for every file of a claim, by evidence id."""
+    return {e.id: checks_for(session, e, claim.task) for e in claim.evidence}
