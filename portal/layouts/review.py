@@ -8,7 +8,7 @@ from datetime import datetime
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from portal.layouts.common import empty_state, page_header
+from portal.layouts.common import empty_state, message, page_header
 from portal.layouts.common import field as labelled
 from workflow.clock import format_date, format_datetime, now_utc
 from workflow.evidence_checks import Check
