@@ -10,8 +10,9 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from db.session import make_engine, make_session_factory
-from portal import auth, guard, security
+from portal import auth, guard, routes, security
 from portal.callbacks import admin as admin_callbacks
+from portal.callbacks import audit as audit_callbacks
 from portal.callbacks import progress as progress_callbacks
 from portal.callbacks import review as review_callbacks
 from portal.callbacks import router as router_callbacks
@@ -28,6 +29,7 @@ NAVIGATION: tuple[tuple[str, str, Capability], ...] = (
     ("Trang chủ", "/", Capability.VIEW_TASKS),
     ("Nhiệm vụ", "/nhiem-vu", Capability.VIEW_TASKS),
     ("Thẩm định", "/tham-dinh", Capability.REVIEW),
+    ("Nhật ký", "/nhat-ky", Capability.VIEW_AUDIT),
     ("Tài khoản", "/quan-tri/tai-khoan", Capability.MANAGE_USERS),
     ("Đơn vị", "/quan-tri/don-vi", Capability.MANAGE_UNITS),
 )
@@ -84,6 +86,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     admin_callbacks.register(dash_app)
     progress_callbacks.register(dash_app)
     review_callbacks.register(dash_app)
+    audit_callbacks.register(dash_app)
+    server.register_blueprint(routes.bp)
 
     auth.init_auth(server)
     security.init_security(server, dash_app, https=settings.https)

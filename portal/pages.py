@@ -28,6 +28,7 @@ PAGES: tuple[Page, ...] = (
     Page("task", r"/nhiem-vu/(?P<task_id>\d+)", "Chi tiết nhiệm vụ", Capability.VIEW_TASKS),
     Page("review", r"/tham-dinh", "Chờ thẩm định", Capability.REVIEW),
     Page("claim", r"/tham-dinh/(?P<claim_id>\d+)", "Thẩm định đề nghị", Capability.REVIEW),
+    Page("audit", r"/nhat-ky", "Nhật ký hoạt động", Capability.VIEW_AUDIT),
     Page("users", r"/quan-tri/tai-khoan", "Quản lý tài khoản", Capability.MANAGE_USERS),
     Page("units", r"/quan-tri/don-vi", "Quản lý đơn vị", Capability.MANAGE_UNITS),
 )

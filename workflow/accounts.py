@@ -61,6 +61,11 @@ def list_users(session: Session, *, actor: User) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
 
 
+def all_people(session: Session) -> list[User]:
+    """Every account's id and name, for "who did it" filters (names are not confidential)."""
+    return list(session.scalars(select(User).order_by(User.full_name)))
+
+
 def _validate_role_and_unit(session: Session, role: Role, unit_id: int | None) -> Unit | None:
     unit = session.get(Unit, unit_id) if unit_id else None
     if unit_id and unit is None:

@@ -10,9 +10,11 @@ from db.models import ClaimState, ReviewDecision, Role
 from portal.context import current_account, db
 from portal.guard import guarded_callback
 from portal.layouts import admin as admin_layouts
+from portal.layouts import audit as audit_layouts
 from portal.layouts import errors, home, review, tasks
 from portal.pages import Page, find_page
 from workflow import accounts, claims, permissions, reviews, units
+from workflow.audit_log import ACTION_LABELS
 from workflow.clock import format_date, format_datetime
 from workflow.errors import NotFound
 from workflow.evidence_checks import checks_for_claim
@@ -145,7 +147,16 @@ def _claim(user, match, _query) -> html.Div:
     return review.claim_page(view)
 
 
+def _audit(user, _match, _query) -> html.Div:
+    permissions.require(user, Capability.VIEW_AUDIT)
+    return audit_layouts.audit_page(
+        actions=sorted(ACTION_LABELS.items(), key=lambda item: item[1]),
+        actors=[(u.id, u.full_name) for u in accounts.all_people(db())],
+    )
+
+
 LOADERS = {
+    "audit": _audit,
     "review": _review_queue,
     "claim": _claim,
     "home": _home,

@@ -1,0 +1,101 @@
+"""Reading the audit trail: filtered pages for reviewers and admins, and an export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from db.models import AuditEvent, User
+from workflow.clock import LOCAL_TZ
+from workflow.permissions import Capability, require
+
+ACTION_LABELS = {
+    "login": "Đăng nhập",
+    "user.create": "Tạo tài khoản",
+    "user.reset_password": "Đặt lại mật khẩu",
+    "user.activate": "Mở khóa tài khoản",
+    "user.deactivate": "Khóa tài khoản",
+    "unit.create": "Thêm đơn vị",
+    "unit.update": "Sửa đơn vị",
+    "plan.import": "Nhập kế hoạch",
+    "progress.report": "Báo cáo tiến độ",
+    "evidence.upload": "Tải lên minh chứng",
+    "claim.file": "Gửi đề nghị công nhận hoàn thành",
+    "claim.withdraw": "Rút đề nghị",
+    "claim.view": "Mở xem đề nghị",
+    "claim.approve": "Phê duyệt — hoàn thành",
+    "claim.reject": "Trả lại — không hoàn thành",
+    "warnings.publish": "Công bố danh sách cảnh báo",
+}
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Narrowing of the audit list."""
+
+    action: str | None = None
+    actor_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """An audit event as people read it."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    action_label: str
+    object_type: str
+    object_id: int | None
+    details: str
+
+
+def _query(filters: AuditFilter) -> Select:
+    query = select(AuditEvent, User.full_name).outerjoin(User, User.id == AuditEvent.actor_id)
+    if filters.action:
+        query = query.where(AuditEvent.action == filters.action)
+    if filters.actor_id:
+        query = query.where(AuditEvent.actor_id == filters.actor_id)
+    if filters.date_from:
+        query = query.where(AuditEvent.created_at >= datetime.combine(
+            filters.date_from, time.min, LOCAL_TZ))
+    if filters.date_to:
+        query = query.where(AuditEvent.created_at < datetime.combine(
+            filters.date_to + timedelta(days=1), time.min, LOCAL_TZ))
+    return query
+
+
+def _details(event: AuditEvent) -> str:
+    parts = []
+    for label, data in (("trước", event.before), ("sau", event.after)):
+        if data:
+            parts.append(f"{label}: " + ", ".join(f"{k}={v}" for k, v in data.items()))
+    return "; ".join(parts)
+
+
+def list_events(session: Session, *, user: User, filters: AuditFilter = AuditFilter(),
+                offset: int = 0, limit: int = 100) -> tuple[list[AuditLine], int]:
+    """A page of events, oldest first within the page order "newest first", and the total."""
+    require(user, Capability.VIEW_AUDIT)
+    query = _query(filters)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(query.order_by(AuditEvent.id.desc()).offset(offset).limit(limit))
+    return [AuditLine(e.id, e.created_at, name or "Hệ thống", e.action,
+                      ACTION_LABELS.get(e.action, e.action), e.object_type, e.object_id,
+                      _details(e)) for e, name in rows], total
+
+
+def export_events(session: Session, *, user: User,
+                  filters: AuditFilter = AuditFilter()) -> list[AuditLine]:
+    """Every matching event, in order, for the export."""
+    require(user, Capability.VIEW_AUDIT)
+    rows = session.execute(_query(filters).order_by(AuditEvent.id))
+    return [AuditLine(e.id, e.created_at, name or "Hệ thống", e.action,
+                      ACTION_LABELS.get(e.action, e.action), e.object_type, e.object_id,
+                      _details(e)) for e, name in rows]
