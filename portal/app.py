@@ -13,14 +13,15 @@ from db.session import make_engine, make_session_factory
 from portal import auth, guard, routes, security
 from portal.callbacks import admin as admin_callbacks
 from portal.callbacks import audit as audit_callbacks
+from portal.callbacks import notifications as notification_callbacks
 from portal.callbacks import progress as progress_callbacks
 from portal.callbacks import review as review_callbacks
 from portal.callbacks import router as router_callbacks
 from portal.callbacks import tasks as task_callbacks
-from portal.context import EXTENSION_KEY, Services, close_db, current_account
+from portal.context import EXTENSION_KEY, Services, close_db, current_account, db
 from portal.layouts.shell import NavItem, ShellInfo, shell
 from portal.settings import Settings
-from workflow import permissions
+from workflow import notifications, permissions
 from workflow.permissions import ROLE_LABELS, Capability
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -43,7 +44,8 @@ def _shell_for_current_user(settings: Settings):
         nav = tuple(NavItem(label, href) for label, href, cap in NAVIGATION
                     if permissions.has(user, cap))
         info = ShellInfo(full_name=user.full_name, role_label=ROLE_LABELS[user.role],
-                         unit_name=user.unit.name if user.unit else None, nav=nav)
+                         unit_name=user.unit.name if user.unit else None, nav=nav,
+                         unread=notifications.unread_count(db(), user=user))
         return shell(info, footer=f"{settings.committee_name} · {settings.office_name}")
 
     return layout
@@ -87,6 +89,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     progress_callbacks.register(dash_app)
     review_callbacks.register(dash_app)
     audit_callbacks.register(dash_app)
+    notification_callbacks.register(dash_app)
     server.register_blueprint(routes.bp)
 
     auth.init_auth(server)

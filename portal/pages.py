@@ -29,6 +29,7 @@ PAGES: tuple[Page, ...] = (
     Page("review", r"/tham-dinh", "Chờ thẩm định", Capability.REVIEW),
     Page("claim", r"/tham-dinh/(?P<claim_id>\d+)", "Thẩm định đề nghị", Capability.REVIEW),
     Page("audit", r"/nhat-ky", "Nhật ký hoạt động", Capability.VIEW_AUDIT),
+    Page("notifications", r"/thong-bao", "Thông báo", Capability.VIEW_TASKS),
     Page("users", r"/quan-tri/tai-khoan", "Quản lý tài khoản", Capability.MANAGE_USERS),
     Page("units", r"/quan-tri/don-vi", "Quản lý đơn vị", Capability.MANAGE_UNITS),
 )

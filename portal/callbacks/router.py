@@ -12,8 +12,9 @@ from portal.guard import guarded_callback
 from portal.layouts import admin as admin_layouts
 from portal.layouts import audit as audit_layouts
 from portal.layouts import errors, home, review, tasks
+from portal.layouts import notifications as notification_layouts
 from portal.pages import Page, find_page
-from workflow import accounts, claims, permissions, reviews, units
+from workflow import accounts, claims, notifications, permissions, reviews, units
 from workflow.audit_log import ACTION_LABELS
 from workflow.clock import format_date, format_datetime
 from workflow.errors import NotFound
@@ -155,7 +156,12 @@ def _audit(user, _match, _query) -> html.Div:
     )
 
 
+def _notifications(user, _match, _query) -> html.Div:
+    return notification_layouts.notifications_page(notifications.latest(db(), user=user))
+
+
 LOADERS = {
+    "notifications": _notifications,
     "audit": _audit,
     "review": _review_queue,
     "claim": _claim,

@@ -24,6 +24,7 @@ class ShellInfo:
     role_label: str
     unit_name: str | None
     nav: tuple[NavItem, ...]
+    unread: int = 0
 
 
 def shell(info: ShellInfo | None, footer: str = "") -> html.Div:
@@ -33,6 +34,10 @@ def shell(info: ShellInfo | None, footer: str = "") -> html.Div:
     user_menu = None
     if info:
         who = info.full_name + (f" · {info.unit_name}" if info.unit_name else "")
+        bell = dbc.NavItem(dbc.NavLink(
+            ["Thông báo ", dbc.Badge(str(info.unread) if info.unread else "", color="warning",
+                                     text_color="dark", pill=True, id="notif-badge")],
+            href="/thong-bao", id="notif-link"))
         user_menu = dbc.DropdownMenu(
             [dbc.DropdownMenuItem(info.role_label, header=True),
              dbc.DropdownMenuItem("Đăng xuất", href="/logout", external_link=True,
@@ -47,7 +52,7 @@ def shell(info: ShellInfo | None, footer: str = "") -> html.Div:
                 dbc.NavbarToggler(id="navbar-toggler"),
                 dbc.Collapse(
                     [dbc.Nav(nav_links, navbar=True, className="me-auto"),
-                     dbc.Nav([user_menu] if user_menu else [], navbar=True)],
+                     dbc.Nav([bell, user_menu] if user_menu else [], navbar=True)],
                     id="navbar-collapse", navbar=True, is_open=False,
                 ),
             ],
@@ -60,6 +65,7 @@ def shell(info: ShellInfo | None, footer: str = "") -> html.Div:
     return html.Div(
         [
             dcc.Location(id="url", refresh="callback-nav"),
+            dcc.Interval(id="notif-poll", interval=60_000),
             navbar,
             dbc.Container(html.Div(id="page-content"), fluid="lg", className="pb-4"),
             html.Div(footer, className="footer-note"),

@@ -1,0 +1,31 @@
+"""Unread badge polling and "mark all read"."""
+
+from __future__ import annotations
+
+from dash import Dash, Input, Output, State
+
+from portal.callbacks.router import render_page
+from portal.context import current_account, db, unit_of_work
+from portal.guard import guarded_callback
+from workflow import notifications
+from workflow.permissions import Capability
+
+
+def register(app: Dash) -> None:
+    """Registers the notification callbacks."""
+
+    @guarded_callback(app, Capability.VIEW_TASKS, Output("notif-badge", "children"),
+                      Input("notif-poll", "n_intervals"), Input("url", "pathname"))
+    def badge(_ticks, _path):
+        count = notifications.unread_count(db(), user=current_account())
+        return str(count) if count else ""
+
+    @guarded_callback(app, Capability.VIEW_TASKS,
+                      Output("page-content", "children", allow_duplicate=True),
+                      Input("notif-read-all", "n_clicks"),
+                      State("url", "pathname"), State("url", "search"),
+                      prevent_initial_call=True)
+    def read_all(_clicks, pathname, search):
+        with unit_of_work() as session:
+            notifications.mark_all_read(session, user=current_account())
+        return render_page(pathname, search)
