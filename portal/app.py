@@ -13,6 +13,7 @@ from db.session import make_engine, make_session_factory
 from portal import auth, guard, routes, security
 from portal.callbacks import admin as admin_callbacks
 from portal.callbacks import audit as audit_callbacks
+from portal.callbacks import claims as claim_callbacks
 from portal.callbacks import notifications as notification_callbacks
 from portal.callbacks import progress as progress_callbacks
 from portal.callbacks import review as review_callbacks
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     progress_callbacks.register(dash_app)
     review_callbacks.register(dash_app)
     audit_callbacks.register(dash_app)
+    claim_callbacks.register(dash_app)
     notification_callbacks.register(dash_app)
     server.register_blueprint(routes.bp)
 

@@ -7,11 +7,11 @@ from urllib.parse import parse_qs
 from dash import Dash, Input, Output, State, html
 
 from db.models import ClaimState, ReviewDecision, Role
-from portal.context import current_account, db
+from portal.context import current_account, db, services
 from portal.guard import guarded_callback
 from portal.layouts import admin as admin_layouts
 from portal.layouts import audit as audit_layouts
-from portal.layouts import errors, home, review, tasks
+from portal.layouts import errors, home, review, task_actions, tasks
 from portal.layouts import notifications as notification_layouts
 from portal.pages import Page, find_page
 from workflow import accounts, claims, notifications, permissions, reviews, units
@@ -62,8 +62,14 @@ def _task_detail(user, match, _query) -> html.Div:
         detail = get_for_user(session, user=user, task_id=int(match["task_id"]))
     except NotFound:
         return errors.not_found()
+    panel = None
+    if detail.can_claim:
+        panel = task_actions.claim_panel(
+            detail.task.id, max_mb=services().settings.max_upload_mb,
+            pending=claims.pending_claim(session, detail.task.id) is not None)
     return tasks.task_detail_page(
         detail,
+        claim_panel=panel,
         history=task_timeline(session, user=user, task_id=detail.task.id),
         rejection_reason=claims.latest_rejection_reason(session, user=user,
                                                         task_id=detail.task.id),

@@ -81,3 +81,35 @@ def timeline(entries: list[TimelineEntry]) -> dbc.Card:
         body = dbc.ListGroup(items, flush=True)
     return dbc.Card([dbc.CardHeader("Lịch sử thực hiện"), body], className="shadow-sm mb-3",
                     id="task-timeline")
+
+
+def claim_panel(task_id: int, *, max_mb: int, pending: bool) -> dbc.Card:
+    """The completion claim form with the evidence uploader, or a note that one is pending."""
+    if pending:
+        return dbc.Card([
+            dbc.CardHeader("Đề nghị công nhận hoàn thành"),
+            dbc.CardBody([
+                html.P("Đơn vị đã gửi đề nghị, đang chờ Văn phòng Đảng ủy thẩm định.",
+                       className="mb-2"),
+                html.Div(id="claim-form-message"),
+                dbc.Button("Rút đề nghị", id="claim-withdraw", color="secondary", outline=True,
+                           size="sm"),
+                dcc.Store(id="claim-task", data=task_id),
+            ]),
+        ], className="shadow-sm mb-3", id="claim-card")
+    return dbc.Card([
+        dbc.CardHeader("Đề nghị công nhận hoàn thành"),
+        dbc.CardBody([
+            html.P("Đính kèm file minh chứng (văn bản pháp lý đã ký, ảnh chụp sản phẩm…). "
+                   "Không có minh chứng thì không thể đề nghị công nhận hoàn thành.",
+                   className="small text-muted"),
+            html.Div(className="evidence-uploader mb-3", id="evidence-uploader",
+                     **{"data-task-id": str(task_id), "data-max-mb": str(max_mb)}),
+            dbc.Label("Ghi chú gửi Văn phòng Đảng ủy", html_for="claim-note"),
+            dbc.Textarea(id="claim-note", rows=2, className="mb-3"),
+            html.Div(id="claim-form-message"),
+            dbc.Button("Gửi đề nghị công nhận hoàn thành", id="claim-submit", color="success"),
+            dcc.Store(id="claim-staged", data={"ids": [], "busy": False}),
+            dcc.Store(id="claim-task", data=task_id),
+        ]),
+    ], className="shadow-sm mb-3", id="claim-card")

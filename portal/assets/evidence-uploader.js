@@ -1,0 +1,141 @@
+/* Evidence uploader: several files at once, one streamed request per file, a progress bar
+ * per file, Vietnamese errors, remove before submit, camera capture on phones.
+ * The uploaded ids go to the Dash store "claim-staged" through dash_clientside.set_props.
+ * Files never travel through a Dash callback (no base64). */
+(function () {
+  "use strict";
+  var ACCEPT = ".pdf,.jpg,.jpeg,.png,.webp,.heic,.heif,.docx,.xlsx,.doc,.xls";
+  var KINDS = [["signed_document", "Văn bản pháp lý đã ký"], ["photo", "Ảnh chụp sản phẩm"],
+               ["other", "Khác"]];
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") { node.textContent = attrs[k]; } else { node.setAttribute(k, attrs[k]); }
+    });
+    (children || []).forEach(function (c) { node.appendChild(c); });
+    return node;
+  }
+
+  function sizeLabel(bytes) {
+    if (bytes >= 1048576) { return (bytes / 1048576).toFixed(1).replace(".", ",") + " MB"; }
+    return Math.max(1, Math.round(bytes / 1024)) + " KB";
+  }
+
+  function setup(root) {
+    if (root.dataset.ready) { return; }
+    root.dataset.ready = "1";
+    var taskId = root.dataset.taskId;
+    var maxBytes = parseInt(root.dataset.maxMb || "50", 10) * 1048576;
+    var items = [];
+
+    var kind = el("select", {"class": "form-select form-select-sm", "id": "evidence-kind",
+                             "aria-label": "Loại minh chứng"});
+    KINDS.forEach(function (k) { kind.appendChild(el("option", {value: k[0], text: k[1]})); });
+    var picker = el("input", {type: "file", multiple: "multiple", accept: ACCEPT,
+                              "class": "d-none", id: "evidence-file-input"});
+    var camera = el("input", {type: "file", accept: "image/*", capture: "environment",
+                              "class": "d-none", id: "evidence-camera-input"});
+    var pick = el("label", {"for": "evidence-file-input", "class": "btn btn-outline-primary btn-sm",
+                            text: "Chọn file…"});
+    var snap = el("label", {"for": "evidence-camera-input",
+                            "class": "btn btn-outline-secondary btn-sm", text: "Chụp ảnh"});
+    var list = el("ul", {"class": "list-group evidence-list mt-2"});
+    var hint = el("div", {"class": "form-text",
+                          text: "PDF, ảnh (JPG, PNG, WebP, HEIC), Word, Excel; tối đa " +
+                                root.dataset.maxMb + " MB mỗi file. Có thể chọn nhiều file."});
+    root.appendChild(el("div", {"class": "d-flex flex-wrap gap-2 align-items-center"},
+                        [el("div", {"style": "min-width: 14rem"}, [kind]), pick, snap, picker,
+                         camera]));
+    root.appendChild(hint);
+    root.appendChild(list);
+
+    function publish() {
+      var ids = items.filter(function (i) { return i.id; }).map(function (i) { return i.id; });
+      var busy = items.some(function (i) { return i.state === "uploading"; });
+      if (window.dash_clientside && window.dash_clientside.set_props) {
+        window.dash_clientside.set_props("claim-staged", {data: {ids: ids, busy: busy}});
+      }
+    }
+
+    function render(item) {
+      var bar = item.node.querySelector(".progress-bar");
+      var status = item.node.querySelector(".evidence-status");
+      bar.style.width = item.progress + "%";
+      bar.setAttribute("aria-valuenow", String(item.progress));
+      bar.className = "progress-bar" + (item.state === "error" ? " bg-danger" :
+                                       item.state === "done" ? " bg-success" : "");
+      status.textContent = item.message;
+      status.className = "evidence-status small " + (item.state === "error" ? "text-danger" :
+                                                     item.state === "done" ? "text-success" :
+                                                     "text-muted");
+    }
+
+    function upload(file) {
+      var item = {file: file, id: null, state: "uploading", progress: 0, message: "Đang tải lên…"};
+      var remove = el("button", {type: "button", "class": "btn btn-link btn-sm text-danger p-0",
+                                 text: "Bỏ file"});
+      item.node = el("li", {"class": "list-group-item evidence-item"}, [
+        el("div", {"class": "d-flex justify-content-between gap-2"}, [
+          el("span", {"class": "evidence-name text-break", text: file.name + " · " +
+                      sizeLabel(file.size) + " · " + kind.options[kind.selectedIndex].text}),
+          remove]),
+        el("div", {"class": "progress mt-1", role: "progressbar", "aria-valuemin": "0",
+                   "aria-valuemax": "100"}, [el("div", {"class": "progress-bar"})]),
+        el("div", {"class": "evidence-status small text-muted"})]);
+      list.appendChild(item.node);
+      items.push(item);
+      remove.addEventListener("click", function () {
+        if (item.xhr && item.state === "uploading") { item.xhr.abort(); }
+        items.splice(items.indexOf(item), 1);
+        list.removeChild(item.node);
+        publish();
+      });
+      if (file.size === 0) {
+        item.state = "error"; item.message = "Tệp rỗng, không có nội dung."; render(item); return;
+      }
+      if (file.size > maxBytes) {
+        item.state = "error";
+        item.message = "Tệp vượt quá dung lượng cho phép (tối đa " + root.dataset.maxMb + " MB).";
+        render(item); return;
+      }
+      var xhr = new XMLHttpRequest();
+      item.xhr = xhr;
+      xhr.open("POST", "/api/nhiem-vu/" + taskId + "/minh-chung?ten=" +
+               encodeURIComponent(file.name) + "&loai=" + encodeURIComponent(kind.value));
+      xhr.setRequestHeader("Content-Type", "application/octet-stream");
+      xhr.upload.addEventListener("progress", function (e) {
+        if (e.lengthComputable) { item.progress = Math.round(100 * e.loaded / e.total); render(item); }
+      });
+      xhr.addEventListener("load", function () {
+        var body = {};
+        try { body = JSON.parse(xhr.responseText); } catch (err) { body = {}; }
+        if (xhr.status === 201) {
+          item.id = body.id; item.state = "done"; item.progress = 100;
+          item.message = "Đã tải lên.";
+        } else {
+          item.state = "error";
+          item.message = body.error || "Không tải lên được tệp (mã lỗi " + xhr.status + ").";
+        }
+        render(item); publish();
+      });
+      xhr.addEventListener("error", function () {
+        item.state = "error"; item.message = "Mất kết nối khi tải lên. Vui lòng thử lại.";
+        render(item); publish();
+      });
+      xhr.send(file);
+      render(item); publish();
+    }
+
+    function onPick(e) {
+      Array.prototype.forEach.call(e.target.files || [], upload);
+      e.target.value = "";
+    }
+    picker.addEventListener("change", onPick);
+    camera.addEventListener("change", onPick);
+  }
+
+  function scan() { document.querySelectorAll(".evidence-uploader").forEach(setup); }
+  new MutationObserver(scan).observe(document.documentElement, {childList: true, subtree: true});
+  document.addEventListener("DOMContentLoaded", scan);
+})();

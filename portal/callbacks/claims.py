@@ -1,0 +1,60 @@
+"""Unit side of the claim: submit with staged evidence, or withdraw a pending claim."""
+
+from __future__ import annotations
+
+from dash import Dash, Input, Output, State, no_update
+
+from portal.callbacks.router import render_page
+from portal.context import current_account, unit_of_work
+from portal.guard import guarded_callback
+from portal.layouts.common import message
+from workflow import claims
+from workflow.errors import DomainError
+from workflow.permissions import Capability
+
+STILL_UPLOADING = "Còn file đang tải lên; vui lòng chờ tải xong rồi gửi đề nghị."
+
+
+def register(app: Dash) -> None:
+    """Registers the claim callbacks."""
+
+    @guarded_callback(
+        app, Capability.FILE_CLAIM,
+        Output("claim-form-message", "children"),
+        Output("page-content", "children", allow_duplicate=True),
+        Input("claim-submit", "n_clicks"),
+        State("claim-task", "data"), State("claim-staged", "data"), State("claim-note", "value"),
+        State("url", "pathname"), State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def submit(_clicks, task_id, staged, note, pathname, search):
+        staged = staged or {}
+        if staged.get("busy"):
+            return message(STILL_UPLOADING, "warning"), no_update
+        try:
+            with unit_of_work() as session:
+                claims.file_claim(session, user=current_account(), task_id=int(task_id),
+                                  evidence_ids=[int(i) for i in staged.get("ids") or []],
+                                  note=note or "")
+        except DomainError as error:
+            return message(error.message), no_update
+        return no_update, render_page(pathname, search)
+
+    @guarded_callback(
+        app, Capability.FILE_CLAIM,
+        Output("claim-form-message", "children", allow_duplicate=True),
+        Output("page-content", "children", allow_duplicate=True),
+        Input("claim-withdraw", "n_clicks"),
+        State("claim-task", "data"), State("url", "pathname"), State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def withdraw(_clicks, task_id, pathname, search):
+        try:
+            with unit_of_work() as session:
+                pending = claims.pending_claim(session, int(task_id))
+                if pending is None:
+                    return message("Không còn đề nghị nào đang chờ thẩm định."), no_update
+                claims.withdraw_claim(session, user=current_account(), claim_id=pending.id)
+        except DomainError as error:
+            return message(error.message), no_update
+        return no_update, render_page(pathname, search)
