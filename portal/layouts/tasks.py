@@ -34,13 +34,14 @@ def task_table(rows: list[TaskRow], *, show_unit: bool = True) -> html.Div:
     body = html.Tbody([
         html.Tr(
             [html.Td(row.code, className="col-code"),
-             html.Td(dcc.Link(row.title, href=f"/nhiem-vu/{row.id}", className="task-title-link"))]
+             html.Td(dcc.Link(row.title, href=f"/nhiem-vu/{row.id}", className="task-title-link"),
+                     className="col-title")]
             + ([html.Td(row.lead_unit or "—")] if show_unit else [])
             + [html.Td([html.Div(format_date(row.deadline_date) or "—"),
                         html.Small(row.deadline_text, className="text-muted")]
                        if row.deadline_text else "—", className="col-deadline"),
                html.Td(f"{row.percent}%" if row.percent is not None else "—"),
-               html.Td(status_badge(row.status, row.overdue))],
+               html.Td(status_badge(row.status, row.overdue), className="col-status")],
             className="task-row",
         )
         for row in rows

@@ -49,7 +49,8 @@ def test_login_page(browser, live_portal):
 
 def test_wrong_password_shows_a_vietnamese_message(browser, live_portal):
     sign_in(browser, live_portal, "ubnd", "sai-mat-khau")
-    error = browser.find_element(By.ID, "login-error").text
+    error = WebDriverWait(browser, 10).until(
+        ec.presence_of_element_located((By.ID, "login-error"))).text
     assert error == "Tên đăng nhập hoặc mật khẩu không đúng."
     screenshot(browser, "login-error")
 
