@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from db.models import DeadlineKind, Plan, Section, Task, TaskCoordinator, Unit, User
 from workflow import audit, units
+from workflow.plan_import.units import BUILT_IN_ALIASES
 from workflow.clock import now_utc
 from workflow.errors import ValidationError
 from workflow.permissions import Capability, require
@@ -81,7 +82,9 @@ def resolve_units(session: Session, *, actor: User | None, names: Iterable[str],
     for name in names:
         unit = units.find_by_name(session, name)
         if unit is None and name in confirmed:
-            unit = units.create_unit(session, actor=actor, name=name)
+            known_aliases = [a for a in BUILT_IN_ALIASES.get(name, ())
+                             if units.find_by_name(session, a) is None]
+            unit = units.create_unit(session, actor=actor, name=name, aliases=known_aliases)
             created.append(name)
         if unit is None:
             missing.append(name)
