@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from db.models import DeadlineKind, Plan, Section, Task, TaskCoordinator, Unit, User
 from workflow import audit, units
-from workflow.plan_import.units import BUILT_IN_ALIASES
 from workflow.clock import now_utc
 from workflow.errors import ValidationError
 from workflow.permissions import Capability, require
+from workflow.plan_import.units import BUILT_IN_ALIASES
 
 if TYPE_CHECKING:
     from workflow.plan_import.parser import ParsedPlan
