@@ -125,3 +125,50 @@ def sqlite_url(migrated_urls) -> str:
     engine = _engines.setdefault(url, make_engine(url))
     _wipe(engine)
     return url
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """moto's S3 server over HTTP on a loopback port (a real S3 protocol peer)."""
+    from moto.server import ThreadedMotoServer
+
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_store(s3_endpoint):
+    """An S3Store on a fresh bucket of the moto server."""
+    from storage.s3 import S3Store
+
+    return S3Store(f"evidence-{uuid.uuid4().hex[:10]}", endpoint_url=s3_endpoint,
+                   access_key="testing", secret_key="testing", create_bucket=True,
+                   multipart_threshold=5 * 1024 * 1024, part_size=5 * 1024 * 1024)
+
+
+@pytest.fixture
+def local_store(tmp_path):
+    """A LocalStore in a temporary folder."""
+    from storage.local import LocalStore
+
+    return LocalStore(tmp_path / "evidence")
+
+
+@pytest.fixture(params=["local", "s3"])
+def store(request):
+    """Each store implementation in turn: the same contract for both."""
+    return request.getfixturevalue(f"{request.param}_store")
