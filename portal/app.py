@@ -10,7 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from db.session import make_engine, make_session_factory
-from portal import auth, guard, routes, security
+from portal import auth, evidence_routes, guard, routes, security
 from portal.callbacks import admin as admin_callbacks
 from portal.callbacks import audit as audit_callbacks
 from portal.callbacks import claims as claim_callbacks
@@ -21,7 +21,7 @@ from portal.callbacks import router as router_callbacks
 from portal.callbacks import tasks as task_callbacks
 from portal.context import EXTENSION_KEY, Services, close_db, current_account, db
 from portal.layouts.shell import NavItem, ShellInfo, shell
-from portal.settings import Settings
+from portal.settings import Settings, build_evidence_store
 from workflow import notifications, permissions
 from workflow.permissions import ROLE_LABELS, Capability
 
@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     engine = make_engine(settings.database_url)
     server.extensions[EXTENSION_KEY] = Services(
         settings=settings, engine=engine, session_factory=make_session_factory(engine),
+        store=build_evidence_store(settings),
     )
     server.teardown_appcontext(close_db)
 
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     claim_callbacks.register(dash_app)
     notification_callbacks.register(dash_app)
     server.register_blueprint(routes.bp)
+    server.register_blueprint(evidence_routes.bp)
 
     auth.init_auth(server)
     security.init_security(server, dash_app, https=settings.https)

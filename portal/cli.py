@@ -81,6 +81,26 @@ def create_user_command(username: str, full_name: str, role: str, unit_name: str
     click.echo(f"Đã tạo tài khoản “{username}”.")
 
 
+@cli.command("gc-evidence", help="Remove stored evidence objects that no row references.")
+@click.option("--older-than", "hours", default=24, show_default=True, type=int,
+              help="Only objects older than this many hours.")
+@click.option("--dry-run", is_flag=True, help="List what would be removed, remove nothing.")
+def gc_evidence(hours: int, dry_run: bool) -> None:
+    from datetime import timedelta
+
+    from portal.settings import build_evidence_store
+    from workflow.evidence import collect_garbage
+
+    settings = _settings()
+    with transaction(_factory(settings)) as session:
+        report = collect_garbage(session, store=build_evidence_store(settings),
+                                 older_than=timedelta(hours=hours), dry_run=dry_run)
+    for key in report.orphaned:
+        click.echo(("sẽ xóa: " if dry_run else "đã xóa: ") + key)
+    click.echo(f"Tìm thấy {len(report.orphaned)} đối tượng không còn được tham chiếu; "
+               f"đã xóa {len(report.removed)}.")
+
+
 @cli.command(help="Serve the portal (development server; use gunicorn in production).")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8050, show_default=True, type=int)

@@ -90,3 +90,14 @@ class Settings:
             smtp_sender=env.get("SMTP_SENDER") or "cong-minh-chung@localhost",
         )
         return replace(settings, **overrides) if overrides else settings
+
+
+def build_evidence_store(settings: Settings):
+    """The evidence store the settings describe (local folder by default, or S3)."""
+    from storage.factory import build_store
+
+    return build_store(backend=settings.storage_backend, local_root=settings.evidence_dir,
+                       s3_bucket=settings.s3_bucket, s3_endpoint_url=settings.s3_endpoint_url,
+                       s3_region=settings.s3_region, s3_access_key=settings.s3_access_key,
+                       s3_secret_key=settings.s3_secret_key,
+                       s3_create_bucket=settings.s3_create_bucket)
