@@ -33,9 +33,9 @@
                              "aria-label": "Loại minh chứng"});
     KINDS.forEach(function (k) { kind.appendChild(el("option", {value: k[0], text: k[1]})); });
     var picker = el("input", {type: "file", multiple: "multiple", accept: ACCEPT,
-                              "class": "d-none", id: "evidence-file-input"});
+                              "class": "visually-hidden", id: "evidence-file-input"});
     var camera = el("input", {type: "file", accept: "image/*", capture: "environment",
-                              "class": "d-none", id: "evidence-camera-input"});
+                              "class": "visually-hidden", id: "evidence-camera-input"});
     var pick = el("label", {"for": "evidence-file-input", "class": "btn btn-outline-primary btn-sm",
                             text: "Chọn file…"});
     var snap = el("label", {"for": "evidence-camera-input",

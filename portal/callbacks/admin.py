@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
+from dash.exceptions import PreventUpdate
 
 from portal.callbacks.router import unit_lines, user_lines
 from portal.context import current_account, unit_of_work
@@ -35,7 +36,9 @@ def register(app: Dash) -> None:
         State("new-user-password", "value"), State("new-user-email", "value"),
         prevent_initial_call=True,
     )
-    def create_user(_clicks, username, full_name, role, unit_id, password, email):
+    def create_user(clicks, username, full_name, role, unit_id, password, email):
+        if not clicks:  # a button re-created by a re-render is not a click
+            raise PreventUpdate
         user = current_account()
         try:
             with unit_of_work() as session:
@@ -56,7 +59,9 @@ def register(app: Dash) -> None:
         State("reset-user", "value"), State("reset-password", "value"),
         prevent_initial_call=True,
     )
-    def reset_password(_clicks, user_id, password):
+    def reset_password(clicks, user_id, password):
+        if not clicks:  # a button re-created by a re-render is not a click
+            raise PreventUpdate
         if not user_id:
             return message("Vui lòng chọn tài khoản cần đặt lại mật khẩu."), no_update
         try:
@@ -97,7 +102,9 @@ def register(app: Dash) -> None:
         State("new-unit-aliases", "value"),
         prevent_initial_call=True,
     )
-    def create_unit(_clicks, name, short_name, aliases):
+    def create_unit(clicks, name, short_name, aliases):
+        if not clicks:  # a button re-created by a re-render is not a click
+            raise PreventUpdate
         alias_list = [a.strip() for a in (aliases or "").split(";") if a.strip()]
         try:
             with unit_of_work() as session:
@@ -116,7 +123,9 @@ def register(app: Dash) -> None:
         State("alias-unit", "value"), State("alias-text", "value"),
         prevent_initial_call=True,
     )
-    def add_alias(_clicks, unit_id, alias):
+    def add_alias(clicks, unit_id, alias):
+        if not clicks:  # a button re-created by a re-render is not a click
+            raise PreventUpdate
         if not unit_id:
             return message("Vui lòng chọn đơn vị."), no_update
         try:

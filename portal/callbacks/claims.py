@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dash import Dash, Input, Output, State, no_update
+from dash.exceptions import PreventUpdate
 
 from portal.callbacks.router import render_page
 from portal.context import current_account, unit_of_work
@@ -27,7 +28,9 @@ def register(app: Dash) -> None:
         State("url", "pathname"), State("url", "search"),
         prevent_initial_call=True,
     )
-    def submit(_clicks, task_id, staged, note, pathname, search):
+    def submit(clicks, task_id, staged, note, pathname, search):
+        if not clicks:  # a button re-created by a re-render is not a click
+            raise PreventUpdate
         staged = staged or {}
         if staged.get("busy"):
             return message(STILL_UPLOADING, "warning"), no_update
@@ -48,7 +51,9 @@ def register(app: Dash) -> None:
         State("claim-task", "data"), State("url", "pathname"), State("url", "search"),
         prevent_initial_call=True,
     )
-    def withdraw(_clicks, task_id, pathname, search):
+    def withdraw(clicks, task_id, pathname, search):
+        if not clicks:  # a button re-created by a re-render is not a click
+            raise PreventUpdate
         try:
             with unit_of_work() as session:
                 pending = claims.pending_claim(session, int(task_id))

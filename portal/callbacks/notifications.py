@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dash import Dash, Input, Output, State
+from dash.exceptions import PreventUpdate
 
 from portal.callbacks.router import render_page
 from portal.context import current_account, db, unit_of_work
@@ -25,7 +26,9 @@ def register(app: Dash) -> None:
                       Input("notif-read-all", "n_clicks"),
                       State("url", "pathname"), State("url", "search"),
                       prevent_initial_call=True)
-    def read_all(_clicks, pathname, search):
+    def read_all(clicks, pathname, search):
+        if not clicks:  # a button re-created by a re-render is not a click
+            raise PreventUpdate
         with unit_of_work() as session:
             notifications.mark_all_read(session, user=current_account())
         return render_page(pathname, search)

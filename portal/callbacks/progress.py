@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dash import Dash, Input, Output, State, no_update
+from dash.exceptions import PreventUpdate
 
 from portal.callbacks.router import render_page
 from portal.context import current_account, unit_of_work
@@ -27,8 +28,10 @@ def register(app: Dash) -> None:
         State("url", "pathname"), State("url", "search"),
         prevent_initial_call=True,
     )
-    def submit(_clicks, task_id, period, percent, narrative, difficulties, proposals,
+    def submit(clicks, task_id, period, percent, narrative, difficulties, proposals,
                pathname, search):
+        if not clicks:  # a button re-created by a re-render is not a click
+            raise PreventUpdate
         try:
             with unit_of_work() as session:
                 progress.report_progress(session, user=current_account(), task_id=int(task_id),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
+from dash.exceptions import PreventUpdate
 
 from portal.context import current_account, unit_of_work
 from portal.guard import guarded_callback
@@ -23,7 +24,9 @@ def register(app: Dash) -> None:
         State("claim-reason-text", "value"),
         prevent_initial_call=True,
     )
-    def decide(_approve, _reject, ref, reason_code, reason_text):
+    def decide(approve_clicks, reject_clicks, ref, reason_code, reason_text):
+        if not (approve_clicks or reject_clicks):
+            raise PreventUpdate
         if not ref or ctx.triggered_id not in ("claim-approve", "claim-reject"):
             return no_update, no_update
         try:
@@ -46,7 +49,9 @@ def register(app: Dash) -> None:
         State("queue-versions", "data"),
         prevent_initial_call=True,
     )
-    def bulk_approve(_clicks, selected, ids, versions):
+    def bulk_approve(clicks, selected, ids, versions):
+        if not clicks:  # a button re-created by a re-render is not a click
+            raise PreventUpdate
         chosen = [(int(i["index"]), int((versions or {}).get(str(i["index"]), 0)))
                   for i, value in zip(ids or [], selected or [], strict=False) if value]
         try:

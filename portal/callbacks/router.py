@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 from dash import Dash, Input, Output, State, html
+from dash.exceptions import PreventUpdate
 
 from db.models import ClaimState, ReviewDecision, Role
 from portal.context import current_account, db, services
@@ -203,5 +204,7 @@ def register(app: Dash) -> None:
     @guarded_callback(app, Capability.VIEW_TASKS, Output("navbar-collapse", "is_open"),
                       Input("navbar-toggler", "n_clicks"), State("navbar-collapse", "is_open"),
                       prevent_initial_call=True)
-    def toggle_navbar(_clicks, is_open):
+    def toggle_navbar(clicks, is_open):
+        if not clicks:  # a button re-created by a re-render is not a click
+            raise PreventUpdate
         return not is_open

@@ -155,16 +155,16 @@ def claim_page(view: ClaimView) -> html.Div:
         decision = dbc.Card([
             dbc.CardHeader("Kết quả thẩm định"),
             dbc.CardBody([
-                dbc.Button("Phê duyệt — Hoàn thành (A)", id="claim-approve", color="success",
-                           className="w-100 mb-3", accessKey="a"),
+                html.Button("Phê duyệt — Hoàn thành (Alt+A)", id="claim-approve",
+                            className="btn btn-success w-100 mb-3", accessKey="a"),
                 dbc.Label("Lý do trả lại"),
                 dbc.Select(id="claim-reason", options=[{"label": lbl, "value": code}
                                                        for code, lbl in view.reasons],
                            placeholder="Chọn lý do", className="mb-2"),
                 dbc.Textarea(id="claim-reason-text", rows=3, className="mb-2",
                              placeholder="Ghi rõ nội dung đơn vị cần bổ sung"),
-                dbc.Button("Trả lại — Không hoàn thành (R)", id="claim-reject", color="danger",
-                           outline=True, className="w-100", accessKey="r"),
+                html.Button("Trả lại — Không hoàn thành (Alt+R)", id="claim-reject",
+                             className="btn btn-outline-danger w-100", accessKey="r"),
             ]),
         ], className="shadow-sm mb-3")
     next_link = (dcc.Link("Đề nghị tiếp theo →", href=f"/tham-dinh/{view.next_claim_id}",

@@ -6,12 +6,15 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from db.migrate import upgrade
+from db.models import Task
 from db.session import make_engine, make_session_factory, transaction
 from portal.app import create_app
 from portal.settings import PROJECT_ROOT, Settings
@@ -29,9 +32,23 @@ def _browser_missing() -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class LivePortal:
+    """A running portal: its base URL and its database."""
+
+    url: str
+    database_url: str
+
+    def task_id(self, code: str) -> int:
+        """The id of a demo task by its code."""
+        engine = make_engine(self.database_url)
+        with engine.connect() as connection:
+            return connection.scalar(select(Task.id).where(Task.code == code))
+
+
 @pytest.fixture(scope="session")
-def live_portal(tmp_path_factory) -> Iterator[str]:
-    """Serves a demo-loaded portal on a free loopback port; yields its base URL."""
+def live_portal(tmp_path_factory) -> Iterator[LivePortal]:
+    """Serves a demo-loaded portal on a free loopback port."""
     from workflow.demo import load_demo
 
     root = tmp_path_factory.mktemp("live")
@@ -44,7 +61,7 @@ def live_portal(tmp_path_factory) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield LivePortal(f"http://127.0.0.1:{server.server_port}", url)
     server.shutdown()
 
 
@@ -80,3 +97,15 @@ def screenshot(driver, name: str) -> Path:
     driver.save_screenshot(str(path))
     driver.set_window_size(1366, 900)
     return path
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed and "browser" in item.fixturenames:
+        driver = item.funcargs.get("browser")
+        if driver is not None:
+            screenshot(driver, f"FAILED-{item.name}")
+            for entry in driver.get_log("browser"):
+                print("browser console:", entry["level"], entry["message"][:300])

@@ -42,13 +42,13 @@ def severe_console_errors(browser) -> list[str]:
 
 
 def test_login_page(browser, live_portal):
-    browser.get(f"{live_portal}/login")
+    browser.get(f"{live_portal.url}/login")
     assert "Đăng nhập" in browser.page_source
     screenshot(browser, "login")
 
 
 def test_wrong_password_shows_a_vietnamese_message(browser, live_portal):
-    sign_in(browser, live_portal, "ubnd", "sai-mat-khau")
+    sign_in(browser, live_portal.url, "ubnd", "sai-mat-khau")
     error = WebDriverWait(browser, 10).until(
         ec.presence_of_element_located((By.ID, "login-error"))).text
     assert error == "Tên đăng nhập hoặc mật khẩu không đúng."
@@ -58,7 +58,7 @@ def test_wrong_password_shows_a_vietnamese_message(browser, live_portal):
 @pytest.mark.parametrize("username,password,heading", ACCOUNTS, ids=[a[0] for a in ACCOUNTS])
 def test_each_role_reaches_its_home_page(browser, live_portal, username, password, heading):
     browser.get_log("browser")  # drop earlier entries
-    sign_in(browser, live_portal, username, password)
+    sign_in(browser, live_portal.url, username, password)
     wait_text(browser, heading)
     WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".stat-card"))
     assert severe_console_errors(browser) == []
