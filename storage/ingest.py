@@ -10,7 +10,6 @@ the store is read back only for nothing. A file refused after writing is deleted
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import tempfile
 import unicodedata
@@ -49,13 +48,13 @@ class IngestResult:
 
 
 class _Pass:
-    """Reads the upload once: size limit, SHA-256 and a copy to a temporary file."""
+    """Reads the upload once: size limit and a copy to a temporary file (the store
+    computes the SHA-256 as the bytes go by, so it is not computed twice)."""
 
     def __init__(self, head: bytes, rest: BinaryIO, limit: int, copy: BinaryIO,
                  too_big: str) -> None:
         self._pending, self._rest, self._limit, self._copy = head, rest, limit, copy
         self._too_big = too_big
-        self.digest = hashlib.sha256()
         self.size = 0
 
     def read(self, size: int = -1) -> bytes:
@@ -67,7 +66,6 @@ class _Pass:
             self.size += len(chunk)
             if self.size > self._limit:
                 raise IngestRejected(self._too_big)
-            self.digest.update(chunk)
             self._copy.write(chunk)
         return chunk
 
@@ -207,7 +205,7 @@ def ingest(stream: BinaryIO, *, original_name: str, store: ObjectStore, max_byte
     key = make_key(key_prefix, name if ext else name + sorted(found.extensions)[0])
     with tempfile.TemporaryFile() as copy:
         reader = _Pass(head, stream, max_bytes, copy, too_big)
-        store.put_stream(key, reader, content_type=found.content_type)
+        stored = store.put_stream(key, reader, content_type=found.content_type)
         thumb_key = None
         try:
             derived, thumbnail = _derive(copy, found, name)
@@ -222,6 +220,6 @@ def ingest(stream: BinaryIO, *, original_name: str, store: ObjectStore, max_byte
                         store.delete(leftover)
             raise
     return IngestResult(key=key, original_name=name, size=reader.size,
-                        sha256=reader.digest.hexdigest(), content_type=found.content_type,
+                        sha256=stored.sha256, content_type=found.content_type,
                         kind_guess="photo" if found.content_type.startswith("image/")
                         else "document", derived=derived)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import BinaryIO
 
@@ -43,8 +44,10 @@ class S3Store:
                  secret_key: str | None = None, path_style: bool = True,
                  create_bucket: bool = False, multipart_threshold: int = CHUNK_SIZE,
                  part_size: int = CHUNK_SIZE, connect_timeout: float = 5,
-                 read_timeout: float = 60, max_attempts: int = 3) -> None:
+                 read_timeout: float = 60, max_attempts: int = 3,
+                 parallel_parts: int = 3) -> None:
         self.bucket = bucket
+        self.parallel_parts = max(parallel_parts, 1)
         self.multipart_threshold = max(multipart_threshold, 1)
         self.part_size = max(part_size, MIN_PART)
         config = Config(
@@ -56,6 +59,7 @@ class S3Store:
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,
             retries={"max_attempts": max_attempts, "mode": "standard"},
+            max_pool_connections=max(10, parallel_parts * 2),
             signature_version="s3v4",
         )
         self.client = boto3.client("s3", endpoint_url=endpoint_url, region_name=region,
@@ -117,29 +121,8 @@ class S3Store:
         except (ClientError, BotoCoreError) as error:
             raise StorageError() from error
         upload_id = upload["UploadId"]
-        parts = []
         try:
-            buffer = first
-            number = 1
-            while True:
-                if len(buffer) < self.part_size:
-                    more = _read_up_to(stream, self.part_size - len(buffer))
-                    digest.update(more)
-                    size += len(more)
-                    buffer += more
-                if not buffer:
-                    break
-                done = len(buffer) < self.part_size
-                result = self.client.upload_part(Bucket=self.bucket, Key=key, PartNumber=number,
-                                                 UploadId=upload_id, Body=buffer)
-                parts.append({"ETag": result["ETag"], "PartNumber": number})
-                number += 1
-                buffer = b""
-                if done:
-                    break
-            self.client.complete_multipart_upload(Bucket=self.bucket, Key=key,
-                                                  UploadId=upload_id,
-                                                  MultipartUpload={"Parts": parts})
+            size = self._upload_parts(key, upload_id, first, stream, digest, size)
         except BaseException as error:
             with contextlib.suppress(ClientError, BotoCoreError):
                 self.client.abort_multipart_upload(Bucket=self.bucket, Key=key,
@@ -148,6 +131,47 @@ class S3Store:
                 raise StorageError() from error
             raise
         return StoredObject(key, size, digest.hexdigest(), content_type)
+
+    def _upload_parts(self, key: str, upload_id: str, first: bytes, stream: BinaryIO,
+                      digest, size: int) -> int:
+        """Sends parts while the next ones are read: at most ``parallel_parts`` in flight,
+        so memory stays bounded whatever the file size."""
+        parts: list[dict] = []
+        in_flight: list[tuple[int, Future]] = []
+
+        def send(number: int, body: bytes) -> str:
+            return self.client.upload_part(Bucket=self.bucket, Key=key, PartNumber=number,
+                                           UploadId=upload_id, Body=body)["ETag"]
+
+        def settle(limit: int) -> None:
+            while len(in_flight) > limit:
+                number, future = in_flight.pop(0)
+                parts.append({"ETag": future.result(), "PartNumber": number})
+
+        with ThreadPoolExecutor(max_workers=self.parallel_parts) as pool:
+            try:
+                buffer, number = first, 1
+                while True:
+                    if len(buffer) < self.part_size:
+                        more = _read_up_to(stream, self.part_size - len(buffer))
+                        digest.update(more)
+                        size += len(more)
+                        buffer += more
+                    if not buffer:
+                        break
+                    last = len(buffer) < self.part_size
+                    settle(self.parallel_parts - 1)
+                    in_flight.append((number, pool.submit(send, number, buffer)))
+                    number, buffer = number + 1, b""
+                    if last:
+                        break
+                settle(0)
+            finally:
+                for _, future in in_flight:
+                    future.cancel()
+        self.client.complete_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id,
+                                              MultipartUpload={"Parts": parts})
+        return size
 
     def open(self, key: str) -> BinaryIO:
         """A streaming body of the object."""
