@@ -81,6 +81,62 @@ def create_user_command(username: str, full_name: str, role: str, unit_name: str
     click.echo(f"Đã tạo tài khoản “{username}”.")
 
 
+@cli.command("import-plan", help="Import a plan appendix (.xlsx, .docx or .csv).")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--plan-year", type=int, default=None, help="Year of the plan (default: this year).")
+@click.option("--number", default=None, help="Plan number, e.g. 09-KH/ĐU (default: file name).")
+@click.option("--title", default=None, help="Plan title.")
+@click.option("--issuing-body", default="Đảng ủy phường", show_default=True)
+@click.option("--create-units", is_flag=True, help="Create the units the file names that are new.")
+@click.option("--dry-run", is_flag=True, help="Parse and report only; save nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def import_plan(path: str, plan_year: int | None, number: str | None, title: str | None,
+                issuing_body: str, create_units: bool, dry_run: bool, as_json: bool) -> None:
+    import json
+    from pathlib import Path
+
+    from workflow.clock import today
+    from workflow.plan_import.parser import parse_plan, summary
+    from workflow.plans import PlanInfo, apply_import, new_unit_names
+
+    settings = _settings()
+    year = plan_year or today().year
+    try:
+        parsed = parse_plan(Path(path), plan_year=year)
+        result = summary(parsed)
+        with transaction(_factory(settings)) as session:
+            new_units = new_unit_names(session, parsed)
+            result["new_units"] = new_units
+            if not dry_run:
+                info = PlanInfo(number=number or Path(path).stem, title=title or parsed.title
+                                or Path(path).stem, issuing_body=issuing_body, year=year)
+                outcome = apply_import(session, actor=None, info=info, parsed=parsed,
+                                       create_units=new_units if create_units else ())
+                result["saved"] = {"created": len(outcome.created),
+                                   "updated": len(outcome.updated),
+                                   "unchanged": len(outcome.unchanged),
+                                   "removed": outcome.removed}
+    except DomainError as error:
+        if as_json:
+            click.echo(json.dumps({"error": error.message}, ensure_ascii=False))
+            raise SystemExit(1) from error
+        raise click.ClickException(error.message) from error
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{result['tasks']} nhiệm vụ trong {result['sections']} nhóm.")
+    for unit, count in result["units"].items():
+        click.echo(f"  {unit}: {count} nhiệm vụ chủ trì")
+    for problem in result["problems"]:
+        click.echo(f"  ! {problem}")
+    if "saved" in result:
+        saved = result["saved"]
+        click.echo(f"Đã lưu: thêm {saved['created']}, cập nhật {saved['updated']}, "
+                   f"không đổi {saved['unchanged']}, không còn trong tệp {len(saved['removed'])}.")
+    else:
+        click.echo("Chạy thử: chưa lưu gì.")
+
+
 @cli.command("gc-evidence", help="Remove stored evidence objects that no row references.")
 @click.option("--older-than", "hours", default=24, show_default=True, type=int,
               help="Only objects older than this many hours.")

@@ -41,3 +41,32 @@ def test_create_user_refuses_bad_input_in_vietnamese(tmp_path):
     result = runner.invoke(cli, ["create-user", "--username", "x", "--full-name", "X",
                                  "--role", "leader", "--password", "ngan"], env=env)
     assert result.exit_code != 0 and "Tên đăng nhập" in result.output
+
+
+def test_import_plan_json(tmp_path):
+    import json
+
+    from tests.conftest import FIXTURES
+
+    runner, env = CliRunner(), _env(tmp_path)
+    runner.invoke(cli, ["migrate"], env=env)
+    path = str(FIXTURES / "ke-hoach-phuoc-binh-2026.docx")
+    dry = runner.invoke(cli, ["import-plan", path, "--plan-year", "2026", "--dry-run", "--json"],
+                        env=env)
+    result = json.loads(dry.output)
+    assert result["tasks"] == 32 and result["sections"] == 6
+    assert result["deadlines"] == {"fixed": 28, "recurring": 4, "conditional": 0, "unknown": 0}
+    assert result["units"]["UBND phường"] == 14 and "saved" not in result
+    refused = runner.invoke(cli, ["import-plan", path, "--plan-year", "2026"], env=env)
+    assert refused.exit_code != 0 and "Cần xác nhận tạo đơn vị mới" in refused.output
+    saved = runner.invoke(cli, ["import-plan", path, "--plan-year", "2026", "--create-units",
+                                "--json"], env=env)
+    assert json.loads(saved.output)["saved"]["created"] == 32
+
+
+def test_import_plan_unreadable_file(tmp_path):
+    runner, env = CliRunner(), _env(tmp_path)
+    bad = tmp_path / "x.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    result = runner.invoke(cli, ["import-plan", str(bad), "--dry-run", "--json"], env=env)
+    assert result.exit_code == 1 and "Không nhận ra dòng tiêu đề" in result.output
