@@ -15,6 +15,7 @@ from portal.callbacks import admin as admin_callbacks
 from portal.callbacks import audit as audit_callbacks
 from portal.callbacks import claims as claim_callbacks
 from portal.callbacks import notifications as notification_callbacks
+from portal.callbacks import plan_import as plan_import_callbacks
 from portal.callbacks import progress as progress_callbacks
 from portal.callbacks import review as review_callbacks
 from portal.callbacks import router as router_callbacks
@@ -34,6 +35,7 @@ NAVIGATION: tuple[tuple[str, str, Capability], ...] = (
     ("Nhật ký", "/nhat-ky", Capability.VIEW_AUDIT),
     ("Tài khoản", "/quan-tri/tai-khoan", Capability.MANAGE_USERS),
     ("Đơn vị", "/quan-tri/don-vi", Capability.MANAGE_UNITS),
+    ("Nhập kế hoạch", "/quan-tri/nhap-ke-hoach", Capability.IMPORT_PLAN),
 )
 
 
@@ -93,6 +95,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     audit_callbacks.register(dash_app)
     claim_callbacks.register(dash_app)
     notification_callbacks.register(dash_app)
+    plan_import_callbacks.register(dash_app)
     server.register_blueprint(routes.bp)
     server.register_blueprint(evidence_routes.bp)
 

@@ -31,6 +31,7 @@ PAGES: tuple[Page, ...] = (
     Page("audit", r"/nhat-ky", "Nhật ký hoạt động", Capability.VIEW_AUDIT),
     Page("notifications", r"/thong-bao", "Thông báo", Capability.VIEW_TASKS),
     Page("users", r"/quan-tri/tai-khoan", "Quản lý tài khoản", Capability.MANAGE_USERS),
+    Page("import", r"/quan-tri/nhap-ke-hoach", "Nhập kế hoạch", Capability.IMPORT_PLAN),
     Page("units", r"/quan-tri/don-vi", "Quản lý đơn vị", Capability.MANAGE_UNITS),
 )
 

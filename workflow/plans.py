@@ -192,3 +192,48 @@ def apply_import(
                  after={"created": len(outcome.created), "updated": len(outcome.updated),
                         "removed": outcome.removed, "units_created": units_created})
     return outcome
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """One parsed task as the import page shows it."""
+
+    code: str
+    section: str
+    title: str
+    lead_unit: str | None
+    lead_is_new: bool
+    coordinating: list[str]
+    all_units: bool
+    deadline_text: str
+    deadline_date: date | None
+    deadline_kind: str
+    problems: list[str]
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What the file holds, what is new, and what needs attention — nothing saved yet."""
+
+    rows: list[PreviewRow]
+    new_units: list[str]
+    problems: list[str]
+    existing_codes: set[str]
+
+
+def preview(session: Session, *, actor: User, parsed: ParsedPlan, info: PlanInfo) -> ImportPreview:
+    """The import page's preview: parsed rows with new units and problems marked."""
+    require(actor, Capability.IMPORT_PLAN)
+    new = new_unit_names(session, parsed)
+    plan = session.scalar(select(Plan).where(Plan.number == info.number, Plan.year == info.year))
+    existing = set(session.scalars(select(Task.code).where(Task.plan_id == plan.id))) if plan \
+        else set()
+    rows = [PreviewRow(code=t.code, section=f"{s.code}. {s.title}", title=t.title,
+                       lead_unit=t.lead_unit, lead_is_new=t.lead_unit in new,
+                       coordinating=list(t.coordinating_units),
+                       all_units=t.coordinates_all_units, deadline_text=t.deadline.text,
+                       deadline_date=t.deadline.due_date, deadline_kind=t.deadline.kind,
+                       problems=list(t.problems))
+            for s in parsed.sections for t in s.tasks]
+    return ImportPreview(rows=rows, new_units=new, problems=list(parsed.problems),
+                         existing_codes=existing)

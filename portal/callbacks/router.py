@@ -14,10 +14,11 @@ from portal.layouts import admin as admin_layouts
 from portal.layouts import audit as audit_layouts
 from portal.layouts import errors, home, review, task_actions, tasks
 from portal.layouts import notifications as notification_layouts
+from portal.layouts import plan_import as plan_import_layouts
 from portal.pages import Page, find_page
 from workflow import accounts, claims, notifications, permissions, reviews, units
 from workflow.audit_log import ACTION_LABELS
-from workflow.clock import format_date, format_datetime
+from workflow.clock import format_date, format_datetime, today
 from workflow.errors import NotFound
 from workflow.evidence_checks import checks_for_claim
 from workflow.overview import unit_summaries
@@ -167,7 +168,13 @@ def _notifications(user, _match, _query) -> html.Div:
     return notification_layouts.notifications_page(notifications.latest(db(), user=user))
 
 
+def _import(user, _match, _query) -> html.Div:
+    permissions.require(user, Capability.IMPORT_PLAN)
+    return plan_import_layouts.import_page(default_year=today().year)
+
+
 LOADERS = {
+    "import": _import,
     "notifications": _notifications,
     "audit": _audit,
     "review": _review_queue,

@@ -15,7 +15,7 @@ ROLE_USERS = {Role.ADMIN: "admin", Role.REVIEWER: "reviewer", Role.LEADER: "lead
               Role.UNIT_MEMBER: "member_a"}
 PAGE_PATHS = {"home": "/", "tasks": "/nhiem-vu", "task": "/nhiem-vu/{task_id}",
               "review": "/tham-dinh", "audit": "/nhat-ky",
-              "notifications": "/thong-bao", "claim": "/tham-dinh/999999",
+              "notifications": "/thong-bao", "import": "/quan-tri/nhap-ke-hoach", "claim": "/tham-dinh/999999",
               "users": "/quan-tri/tai-khoan", "units": "/quan-tri/don-vi"}
 
 

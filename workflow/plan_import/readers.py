@@ -119,3 +119,12 @@ def read_tables(data: bytes, filename: str) -> list[RawTable]:
     if suffix == ".csv":
         return read_csv(data)
     raise ValidationError("Chỉ nhập được tệp Excel (.xlsx), Word (.docx) hoặc CSV (.csv).")
+
+
+def column_names(data: bytes, filename: str) -> list[str]:
+    """The first non-empty row of the first table: what the admin maps columns from."""
+    for table in read_tables(data, filename):
+        for row in table.rows:
+            if any(row):
+                return [cell or f"Cột {i + 1}" for i, cell in enumerate(row)]
+    return []
