@@ -71,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     server.extensions[EXTENSION_KEY] = Services(
         settings=settings, engine=engine, session_factory=make_session_factory(engine),
         store=build_evidence_store(settings),
+        mailer=notifications.Mailer(settings.smtp_host, settings.smtp_port, settings.smtp_sender),
     )
     server.teardown_appcontext(close_db)
 

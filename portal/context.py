@@ -26,6 +26,7 @@ class Services:
     engine: Engine
     session_factory: sessionmaker[Session]
     store: Any = None
+    mailer: Any = None
 
 
 def services() -> Services:
@@ -50,13 +51,17 @@ def close_db(_exc: BaseException | None = None) -> None:
 @contextmanager
 def unit_of_work() -> Iterator[Session]:
     """The request's session, committed when the block succeeds and rolled back otherwise."""
+    from workflow import notifications
+
     session = db()
     try:
         yield session
         session.commit()
     except BaseException:
         session.rollback()
+        notifications.discard_outbox(session)
         raise
+    notifications.send_outbox(session, services().mailer)
 
 
 def current_account() -> User | None:

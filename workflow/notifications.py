@@ -52,8 +52,34 @@ def notify(session: Session, *, users: Iterable[User], kind: str, message: str,
                             dedupe_key=dedupe_key, created_at=now_utc())
         session.add(note)
         created.append(note)
+        if user.email:
+            # Sent only after the transaction commits (see send_outbox).
+            session.info.setdefault(OUTBOX, []).append((user.email, message, link))
     session.flush()
     return created
+
+
+OUTBOX = "notification_outbox"
+EMAIL_SUBJECT = "[Cổng minh chứng] Thông báo mới"
+
+
+def send_outbox(session: Session, mailer: Mailer | None, base_url: str = "") -> int:
+    """E-mails the notifications of the transaction that just committed; returns how many
+    were sent. Call after commit; on rollback call ``discard_outbox`` instead."""
+    pending = session.info.pop(OUTBOX, [])
+    if mailer is None or not mailer.host:
+        return 0
+    sent = 0
+    for address, message, link in pending:
+        body = message + (f"\n\nXem chi tiết: {base_url}{link}" if link else "")
+        body += "\n\n— Cổng minh chứng chuyển đổi số (thư tự động, vui lòng không trả lời)."
+        sent += mailer.send(address, EMAIL_SUBJECT, body)
+    return sent
+
+
+def discard_outbox(session: Session) -> None:
+    """Drops e-mails of a transaction that was rolled back."""
+    session.info.pop(OUTBOX, None)
 
 
 def reviewers(session: Session) -> list[User]:

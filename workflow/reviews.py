@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -63,8 +63,8 @@ def _has_opened(session: Session, user: User, claim_id: int) -> bool:
 
 
 def queue(session: Session, *, user: User, unit_id: int | None = None,
-          section_id: int | None = None) -> list[QueueItem]:
-    """Pending claims, longest waiting first."""
+          section_id: int | None = None, min_age_days: int | None = None) -> list[QueueItem]:
+    """Pending claims, longest waiting first, optionally only those waiting N days or more."""
     permissions.require(user, Capability.REVIEW)
     query = (select(CompletionClaim).join(Task, Task.id == CompletionClaim.task_id)
              .where(CompletionClaim.state == ClaimState.PENDING)
@@ -74,6 +74,8 @@ def queue(session: Session, *, user: User, unit_id: int | None = None,
         query = query.where(CompletionClaim.unit_id == unit_id)
     if section_id:
         query = query.where(Task.section_id == section_id)
+    if min_age_days:
+        query = query.where(CompletionClaim.created_at <= now_utc() - timedelta(days=min_age_days))
     return [QueueItem(c.id, c.version, c.task_id, c.task.code, c.task.title, c.unit.name,
                       c.created_at, len(c.evidence)) for c in session.scalars(query)]
 

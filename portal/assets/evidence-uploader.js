@@ -32,6 +32,9 @@
     var kind = el("select", {"class": "form-select form-select-sm", "id": "evidence-kind",
                              "aria-label": "Loại minh chứng"});
     KINDS.forEach(function (k) { kind.appendChild(el("option", {value: k[0], text: k[1]})); });
+    var docDate = el("input", {type: "date", "class": "form-control form-control-sm",
+                               id: "evidence-date", "aria-label": "Ngày của văn bản/ảnh",
+                               title: "Ngày của văn bản hoặc ngày chụp ảnh (nếu biết)"});
     var picker = el("input", {type: "file", multiple: "multiple", accept: ACCEPT,
                               "class": "visually-hidden", id: "evidence-file-input"});
     var camera = el("input", {type: "file", accept: "image/*", capture: "environment",
@@ -42,11 +45,13 @@
                             "class": "btn btn-outline-secondary btn-sm", text: "Chụp ảnh"});
     var list = el("ul", {"class": "list-group evidence-list mt-2"});
     var hint = el("div", {"class": "form-text",
-                          text: "PDF, ảnh (JPG, PNG, WebP, HEIC), Word, Excel; tối đa " +
-                                root.dataset.maxMb + " MB mỗi file. Có thể chọn nhiều file."});
+                          text: "Chọn loại và ngày của văn bản/ảnh (nếu biết; ảnh có EXIF sẽ tự lấy ngày chụp), " +
+                                "rồi chọn file. PDF, ảnh (JPG, PNG, WebP, HEIC), Word, Excel; " +
+                                "tối đa " + root.dataset.maxMb + " MB mỗi file."});
     root.appendChild(el("div", {"class": "d-flex flex-wrap gap-2 align-items-center"},
-                        [el("div", {"style": "min-width: 14rem"}, [kind]), pick, snap, picker,
-                         camera]));
+                        [el("div", {"style": "min-width: 14rem"}, [kind]),
+                         el("div", {"style": "max-width: 11rem"}, [docDate]), pick, snap,
+                         picker, camera]));
     root.appendChild(hint);
     root.appendChild(list);
 
@@ -102,7 +107,8 @@
       var xhr = new XMLHttpRequest();
       item.xhr = xhr;
       xhr.open("POST", "/api/nhiem-vu/" + taskId + "/minh-chung?ten=" +
-               encodeURIComponent(file.name) + "&loai=" + encodeURIComponent(kind.value));
+               encodeURIComponent(file.name) + "&loai=" + encodeURIComponent(kind.value) +
+               (docDate.value ? "&ngay=" + encodeURIComponent(docDate.value) : ""));
       xhr.setRequestHeader("Content-Type", "application/octet-stream");
       xhr.upload.addEventListener("progress", function (e) {
         if (e.lengthComputable) { item.progress = Math.round(100 * e.loaded / e.total); render(item); }

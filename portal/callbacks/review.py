@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
@@ -64,8 +66,11 @@ def register(app: Dash) -> None:
     @guarded_callback(
         app, Capability.REVIEW,
         Output("url", "search", allow_duplicate=True),
-        Input("queue-unit", "value"),
+        Input("queue-unit", "value"), Input("queue-section", "value"),
+        Input("queue-age", "value"),
         prevent_initial_call=True,
     )
-    def filter_queue(unit_id):
-        return f"?don-vi={unit_id}" if unit_id else ""
+    def filter_queue(unit_id, section_id, min_age):
+        params = {"don-vi": unit_id, "nhom": section_id, "cho-tu": min_age}
+        return "?" + urlencode({k: v for k, v in params.items() if v}) if any(
+            params.values()) else ""

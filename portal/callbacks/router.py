@@ -107,15 +107,22 @@ def unit_lines(unit_list) -> list[admin_layouts.UnitLine]:
             for u in unit_list]
 
 
+def _int_param(query: dict, name: str) -> int | None:
+    value = (query.get(name) or [None])[0]
+    return int(value) if value and value.isdigit() else None
+
+
 def _review_queue(user, _match, query) -> html.Div:
     session = db()
-    unit_id = (query.get("don-vi") or [None])[0]
-    unit_id = int(unit_id) if unit_id and unit_id.isdigit() else None
-    return review.queue_page(reviews.queue(session, user=user, unit_id=unit_id),
-                             units=[(u.id, u.name) for u in units.list_units(session)],
-                             unit_id=unit_id,
-                             approved=int((query.get("da-duyet") or ["0"])[0] or 0)
-                             if (query.get("da-duyet") or ["0"])[0].isdigit() else 0)
+    unit_id, section_id = _int_param(query, "don-vi"), _int_param(query, "nhom")
+    min_age = _int_param(query, "cho-tu")
+    return review.queue_page(
+        reviews.queue(session, user=user, unit_id=unit_id, section_id=section_id,
+                      min_age_days=min_age),
+        units=[(u.id, u.name) for u in units.list_units(session)],
+        sections=[(s.id, f"{s.code}. {s.title}") for s in sections_of_visible(session, user=user)],
+        unit_id=unit_id, section_id=section_id, min_age=min_age,
+        approved=_int_param(query, "da-duyet") or 0)
 
 
 def _claim(user, match, _query) -> html.Div:

@@ -28,8 +28,13 @@ def waiting_label(since: datetime) -> str:
     return f"{hours} giờ" if hours else "Vừa gửi"
 
 
+AGE_OPTIONS = [{"label": "Chờ từ 3 ngày", "value": 3}, {"label": "Chờ từ 7 ngày", "value": 7},
+               {"label": "Chờ từ 15 ngày", "value": 15}]
+
+
 def queue_page(items: list[QueueItem], *, units: list[tuple[int, str]],
-               unit_id: int | None, approved: int = 0) -> html.Div:
+               sections: list[tuple[int, str]], unit_id: int | None, section_id: int | None,
+               min_age: int | None, approved: int = 0) -> html.Div:
     """Pending claims, longest waiting first, with bulk approval of opened claims."""
     if items:
         rows = [html.Tr([
@@ -57,7 +62,12 @@ def queue_page(items: list[QueueItem], *, units: list[tuple[int, str]],
         dbc.Row([
             dbc.Col(dcc.Dropdown(id="queue-unit", placeholder="Lọc theo đơn vị",
                                  options=[{"label": n, "value": i} for i, n in units],
-                                 value=unit_id), md=4),
+                                 value=unit_id), md=3),
+            dbc.Col(dcc.Dropdown(id="queue-section", placeholder="Lọc theo nhóm nhiệm vụ",
+                                 options=[{"label": n, "value": i} for i, n in sections],
+                                 value=section_id), md=3),
+            dbc.Col(dcc.Dropdown(id="queue-age", placeholder="Thời gian chờ",
+                                 options=AGE_OPTIONS, value=min_age), md=2),
             dbc.Col(dbc.Button("Phê duyệt các đề nghị đã chọn", id="queue-bulk-approve",
                                color="success", outline=True), md="auto"),
         ], className="g-2 mb-2"),

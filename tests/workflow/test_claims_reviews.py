@@ -164,3 +164,18 @@ def test_notifications_go_to_reviewers_then_to_the_unit(session, world):
     to_unit = session.scalars(select(Notification).where(
         Notification.user_id == world.member_a.id)).all()
     assert len(to_unit) == 1 and "Ảnh không rõ — Ảnh mờ" in to_unit[0].message
+
+
+def test_queue_filters_by_unit_section_and_waiting_time(session, world):
+    from datetime import timedelta
+
+    first = claim_for(session, world)
+    first.created_at = first.created_at - timedelta(days=8)
+    claim_for(session, world, world.task_overdue)
+    session.flush()
+    everything = reviews.queue(session, user=world.reviewer)
+    assert [i.claim_id for i in everything][0] == first.id and len(everything) == 2
+    assert [i.claim_id for i in reviews.queue(session, user=world.reviewer,
+                                              min_age_days=7)] == [first.id]
+    assert reviews.queue(session, user=world.reviewer, unit_id=world.unit_b.id) == []
+    assert len(reviews.queue(session, user=world.reviewer, section_id=world.section.id)) == 2
