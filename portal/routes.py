@@ -32,8 +32,9 @@ def export_audit():
     content = table_workbook(
         f"NHẬT KÝ HOẠT ĐỘNG (xuất ngày {today().strftime('%d/%m/%Y')})",
         ["STT", "Thời gian", "Người thực hiện", "Thao tác", "Đối tượng", "Mã", "Chi tiết"],
-        ((i, format_datetime(line.at), line.actor, line.action_label, line.object_type,
-          line.object_id, line.details) for i, line in enumerate(lines, start=1)),
+        ((i, format_datetime(line.at), line.actor, line.action_label,
+          line.object_label.split(" #")[0], line.object_id, line.details)
+         for i, line in enumerate(lines, start=1)),
         widths=[6, 18, 24, 30, 12, 8, 60],
     )
     return xlsx_response(content, f"nhat-ky-{today().isoformat()}.xlsx")

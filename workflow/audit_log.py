@@ -32,6 +32,32 @@ ACTION_LABELS = {
 }
 
 
+OBJECT_LABELS = {"user": "Tài khoản", "unit": "Đơn vị", "plan": "Kế hoạch", "task": "Nhiệm vụ",
+                 "claim": "Đề nghị", "evidence": "Minh chứng", "warning_list": "Danh sách cảnh báo"}
+FIELD_LABELS = {
+    "username": "tên đăng nhập", "role": "vai trò", "unit_id": "mã đơn vị",
+    "is_active": "hoạt động", "name": "tên", "short_name": "tên viết tắt",
+    "aliases": "tên gọi khác", "percent": "tỷ lệ hoàn thành", "period": "kỳ",
+    "report_id": "mã báo cáo", "task_id": "mã nhiệm vụ", "evidence": "file minh chứng",
+    "state": "trạng thái", "reason_code": "mã lý do", "reason": "lý do", "created": "thêm mới",
+    "updated": "cập nhật", "removed": "không còn trong tệp", "units_created": "đơn vị tạo mới",
+    "sha256": "SHA-256", "size": "dung lượng (byte)",
+}
+VALUE_LABELS = {True: "có", False: "không", None: "—", "pending": "chờ thẩm định",
+                "approved": "hoàn thành", "rejected": "không hoàn thành", "withdrawn": "đã rút",
+                "unit_member": "cán bộ đơn vị", "reviewer": "thẩm định", "leader": "lãnh đạo",
+                "admin": "quản trị"}
+
+
+def _value(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(_value(v) for v in value) or "—"
+    try:
+        return VALUE_LABELS.get(value, str(value))  # type: ignore[arg-type]
+    except TypeError:
+        return str(value)
+
+
 @dataclass(frozen=True)
 class AuditFilter:
     """Narrowing of the audit list."""
@@ -55,6 +81,12 @@ class AuditLine:
     object_id: int | None
     details: str
 
+    @property
+    def object_label(self) -> str:
+        """"Nhiệm vụ #7"."""
+        label = OBJECT_LABELS.get(self.object_type, self.object_type)
+        return f"{label} #{self.object_id}" if self.object_id else label
+
 
 def _query(filters: AuditFilter) -> Select:
     query = select(AuditEvent, User.full_name).outerjoin(User, User.id == AuditEvent.actor_id)
@@ -73,9 +105,10 @@ def _query(filters: AuditFilter) -> Select:
 
 def _details(event: AuditEvent) -> str:
     parts = []
-    for label, data in (("trước", event.before), ("sau", event.after)):
+    for label, data in (("Trước", event.before), ("Sau", event.after)):
         if data:
-            parts.append(f"{label}: " + ", ".join(f"{k}={v}" for k, v in data.items()))
+            parts.append(f"{label}: " + "; ".join(f"{FIELD_LABELS.get(k, k)}: {_value(v)}"
+                                                  for k, v in data.items()))
     return "; ".join(parts)
 
 

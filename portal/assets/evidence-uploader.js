@@ -32,8 +32,10 @@
     var kind = el("select", {"class": "form-select form-select-sm", "id": "evidence-kind",
                              "aria-label": "Loại minh chứng"});
     KINDS.forEach(function (k) { kind.appendChild(el("option", {value: k[0], text: k[1]})); });
-    var docDate = el("input", {type: "date", "class": "form-control form-control-sm",
-                               id: "evidence-date", "aria-label": "Ngày của văn bản/ảnh",
+    var docDate = el("input", {type: "text", "class": "form-control form-control-sm",
+                               id: "evidence-date", inputmode: "numeric",
+                               placeholder: "Ngày (dd/mm/yyyy)",
+                               "aria-label": "Ngày của văn bản/ảnh",
                                title: "Ngày của văn bản hoặc ngày chụp ảnh (nếu biết)"});
     var picker = el("input", {type: "file", multiple: "multiple", accept: ACCEPT,
                               "class": "visually-hidden", id: "evidence-file-input"});
@@ -76,6 +78,17 @@
                                                      "text-muted");
     }
 
+    /* "dd/mm/yyyy" → "yyyy-mm-dd"; "" when empty; null when not a real date. */
+    function isoDate(text) {
+      var value = (text || "").trim();
+      if (!value) { return ""; }
+      var m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value);
+      if (!m) { return null; }
+      var d = new Date(Date.UTC(+m[3], +m[2] - 1, +m[1]));
+      if (d.getUTCDate() !== +m[1] || d.getUTCMonth() !== +m[2] - 1) { return null; }
+      return m[3] + "-" + ("0" + m[2]).slice(-2) + "-" + ("0" + m[1]).slice(-2);
+    }
+
     function upload(file) {
       var item = {file: file, id: null, state: "uploading", progress: 0, message: "Đang tải lên…"};
       var remove = el("button", {type: "button", "class": "btn btn-link btn-sm text-danger p-0",
@@ -96,6 +109,11 @@
         list.removeChild(item.node);
         publish();
       });
+      var when = isoDate(docDate.value);
+      if (when === null) {
+        item.state = "error"; item.message = "Ngày của văn bản/ảnh phải có dạng dd/mm/yyyy.";
+        render(item); return;
+      }
       if (file.size === 0) {
         item.state = "error"; item.message = "Tệp rỗng, không có nội dung."; render(item); return;
       }
@@ -108,7 +126,7 @@
       item.xhr = xhr;
       xhr.open("POST", "/api/nhiem-vu/" + taskId + "/minh-chung?ten=" +
                encodeURIComponent(file.name) + "&loai=" + encodeURIComponent(kind.value) +
-               (docDate.value ? "&ngay=" + encodeURIComponent(docDate.value) : ""));
+               (when ? "&ngay=" + encodeURIComponent(when) : ""));
       xhr.setRequestHeader("Content-Type", "application/octet-stream");
       xhr.upload.addEventListener("progress", function (e) {
         if (e.lengthComputable) { item.progress = Math.round(100 * e.loaded / e.total); render(item); }

@@ -17,9 +17,9 @@ def audit_rows(lines: list[AuditLine]) -> html.Div:
     if not lines:
         return empty_state("Không có sự kiện nào phù hợp.")
     body = html.Tbody([html.Tr([html.Td(format_datetime(line.at), className="text-nowrap"),
-                                html.Td(line.actor), html.Td(line.action_label),
-                                html.Td(f"{line.object_type} #{line.object_id}"
-                                        if line.object_id else line.object_type),
+                                html.Td(line.actor, className="text-nowrap"),
+                                html.Td(line.action_label),
+                                html.Td(line.object_label, className="text-nowrap"),
                                 html.Td(html.Small(line.details, className="text-muted"))])
                        for line in lines])
     head = html.Thead(html.Tr([html.Th("Thời gian"), html.Th("Người thực hiện"),

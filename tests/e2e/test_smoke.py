@@ -27,6 +27,9 @@ def sign_in(browser, base: str, username: str, password: str) -> None:
     browser.find_element(By.ID, "username").send_keys(username)
     browser.find_element(By.ID, "password").send_keys(password)
     browser.find_element(By.ID, "login-submit").click()
+    # Wait for the answer to the form: either the portal or the login page with an error.
+    WebDriverWait(browser, 20).until(
+        lambda d: "/login" not in d.current_url or d.find_elements(By.ID, "login-error"))
 
 
 def wait_text(browser, text: str, timeout: int = 20) -> None:

@@ -25,8 +25,11 @@ def _open_task(browser, portal, task_id: int, text: str) -> None:
     wait_text(browser, text)
 
 
-def _upload(browser, path, kind: str, expected_done: int) -> None:
+def _upload(browser, path, kind: str, expected_done: int, day: str = "") -> None:
     Select(browser.find_element(By.ID, "evidence-kind")).select_by_value(kind)
+    date_box = browser.find_element(By.ID, "evidence-date")
+    date_box.clear()
+    date_box.send_keys(day)
     browser.find_element(By.ID, "evidence-file-input").send_keys(str(path))
     _wait(browser, lambda d: len([e for e in d.find_elements(By.CSS_SELECTOR, ".evidence-status")
                                   if e.text == "Đã tải lên."]) == expected_done)
@@ -41,8 +44,8 @@ def _click(browser, element_id: str) -> None:
 def _claim(browser, portal, task_id, files, note, shot_prefix):
     _open_task(browser, portal, task_id, "Đề nghị công nhận hoàn thành")
     _wait(browser, ec.presence_of_element_located((By.ID, "evidence-file-input")))
-    for done, (path, kind) in enumerate(files, start=1):
-        _upload(browser, path, kind, done)
+    for done, (path, kind, day) in enumerate(files, start=1):
+        _upload(browser, path, kind, done, day)
     assert browser.find_elements(By.CSS_SELECTOR, ".evidence-item .progress-bar.bg-success")
     screenshot(browser, f"{shot_prefix}-evidence-uploaded")
     browser.find_element(By.ID, "claim-note").send_keys(note)
@@ -58,6 +61,7 @@ def _review(browser, portal, approve: bool, shot: str) -> None:
     link = _wait(browser, ec.element_to_be_clickable((By.PARTIAL_LINK_TEXT, "Xây dựng Chương trình")))
     link.click()
     wait_text(browser, "Minh chứng (")
+    assert "ngày văn bản/ảnh" in browser.find_element(By.ID, "claim-page").text
     _wait(browser, ec.presence_of_element_located((By.ID, "claim-approve")))
     screenshot(browser, shot)
     if approve:
@@ -86,7 +90,7 @@ def test_unit_claims_reviewer_rejects_then_approves(browser, live_portal, tmp_pa
     browser.find_element(By.ID, "progress-narrative").send_keys("Chương trình đã được ban hành.")
     _click(browser, "progress-submit")
     wait_text(browser, "100%")
-    _claim(browser, live_portal, task_id, [(pdf, "signed_document"), (photo, "photo")],
+    _claim(browser, live_portal, task_id, [(pdf, "signed_document", "05/03/2026"), (photo, "photo", "")],
            "Gửi kèm quyết định và ảnh hội nghị.", "journey-1")
     screenshot(browser, "journey-1-claim-filed")
 
@@ -100,7 +104,7 @@ def test_unit_claims_reviewer_rejects_then_approves(browser, live_portal, tmp_pa
     banner = browser.find_element(By.ID, "rejection-banner").text
     assert "Văn bản chưa ký" in banner and "Quyết định chưa có chữ ký" in banner
     screenshot(browser, "journey-3-rejected")
-    _claim(browser, live_portal, task_id, [(second, "signed_document")],
+    _claim(browser, live_portal, task_id, [(second, "signed_document", "20/03/2026")],
            "Bổ sung quyết định đã ký số.", "journey-3")
 
     # 4. The reviewer approves.
