@@ -21,7 +21,8 @@ class WarningList(Base):
     period_kind: Mapped[str] = mapped_column(String(16))
     period_label: Mapped[str] = mapped_column(String(32))
     as_of: Mapped[date] = mapped_column(Date)
-    published_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # None when published by the scheduled command rather than a person.
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     published_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     rows: Mapped[list[WarningRow]] = relationship(
@@ -40,6 +41,7 @@ class WarningRow(Base):
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"))
     task_code: Mapped[str] = mapped_column(String(32))
     task_title: Mapped[str] = mapped_column(Text)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     unit_name: Mapped[str] = mapped_column(String(255))
     deadline_text: Mapped[str] = mapped_column(Text, default="")
     deadline_date: Mapped[date | None] = mapped_column(Date)
