@@ -20,6 +20,7 @@ from portal.callbacks import progress as progress_callbacks
 from portal.callbacks import review as review_callbacks
 from portal.callbacks import router as router_callbacks
 from portal.callbacks import tasks as task_callbacks
+from portal.callbacks import warnings as warning_callbacks
 from portal.context import EXTENSION_KEY, Services, close_db, current_account, db
 from portal.layouts.shell import NavItem, ShellInfo, shell
 from portal.settings import Settings, build_evidence_store
@@ -32,6 +33,7 @@ NAVIGATION: tuple[tuple[str, str, Capability], ...] = (
     ("Trang chủ", "/", Capability.VIEW_TASKS),
     ("Nhiệm vụ", "/nhiem-vu", Capability.VIEW_TASKS),
     ("Thẩm định", "/tham-dinh", Capability.REVIEW),
+    ("Cảnh báo", "/canh-bao", Capability.VIEW_WARNINGS),
     ("Nhật ký", "/nhat-ky", Capability.VIEW_AUDIT),
     ("Tài khoản", "/quan-tri/tai-khoan", Capability.MANAGE_USERS),
     ("Đơn vị", "/quan-tri/don-vi", Capability.MANAGE_UNITS),
@@ -97,6 +99,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     claim_callbacks.register(dash_app)
     notification_callbacks.register(dash_app)
     plan_import_callbacks.register(dash_app)
+    warning_callbacks.register(dash_app)
     server.register_blueprint(routes.bp)
     server.register_blueprint(evidence_routes.bp)
 

@@ -137,6 +137,48 @@ def import_plan(path: str, plan_year: int | None, number: str | None, title: str
         click.echo("Chạy thử: chưa lưu gì.")
 
 
+@cli.command("warnings", help="Evaluate (and optionally publish) the warning list.")
+@click.option("--as-of", "as_of", default=None, help="Date YYYY-MM-DD (default: today).")
+@click.option("--period", type=click.Choice(["month", "quarter"]), default="month",
+              show_default=True)
+@click.option("--publish", is_flag=True, help="Store the list as the period's frozen snapshot.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per task.")
+def warnings_command(as_of: str | None, period: str, publish: bool, as_json: bool) -> None:
+    import json
+    from datetime import date
+
+    from workflow import warning_lists
+    from workflow.clock import today
+    from workflow.reports.warning_text import reason_lines
+    from workflow.warnings import evaluate
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else today()
+    except ValueError:
+        raise click.ClickException("Ngày phải có dạng YYYY-MM-DD.") from None
+    settings = _settings()
+    try:
+        with transaction(_factory(settings)) as session:
+            report = evaluate(session, as_of=day, period_kind=period)
+            if publish:
+                warning_lists.publish(session, user=None, as_of=day, period_kind=period)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    if as_json:
+        click.echo(json.dumps([item.as_json() for item in report.items], ensure_ascii=False,
+                              indent=2))
+        return
+    click.echo(f"Danh sách cảnh báo {report.period.label} (tính đến {day:%d/%m/%Y}): "
+               f"{len(report.items)} nhiệm vụ.")
+    for unit, items in report.by_unit().items():
+        click.echo(f"{unit}:")
+        for item in items:
+            click.echo(f"  {item.task_code}  " + "; ".join(reason_lines(item.reasons,
+                                                                         item.details)))
+    if publish:
+        click.echo("Đã công bố danh sách.")
+
+
 @cli.command("gc-evidence", help="Remove stored evidence objects that no row references.")
 @click.option("--older-than", "hours", default=24, show_default=True, type=int,
               help="Only objects older than this many hours.")

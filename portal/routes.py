@@ -38,3 +38,55 @@ def export_audit():
         widths=[6, 18, 24, 30, 12, 8, 60],
     )
     return xlsx_response(content, f"nhat-ky-{today().isoformat()}.xlsx")
+
+
+def _document(published_id: int | None):
+    from portal.callbacks.warnings import parse_day
+    from portal.context import services
+    from workflow import warning_lists
+
+    settings = services().settings
+    user = current_account()
+    if published_id is None:
+        report = warning_lists.preview(db(), user=user, as_of=parse_day(request.args.get("ngay")),
+                                       period_kind=request.args.get("ky", "month"))
+        return warning_lists.document(committee=settings.committee_name,
+                                      office=settings.office_name, report=report)
+    published, rows = warning_lists.get_published(db(), user=user, list_id=published_id)
+    return warning_lists.document(committee=settings.committee_name,
+                                  office=settings.office_name, published=published, rows=rows)
+
+
+def _file_name(document, ext: str) -> str:
+    suffix = document.period_title.lower().replace(" ", "-").replace("/", "-")
+    from storage.base import ascii_slug
+
+    return f"canh-bao-{ascii_slug(suffix)}.{ext}"
+
+
+def _warning_export(published_id: int | None, ext: str):
+    from workflow.errors import DomainError
+    from workflow.reports.warning_exports import warning_pdf, warning_xlsx
+
+    try:
+        document = _document(published_id)
+    except DomainError as error:
+        return {"error": error.message}, error.http_status
+    if ext == "xlsx":
+        return xlsx_response(warning_xlsx(document), _file_name(document, "xlsx"))
+    return Response(warning_pdf(document), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{_file_name(document, "pdf")}"'})
+
+
+@bp.get("/canh-bao/xem-truoc.<any(xlsx, pdf):ext>")
+@route_requires(Capability.EXPORT)
+def export_warning_preview(ext: str):
+    """The evaluated (not yet published) list for ?ngay=YYYY-MM-DD&ky=month|quarter."""
+    return _warning_export(None, ext)
+
+
+@bp.get("/canh-bao/<int:list_id>.<any(xlsx, pdf):ext>")
+@route_requires(Capability.EXPORT)
+def export_published_warnings(list_id: int, ext: str):
+    """A published list exactly as it was published."""
+    return _warning_export(list_id, ext)

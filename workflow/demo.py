@@ -6,7 +6,7 @@ Loading is idempotent: running it again changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from db.models import Plan, ProgressReport, Role, Task, User
 from workflow import accounts, progress, units
+from workflow.clock import LOCAL_TZ
+from workflow.periods import period_of
 from workflow.plans import PlanInfo, apply_import, new_unit_names
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo_data"
@@ -54,13 +56,15 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
                 "Văn phòng Đảng ủy"),
 )
 
-# (username, task code, percent, what was done)
-DEMO_PROGRESS: tuple[tuple[str, str, int, str], ...] = (
-    ("ubnd", "II.1", 60, "Đã xây dựng dự thảo Chương trình, đang lấy ý kiến các đơn vị."),
-    ("ubnd", "III.1", 30, "Đã khảo sát vị trí lắp đặt, chờ hướng dẫn của tỉnh."),
-    ("congan", "II.3", 80, "Dự thảo Quy chế đã trình Thường trực Đảng ủy."),
-    ("xaydungdang", "I.2", 50, "Đã triển khai tại 12/20 chi bộ."),
-    ("vanphong", "II.4", 100, "Hệ thống theo dõi, đánh giá đã vận hành."),
+# (username, task code, percent, what was done, day it was reported)
+DEMO_PROGRESS: tuple[tuple[str, str, int, str, date], ...] = (
+    ("ubnd", "II.1", 60, "Đã xây dựng dự thảo Chương trình, đang lấy ý kiến các đơn vị.",
+     date(2026, 10, 12)),
+    ("ubnd", "III.1", 30, "Đã khảo sát vị trí lắp đặt, chờ hướng dẫn của tỉnh.",
+     date(2026, 10, 15)),
+    ("congan", "II.3", 80, "Dự thảo Quy chế đã trình Thường trực Đảng ủy.", date(2026, 10, 16)),
+    ("xaydungdang", "I.2", 50, "Đã triển khai tại 12/20 chi bộ.", date(2026, 10, 20)),
+    ("vanphong", "II.4", 100, "Hệ thống theo dõi, đánh giá đã vận hành.", date(2026, 9, 30)),
 )
 
 
@@ -88,13 +92,17 @@ def load_demo(session: Session) -> dict[str, int]:
     has_reports = session.scalar(select(func.count()).select_from(ProgressReport)
                                  .join(Task).where(Task.plan_id == plan_id))
     if not has_reports:
-        for username, code, percent, narrative in DEMO_PROGRESS:
+        for username, code, percent, narrative, day in DEMO_PROGRESS:
             user = session.scalar(select(User).where(User.username == username))
             task = session.scalar(select(Task).where(Task.plan_id == plan_id, Task.code == code))
             if user is None or task is None:
                 continue
-            progress.report_progress(session, user=user, task_id=task.id, percent=percent,
-                                     narrative=narrative)
+            report = progress.report_progress(session, user=user, task_id=task.id,
+                                              percent=percent, narrative=narrative)
+            # Demo history: reports dated as if filed during the year.
+            period = period_of(day, report.period_kind)
+            report.created_at = datetime.combine(day, time(9), LOCAL_TZ)
+            report.period_start, report.period_label = period.start, period.label
             added["reports"] += 1
     session.flush()
     return added

@@ -98,3 +98,23 @@ def latest_rows_for_unit(session: Session, *, user: User) -> tuple[WarningList |
     if not lists:
         return None, []
     return get_published(session, user=user, list_id=lists[0].id)
+
+
+def document(*, committee: str, office: str, report: WarningReport | None = None,
+             published: WarningList | None = None, rows: list[WarningRow] | None = None):
+    """The exportable document of a preview (``report``) or a published list."""
+    from workflow.reports.warning_exports import WarningDocument, WarningLine
+    from workflow.warnings import period_for
+
+    place = committee.split("phường")[-1].split("xã")[-1].strip() or committee
+    if published is not None:
+        period = period_for(published.as_of, published.period_kind)
+        lines = [WarningLine(r.task_code, r.task_title, r.unit_name, r.deadline_text,
+                             r.deadline_date, list(r.reasons), dict(r.details))
+                 for r in rows or []]
+        return WarningDocument(committee, office, place, period.title, published.as_of, True,
+                               lines)
+    lines = [WarningLine(i.task_code, i.task_title, i.unit_name, i.deadline_text, i.deadline,
+                         list(i.reasons), dict(i.details)) for i in report.items]
+    return WarningDocument(committee, office, place, report.period.title, report.as_of, False,
+                           lines)

@@ -15,8 +15,17 @@ from portal.layouts import audit as audit_layouts
 from portal.layouts import errors, home, review, task_actions, tasks
 from portal.layouts import notifications as notification_layouts
 from portal.layouts import plan_import as plan_import_layouts
+from portal.layouts import warnings as warning_layouts
 from portal.pages import Page, find_page
-from workflow import accounts, claims, notifications, permissions, reviews, units
+from workflow import (
+    accounts,
+    claims,
+    notifications,
+    permissions,
+    reviews,
+    units,
+    warning_lists,
+)
 from workflow.audit_log import ACTION_LABELS
 from workflow.clock import format_date, format_datetime, today
 from workflow.errors import NotFound
@@ -43,7 +52,9 @@ def _home(user, _match, _query) -> html.Div:
                                 summaries=unit_summaries(session, user=user),
                                 overdue_rows=overdue)
     rows = list_tasks(session, user=user, limit=200).rows
-    return home.unit_home(unit_name=user.unit.name if user.unit else "", counts=counts, rows=rows)
+    published, warned = warning_lists.latest_rows_for_unit(session, user=user)
+    return home.unit_home(unit_name=user.unit.name if user.unit else "", counts=counts, rows=rows,
+                          warnings=warning_layouts.unit_warnings_card(published, warned))
 
 
 def _task_list(user, _match, query) -> html.Div:
@@ -180,7 +191,26 @@ def _import(user, _match, _query) -> html.Div:
     return plan_import_layouts.import_page(default_year=today().year)
 
 
+def _warnings(user, _match, _query) -> html.Div:
+    return warning_layouts.warnings_page(
+        as_of=today(), can_publish=permissions.has(user, Capability.PUBLISH_WARNINGS),
+        lists=warning_lists.published_lists(db(), user=user),
+        can_export=permissions.has(user, Capability.EXPORT))
+
+
+def _warning_list(user, match, _query) -> html.Div:
+    try:
+        published, rows = warning_lists.get_published(db(), user=user,
+                                                      list_id=int(match["list_id"]))
+    except NotFound:
+        return errors.not_found()
+    return warning_layouts.published_page(published, rows,
+                                          permissions.has(user, Capability.EXPORT))
+
+
 LOADERS = {
+    "warnings": _warnings,
+    "warning_list": _warning_list,
     "import": _import,
     "notifications": _notifications,
     "audit": _audit,

@@ -29,11 +29,13 @@ def _stat_row(counts: dict[str, int]) -> dbc.Row:
                     for card in cards], className="g-3 mt-1")
 
 
-def unit_home(*, unit_name: str, counts: dict[str, int], rows: list[TaskRow]) -> html.Div:
+def unit_home(*, unit_name: str, counts: dict[str, int], rows: list[TaskRow],
+              warnings=None) -> html.Div:
     """"Nhiệm vụ của đơn vị": the unit's tasks with status, deadline and overdue flag."""
     return html.Div([
         page_header("Nhiệm vụ của đơn vị", unit_name),
         _stat_row(counts),
+        warnings,
         dbc.Card([dbc.CardHeader("Nhiệm vụ đơn vị chủ trì hoặc phối hợp"),
                   task_table(rows, show_unit=True)], className="shadow-sm"),
     ], id="home-unit")

@@ -1,0 +1,1 @@
+"""Documents the office publishes: warning lists and progress reports (XLSX, PDF, ZIP)."""
