@@ -179,6 +179,38 @@ def warnings_command(as_of: str | None, period: str, publish: bool, as_json: boo
         click.echo("Đã công bố danh sách.")
 
 
+@cli.command("reminders", help="Send deadline and reporting-day reminders (once each).")
+@click.option("--as-of", "as_of", default=None, help="Date YYYY-MM-DD (default: today).")
+def reminders_command(as_of: str | None) -> None:
+    from datetime import date
+
+    from workflow import notifications
+    from workflow.clock import today
+    from workflow.reminders import send_reminders
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else today()
+    except ValueError:
+        raise click.ClickException("Ngày phải có dạng YYYY-MM-DD.") from None
+    settings = _settings()
+    factory = _factory(settings)
+    session = factory()
+    try:
+        run = send_reminders(session, as_of=day)
+        session.commit()
+        mailer = notifications.Mailer(settings.smtp_host, settings.smtp_port,
+                                      settings.smtp_sender)
+        mailed = notifications.send_outbox(session, mailer)
+    except BaseException:
+        session.rollback()
+        notifications.discard_outbox(session)
+        raise
+    finally:
+        session.close()
+    click.echo(f"Đã gửi {run.deadline_reminders} nhắc hạn nhiệm vụ, {run.reporting_reminders} "
+               f"nhắc hạn báo cáo ({mailed} thư điện tử).")
+
+
 @cli.command("gc-evidence", help="Remove stored evidence objects that no row references.")
 @click.option("--older-than", "hours", default=24, show_default=True, type=int,
               help="Only objects older than this many hours.")

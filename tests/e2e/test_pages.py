@@ -18,6 +18,7 @@ PAGES = [
     ("ubnd", "/nhiem-vu/{task}", "Báo cáo tiến độ", "task-detail-unit"),
     ("thamdinh", "/tham-dinh", "Chờ thẩm định", "review-queue"),
     ("thamdinh", "/nhat-ky", "sự kiện", "audit"),
+    ("thamdinh", "/canh-bao", "nhiệm vụ.", "warnings"),
     ("thamdinh", "/thong-bao", "Thông báo", "notifications"),
     ("quantri", "/quan-tri/tai-khoan", "Danh sách tài khoản", "admin-users"),
     ("quantri", "/quan-tri/don-vi", "Danh sách đơn vị", "admin-units"),

@@ -70,3 +70,25 @@ def test_import_plan_unreadable_file(tmp_path):
     bad.write_text("a,b\n1,2\n", encoding="utf-8")
     result = runner.invoke(cli, ["import-plan", str(bad), "--dry-run", "--json"], env=env)
     assert result.exit_code == 1 and "Không nhận ra dòng tiêu đề" in result.output
+
+
+def test_warnings_and_reminders_commands(tmp_path):
+    import json
+
+    runner, env = CliRunner(), _env(tmp_path)
+    runner.invoke(cli, ["load-demo"], env=env)
+    listed = runner.invoke(cli, ["warnings", "--as-of", "2026-10-31", "--json"], env=env)
+    rows = json.loads(listed.output)
+    assert rows and {"task_code", "unit", "reasons", "deadline"} <= set(rows[0])
+    assert {r for row in rows for r in row["reasons"]} <= {
+        "overdue", "behind_schedule", "poor_evidence", "missing_report"}
+    assert any(row["task_code"] == "II.1" and "overdue" in row["reasons"] for row in rows)
+    published = runner.invoke(cli, ["warnings", "--as-of", "2026-10-31", "--publish"], env=env)
+    assert published.exit_code == 0 and "Đã công bố" in published.output
+    again = runner.invoke(cli, ["warnings", "--as-of", "2026-10-31", "--publish"], env=env)
+    assert again.exit_code != 0 and "đã được công bố" in again.output
+    first = runner.invoke(cli, ["reminders", "--as-of", "2026-12-24"], env=env)
+    assert first.exit_code == 0 and "nhắc hạn nhiệm vụ" in first.output
+    assert not first.output.startswith("Đã gửi 0 ")
+    second = runner.invoke(cli, ["reminders", "--as-of", "2026-12-24"], env=env)
+    assert second.output.startswith("Đã gửi 0 nhắc hạn nhiệm vụ, 0 nhắc hạn báo cáo")
