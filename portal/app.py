@@ -14,6 +14,7 @@ from portal import auth, evidence_routes, guard, routes, security
 from portal.callbacks import admin as admin_callbacks
 from portal.callbacks import audit as audit_callbacks
 from portal.callbacks import claims as claim_callbacks
+from portal.callbacks import dashboard as dashboard_callbacks
 from portal.callbacks import notifications as notification_callbacks
 from portal.callbacks import plan_import as plan_import_callbacks
 from portal.callbacks import progress as progress_callbacks
@@ -32,6 +33,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 NAVIGATION: tuple[tuple[str, str, Capability], ...] = (
     ("Trang chủ", "/", Capability.VIEW_TASKS),
     ("Nhiệm vụ", "/nhiem-vu", Capability.VIEW_TASKS),
+    ("Biểu đồ", "/tong-quan", Capability.VIEW_DASHBOARD),
     ("Thẩm định", "/tham-dinh", Capability.REVIEW),
     ("Cảnh báo", "/canh-bao", Capability.VIEW_WARNINGS),
     ("Nhật ký", "/nhat-ky", Capability.VIEW_AUDIT),
@@ -100,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     notification_callbacks.register(dash_app)
     plan_import_callbacks.register(dash_app)
     warning_callbacks.register(dash_app)
+    dashboard_callbacks.register(dash_app)
     server.register_blueprint(routes.bp)
     server.register_blueprint(evidence_routes.bp)
 

@@ -24,6 +24,7 @@ class Page:
 
 PAGES: tuple[Page, ...] = (
     Page("home", r"/", "Trang chủ", Capability.VIEW_TASKS),
+    Page("dashboard", r"/tong-quan", "Biểu đồ tổng quan", Capability.VIEW_DASHBOARD),
     Page("tasks", r"/nhiem-vu", "Danh sách nhiệm vụ", Capability.VIEW_TASKS),
     Page("task", r"/nhiem-vu/(?P<task_id>\d+)", "Chi tiết nhiệm vụ", Capability.VIEW_TASKS),
     Page("review", r"/tham-dinh", "Chờ thẩm định", Capability.REVIEW),

@@ -90,3 +90,29 @@ def export_warning_preview(ext: str):
 def export_published_warnings(list_id: int, ext: str):
     """A published list exactly as it was published."""
     return _warning_export(list_id, ext)
+
+
+@bp.get("/xep-hang.xlsx")
+@route_requires(Capability.EXPORT)
+def export_ranking():
+    """The unit ranking as Excel."""
+    from workflow.ranking import rank_units
+
+    ranking = rank_units(db(), user=current_account(), as_of=today())
+
+    def pct(value):
+        return "" if value is None else value
+
+    content = table_workbook(
+        f"XẾP HẠNG ĐƠN VỊ THỰC HIỆN KẾ HOẠCH (tính đến ngày {today().strftime('%d/%m/%Y')})",
+        ["Hạng", "Đơn vị", "Số nhiệm vụ", "Đã hoàn thành", "Hoàn thành đúng hạn",
+         "Tỷ lệ đúng hạn (%)", "Đề nghị đã thẩm định", "Bị trả lại", "Tỷ lệ bị trả lại (%)",
+         "Lần bị cảnh báo", "Báo cáo phải nộp", "Báo cáo đã nộp", "Báo cáo đúng hạn",
+         "Tỷ lệ nộp báo cáo (%)", "Tỷ lệ đúng hạn báo cáo (%)"],
+        ((i, r.unit_name, r.tasks, r.completed, r.completed_on_time, pct(r.on_time_rate),
+          r.claims_decided, r.claims_rejected, pct(r.rejection_rate), r.warnings,
+          r.reports_expected, r.reports_filed, r.reports_on_time, pct(r.reporting_rate),
+          pct(r.on_time_reporting_rate)) for i, r in enumerate(ranking, start=1)),
+        sheet="Xếp hạng",
+    )
+    return xlsx_response(content, f"xep-hang-don-vi-{today().isoformat()}.xlsx")

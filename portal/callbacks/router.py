@@ -12,6 +12,7 @@ from portal.context import current_account, db, services
 from portal.guard import guarded_callback
 from portal.layouts import admin as admin_layouts
 from portal.layouts import audit as audit_layouts
+from portal.layouts import dashboard as dashboard_layouts
 from portal.layouts import errors, home, review, task_actions, tasks
 from portal.layouts import notifications as notification_layouts
 from portal.layouts import plan_import as plan_import_layouts
@@ -66,6 +67,8 @@ def _task_list(user, _match, query) -> html.Div:
         show_unit_filter=show_units,
         initial_status=(query.get("trang-thai") or [None])[0],
         initial_overdue=bool(query.get("qua-han")),
+        initial_unit=_int_param(query, "don-vi"),
+        initial_section=_int_param(query, "nhom"),
     )
 
 
@@ -208,7 +211,18 @@ def _warning_list(user, match, _query) -> html.Div:
                                           permissions.has(user, Capability.EXPORT))
 
 
+def _dashboard(user, _match, _query) -> html.Div:
+    session = db()
+    office = permissions.has(user, Capability.VIEW_ALL_TASKS)
+    return dashboard_layouts.dashboard_page(
+        units=[(u.id, u.name) for u in units.list_units(session)],
+        sections=[(s.id, f"{s.code}. {s.title}") for s in sections_of_visible(session, user=user)],
+        show_unit_filter=office,
+        title="Biểu đồ tổng quan" if office else "Biểu đồ nhiệm vụ của đơn vị")
+
+
 LOADERS = {
+    "dashboard": _dashboard,
     "warnings": _warnings,
     "warning_list": _warning_list,
     "import": _import,

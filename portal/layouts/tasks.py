@@ -52,7 +52,8 @@ def task_table(rows: list[TaskRow], *, show_unit: bool = True) -> html.Div:
 
 def task_list_page(*, units: list[tuple[int, str]], sections: list[tuple[int, str]],
                    show_unit_filter: bool, initial_status: str | None = None,
-                   initial_overdue: bool = False) -> html.Div:
+                   initial_overdue: bool = False, initial_unit: int | None = None,
+                   initial_section: int | None = None) -> html.Div:
     """The task list page: filter bar, result table, pager. Rows arrive by callback."""
     status_options = [{"label": label, "value": status.value}
                       for status, label in STATUS_LABELS.items()]
@@ -61,10 +62,12 @@ def task_list_page(*, units: list[tuple[int, str]], sections: list[tuple[int, st
             dbc.Col(dbc.Input(id="tasks-search", type="search", debounce=True,
                               placeholder="Tìm theo mã, nội dung, sản phẩm, KPI…"), md=4),
             dbc.Col(dcc.Dropdown(id="tasks-unit", placeholder="Đơn vị chủ trì",
-                                 options=[{"label": n, "value": i} for i, n in units]),
+                                 options=[{"label": n, "value": i} for i, n in units],
+                                 value=initial_unit),
                     md=3, className="" if show_unit_filter else "d-none"),
             dbc.Col(dcc.Dropdown(id="tasks-section", placeholder="Nhóm nhiệm vụ",
-                                 options=[{"label": n, "value": i} for i, n in sections]), md=3),
+                                 options=[{"label": n, "value": i} for i, n in sections],
+                                 value=initial_section), md=3),
             dbc.Col(dcc.Dropdown(id="tasks-status", placeholder="Trạng thái",
                                  options=status_options, value=initial_status), md=2),
             dbc.Col(dcc.DatePickerRange(id="tasks-deadline", display_format="DD/MM/YYYY",

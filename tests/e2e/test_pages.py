@@ -19,6 +19,8 @@ PAGES = [
     ("thamdinh", "/tham-dinh", "Chờ thẩm định", "review-queue"),
     ("thamdinh", "/nhat-ky", "sự kiện", "audit"),
     ("thamdinh", "/canh-bao", "nhiệm vụ.", "warnings"),
+    ("lanhdao", "/tong-quan", "Xếp hạng đơn vị", "dashboard"),
+    ("ubnd", "/tong-quan", "Đến hạn trong 30 ngày tới", "dashboard-unit"),
     ("thamdinh", "/thong-bao", "Thông báo", "notifications"),
     ("quantri", "/quan-tri/tai-khoan", "Danh sách tài khoản", "admin-users"),
     ("quantri", "/quan-tri/don-vi", "Danh sách đơn vị", "admin-units"),

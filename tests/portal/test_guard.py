@@ -13,7 +13,7 @@ from workflow.permissions import ROLE_CAPABILITIES, Capability, Role
 
 ROLE_USERS = {Role.ADMIN: "admin", Role.REVIEWER: "reviewer", Role.LEADER: "leader",
               Role.UNIT_MEMBER: "member_a"}
-PAGE_PATHS = {"home": "/", "tasks": "/nhiem-vu", "task": "/nhiem-vu/{task_id}",
+PAGE_PATHS = {"home": "/", "dashboard": "/tong-quan", "tasks": "/nhiem-vu", "task": "/nhiem-vu/{task_id}",
               "review": "/tham-dinh", "audit": "/nhat-ky", "warnings": "/canh-bao",
               "warning_list": "/canh-bao/999999",
               "notifications": "/thong-bao", "import": "/quan-tri/nhap-ke-hoach", "claim": "/tham-dinh/999999",

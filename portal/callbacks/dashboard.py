@@ -1,0 +1,66 @@
+"""Dashboard: filters → aggregated figures → charts; chart clicks open the tasks behind them."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from dash import Dash, Input, Output, ctx, no_update
+
+from portal.context import current_account, db
+from portal.guard import guarded_callback
+from portal.layouts.dashboard import dashboard_body
+from workflow import permissions
+from workflow.clock import today
+from workflow.dashboard import dashboard
+from workflow.permissions import Capability
+from workflow.ranking import rank_units
+
+CHARTS = ("chart-status", "chart-units", "chart-sections", "chart-warnings")
+
+
+def click_target(chart: str, point: dict) -> str | None:
+    """The task list address for a clicked chart element."""
+    data = point.get("customdata")
+    if chart == "chart-status" and data:
+        return "?" + urlencode({"trang-thai": data if isinstance(data, str) else data[0]})
+    if not isinstance(data, list) or len(data) < 3:
+        return None
+    kind, key, status = data[:3]
+    params = {}
+    if kind in ("unit", "warning") and key:
+        params["don-vi"] = key
+    if kind == "section":
+        params["nhom"] = key
+    if status:
+        params["trang-thai"] = status
+    if kind == "warning":
+        params["qua-han"] = 1
+    return "?" + urlencode(params)
+
+
+def register(app: Dash) -> None:
+    """Registers the dashboard callbacks."""
+
+    @guarded_callback(app, Capability.VIEW_DASHBOARD, Output("dash-body", "children"),
+                      Input("dash-section", "value"), Input("dash-unit", "value"))
+    def refresh(section_id, unit_id):
+        user = current_account()
+        data = dashboard(db(), user=user, unit_id=unit_id, section_id=section_id)
+        ranking = rank_units(db(), user=user, as_of=today()) \
+            if permissions.has(user, Capability.VIEW_ALL_TASKS) else None
+        return dashboard_body(data, ranking=ranking,
+                              can_export=permissions.has(user, Capability.EXPORT))
+
+    @guarded_callback(app, Capability.VIEW_DASHBOARD,
+                      Output("url", "pathname", allow_duplicate=True),
+                      Output("url", "search", allow_duplicate=True),
+                      *[Input(chart, "clickData") for chart in CHARTS],
+                      prevent_initial_call=True)
+    def open_tasks(*clicks):
+        chart = ctx.triggered_id
+        point = dict(zip(CHARTS, clicks, strict=False)).get(chart) or {}
+        points = point.get("points") or []
+        target = click_target(chart, points[0]) if points else None
+        if target is None:
+            return no_update, no_update
+        return "/nhiem-vu", target

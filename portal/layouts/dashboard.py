@@ -1,0 +1,197 @@
+"""Dashboard: Plotly charts over the visible tasks, and the unit ranking."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from portal.layouts.common import empty_state, page_header, stat_card
+from workflow.clock import format_date
+from workflow.dashboard import DashboardData
+from workflow.ranking import UnitRank
+from workflow.status import STATUS_LABELS, TaskStatus
+
+# The colours offices already read: grey not started, blue in progress, red not completed or
+# overdue, green done (teal while waiting for review).
+STATUS_HEX = {
+    TaskStatus.NOT_STARTED.value: "#6c757d",
+    TaskStatus.IN_PROGRESS.value: "#0d6efd",
+    TaskStatus.PENDING_REVIEW.value: "#0dcaf0",
+    TaskStatus.COMPLETED.value: "#198754",
+    TaskStatus.NOT_COMPLETED.value: "#dc3545",
+}
+FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif"}
+
+
+def _layout(fig: go.Figure, height: int = 320) -> go.Figure:
+    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10}, font=FONT,
+                      legend={"orientation": "h", "y": -0.15}, paper_bgcolor="white",
+                      plot_bgcolor="white", separators=",.")
+    return fig
+
+
+def status_figure(data: DashboardData) -> go.Figure:
+    """Donut of tasks by status; each slice carries its status for click-through."""
+    statuses = [s for s in STATUS_LABELS if data.status.get(s.value)]
+    fig = go.Figure(go.Pie(labels=[STATUS_LABELS[s] for s in statuses],
+                           values=[data.status[s.value] for s in statuses],
+                           customdata=[s.value for s in statuses], hole=0.55, sort=False,
+                           marker={"colors": [STATUS_HEX[s.value] for s in statuses]},
+                           textinfo="value+percent",
+                           hovertemplate="%{label}: %{value} nhiệm vụ<extra></extra>"))
+    return _layout(fig)
+
+
+def _stacked(groups: dict, kind: str, height: int, short=None) -> go.Figure:
+    full = [name for _, name in groups]
+    names = [short(name) for name in full] if short else full
+    keys = [key for key, _ in groups]
+    fig = go.Figure()
+    for status in STATUS_LABELS:
+        values = [groups[group].get(status.value, 0) for group in groups]
+        if any(values):
+            fig.add_bar(y=names, x=values, name=STATUS_LABELS[status], orientation="h",
+                        marker_color=STATUS_HEX[status.value],
+                        customdata=[[kind, key, status.value, name]
+                                    for key, name in zip(keys, full, strict=False)],
+                        hovertemplate="%{customdata[3]}: %{x} nhiệm vụ<extra>"
+                                      + STATUS_LABELS[status] + "</extra>")
+    fig.update_layout(barmode="stack", yaxis={"autorange": "reversed"},
+                      xaxis={"title": "Số nhiệm vụ"})
+    return _layout(fig, height)
+
+
+def unit_figure(data: DashboardData) -> go.Figure:
+    """Tasks per lead unit, stacked by status."""
+    return _stacked(data.by_unit, "unit", max(260, 40 * len(data.by_unit) + 80))
+
+
+def section_figure(data: DashboardData) -> go.Figure:
+    """Tasks per section, stacked by status."""
+    return _stacked(data.by_section, "section", max(260, 40 * len(data.by_section) + 80),
+                    short=lambda name: "Nhóm " + name.split(".", 1)[0])
+
+
+def approvals_figure(data: DashboardData) -> go.Figure:
+    """Approvals per month."""
+    months = list(data.approvals_by_month)
+    labels = [f"{m[5:]}/{m[:4]}" for m in months]
+    fig = go.Figure(go.Scatter(x=labels, y=[data.approvals_by_month[m] for m in months],
+                               mode="lines+markers", line={"color": STATUS_HEX["completed"]},
+                               hovertemplate="Tháng %{x}: %{y} nhiệm vụ được công nhận"
+                                             "<extra></extra>"))
+    fig.update_layout(yaxis={"title": "Nhiệm vụ được công nhận", "rangemode": "tozero"})
+    return _layout(fig, 280)
+
+
+def warnings_figure(data: DashboardData) -> go.Figure:
+    """Warned tasks per unit (as of today)."""
+    groups = list(data.warnings_by_unit)
+    fig = go.Figure(go.Bar(x=[data.warnings_by_unit[g] for g in groups],
+                           y=[name for _, name in groups], orientation="h",
+                           marker_color="#dc3545",
+                           customdata=[["warning", key, ""] for key, _ in groups],
+                           hovertemplate="%{y}: %{x} nhiệm vụ bị cảnh báo<extra></extra>"))
+    fig.update_layout(yaxis={"autorange": "reversed"}, xaxis={"title": "Số nhiệm vụ"})
+    return _layout(fig, max(260, 40 * len(groups) + 80))
+
+
+def _chart(title: str, figure: go.Figure, chart_id: str, empty: bool) -> dbc.Card:
+    if empty:  # the graph stays in the page so that click callbacks always find it
+        figure = _layout(go.Figure(), 200)
+        figure.add_annotation(text="Chưa có dữ liệu", showarrow=False, font={"size": 14})
+        figure.update_xaxes(visible=False)
+        figure.update_yaxes(visible=False)
+    body = dcc.Graph(id=chart_id, figure=figure,
+                     config={"displayModeBar": False, "locale": "vi"})
+    return dbc.Card([dbc.CardHeader(title), dbc.CardBody(body, className="p-2")],
+                    className="shadow-sm mb-3 h-100")
+
+
+def dashboard_body(data: DashboardData, *, ranking: list[UnitRank] | None,
+                   can_export: bool = False) -> html.Div:
+    """Figures, charts, deadlines due soon and (for the office) the ranking."""
+    completed = data.status.get(TaskStatus.COMPLETED.value, 0)
+    cards = dbc.Row([
+        dbc.Col(stat_card("Nhiệm vụ", data.total, "secondary", "/nhiem-vu"), xs=6, lg=3),
+        dbc.Col(stat_card("Tỷ lệ hoàn thành bình quân",
+                          f"{data.average_percent:g}%".replace(".", ","), "primary"), xs=6, lg=3),
+        dbc.Col(stat_card("Đã công nhận hoàn thành", completed, "success",
+                          "/nhiem-vu?trang-thai=completed"), xs=6, lg=3),
+        dbc.Col(stat_card("Quá hạn", data.overdue, "danger", "/nhiem-vu?qua-han=1"), xs=6, lg=3),
+    ], className="g-3 mb-3")
+    due = [html.Tr([html.Td(code), html.Td(dcc.Link(title, href=f"/nhiem-vu/{task_id}")),
+                    html.Td(unit), html.Td(format_date(deadline), className="text-nowrap")])
+           for task_id, code, title, unit, deadline in data.due_soon]
+    due_card = dbc.Card([
+        dbc.CardHeader("Đến hạn trong 30 ngày tới"),
+        dbc.Table([html.Thead(html.Tr([html.Th("Mã"), html.Th("Nhiệm vụ"), html.Th("Đơn vị"),
+                                       html.Th("Thời hạn")])), html.Tbody(due)],
+                  size="sm", hover=True, className="mb-0") if due
+        else empty_state("Không có nhiệm vụ nào đến hạn trong 30 ngày tới."),
+    ], className="shadow-sm mb-3")
+    return html.Div([
+        cards,
+        dbc.Row([
+            dbc.Col(_chart("Phân bố trạng thái", status_figure(data), "chart-status",
+                           not data.total), lg=5),
+            dbc.Col(_chart("Theo đơn vị chủ trì", unit_figure(data), "chart-units",
+                           not data.by_unit), lg=7),
+        ], className="g-3"),
+        dbc.Row([
+            dbc.Col(_chart("Theo nhóm nhiệm vụ", section_figure(data), "chart-sections",
+                           not data.by_section), lg=7),
+            dbc.Col(_chart("Nhiệm vụ bị cảnh báo theo đơn vị", warnings_figure(data),
+                           "chart-warnings", not data.warnings_by_unit), lg=5),
+        ], className="g-3"),
+        dbc.Row([
+            dbc.Col(_chart("Công nhận hoàn thành theo tháng", approvals_figure(data),
+                           "chart-approvals", not data.approvals_by_month), lg=5),
+            dbc.Col(due_card, lg=7),
+        ], className="g-3"),
+        ranking_card(ranking, can_export) if ranking is not None else None,
+    ])
+
+
+def _pct(value: int | None) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+def ranking_card(ranking: list[UnitRank], can_export: bool) -> dbc.Card:
+    """Units ranked for commendation and criticism, with an Excel export."""
+    head = html.Thead(html.Tr([html.Th("Hạng"), html.Th("Đơn vị"), html.Th("Nhiệm vụ"),
+                               html.Th("Hoàn thành đúng hạn"), html.Th("Tỷ lệ đúng hạn"),
+                               html.Th("Tỷ lệ bị trả lại"), html.Th("Lần bị cảnh báo"),
+                               html.Th("Báo cáo đã nộp"), html.Th("Báo cáo đúng hạn")]))
+    body = html.Tbody([html.Tr([
+        html.Td(i), html.Td(r.unit_name), html.Td(r.tasks),
+        html.Td(f"{r.completed_on_time}/{r.completed}"), html.Td(_pct(r.on_time_rate)),
+        html.Td(_pct(r.rejection_rate)), html.Td(r.warnings),
+        html.Td(f"{r.reports_filed}/{r.reports_expected} ({_pct(r.reporting_rate)})"),
+        html.Td(_pct(r.on_time_reporting_rate))]) for i, r in enumerate(ranking, start=1)])
+    return dbc.Card([
+        dbc.CardHeader(html.Div([html.Span("Xếp hạng đơn vị (khen thưởng, phê bình)"),
+                                 html.A("Xuất Excel", href="/xep-hang.xlsx",
+                                        className="btn btn-outline-success btn-sm")
+                                 if can_export else None],
+                                className="d-flex justify-content-between align-items-center")),
+        dbc.Table([head, body], size="sm", hover=True, responsive=True, className="mb-0")
+        if ranking else empty_state("Chưa có dữ liệu."),
+    ], className="shadow-sm mb-3", id="ranking")
+
+
+def dashboard_page(*, units: list[tuple[int, str]], sections: list[tuple[int, str]],
+                   show_unit_filter: bool, title: str) -> html.Div:
+    """Filters; the body is filled by a callback."""
+    return html.Div([
+        page_header(title, "Bấm vào biểu đồ để xem các nhiệm vụ tương ứng"),
+        dbc.Row([
+            dbc.Col(dcc.Dropdown(id="dash-section", placeholder="Tất cả nhóm nhiệm vụ",
+                                 options=[{"label": n, "value": i} for i, n in sections]), md=5),
+            dbc.Col(dcc.Dropdown(id="dash-unit", placeholder="Tất cả đơn vị",
+                                 options=[{"label": n, "value": i} for i, n in units]), md=4,
+                    className="" if show_unit_filter else "d-none"),
+        ], className="g-2 mb-3"),
+        dcc.Loading(html.Div(id="dash-body")),
+    ], id="dashboard-page")

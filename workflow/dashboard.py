@@ -1,0 +1,89 @@
+"""Figures behind the dashboard, for the tasks the user may see."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import ClaimState, CompletionClaim, Section, Task, Unit, User
+from workflow import permissions
+from workflow.clock import LOCAL_TZ, today
+from workflow.permissions import Capability
+from workflow.status import TaskStatus, is_overdue, latest_percent, status_expression
+from workflow.tasks import visible_tasks
+from workflow.warnings import evaluate
+
+
+@dataclass
+class DashboardData:
+    """Everything the dashboard charts show."""
+
+    total: int = 0
+    average_percent: float = 0.0
+    status: Counter = field(default_factory=Counter)
+    overdue: int = 0
+    by_unit: dict[tuple[int | None, str], Counter] = field(default_factory=dict)
+    by_section: dict[tuple[int, str], Counter] = field(default_factory=dict)
+    approvals_by_month: dict[str, int] = field(default_factory=dict)
+    warnings_by_unit: dict[tuple[int | None, str], int] = field(default_factory=dict)
+    due_soon: list[tuple[int, str, str, str, date]] = field(default_factory=list)
+
+
+def dashboard(session: Session, *, user: User, unit_id: int | None = None,
+              section_id: int | None = None, as_of: date | None = None) -> DashboardData:
+    """Aggregates over the visible tasks, optionally narrowed to a unit or a section."""
+    permissions.require(user, Capability.VIEW_DASHBOARD)
+    as_of = as_of or today()
+    ids = visible_tasks(user).with_only_columns(Task.id)
+    query = (select(Task.id, Task.code, Task.title, Task.deadline_date, Task.lead_unit_id,
+                    Unit.name, Task.section_id, Section.code, Section.title,
+                    status_expression(), latest_percent())
+             .join(Section, Section.id == Task.section_id)
+             .outerjoin(Unit, Unit.id == Task.lead_unit_id)
+             .where(Task.id.in_(ids)))
+    if unit_id:
+        query = query.where(Task.lead_unit_id == unit_id)
+    if section_id:
+        query = query.where(Task.section_id == section_id)
+    data = DashboardData()
+    by_unit: dict = defaultdict(Counter)
+    by_section: dict = defaultdict(Counter)
+    percents = []
+    task_ids = set()
+    for (task_id, code, title, deadline, lead_id, lead_name, sec_id, sec_code, sec_title,
+         status_value, percent) in session.execute(query):
+        status = TaskStatus(status_value)
+        task_ids.add(task_id)
+        data.total += 1
+        data.status[status.value] += 1
+        percents.append(100 if status == TaskStatus.COMPLETED else (percent or 0))
+        overdue = is_overdue(deadline, status, as_of)
+        data.overdue += overdue
+        unit_key = (lead_id, lead_name or "Chưa xác định đơn vị")
+        by_unit[unit_key][status.value] += 1
+        by_unit[unit_key]["overdue"] += overdue
+        by_section[(sec_id, f"{sec_code}. {sec_title}")][status.value] += 1
+        if (deadline and as_of <= deadline <= as_of + timedelta(days=30)
+                and status != TaskStatus.COMPLETED):
+            data.due_soon.append((task_id, code, title, lead_name or "", deadline))
+    data.average_percent = round(sum(percents) / len(percents), 1) if percents else 0.0
+    data.by_unit = dict(sorted(by_unit.items(), key=lambda item: item[0][1]))
+    data.by_section = dict(sorted(by_section.items(), key=lambda item: item[0][0]))
+    data.due_soon.sort(key=lambda row: row[4])
+    months: Counter = Counter()
+    for decided_at, in session.execute(select(CompletionClaim.decided_at).where(
+            CompletionClaim.state == ClaimState.APPROVED,
+            CompletionClaim.task_id.in_(task_ids))):
+        local = decided_at.astimezone(LOCAL_TZ)
+        months[f"{local.year}-{local.month:02d}"] += 1
+    data.approvals_by_month = dict(sorted(months.items()))
+    warned: Counter = Counter()
+    for item in evaluate(session, as_of=as_of).items:
+        if item.task_id in task_ids:
+            warned[(item.unit_id, item.unit_name)] += 1
+    data.warnings_by_unit = dict(warned.most_common())
+    return data
