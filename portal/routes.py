@@ -116,3 +116,23 @@ def export_ranking():
         sheet="Xếp hạng",
     )
     return xlsx_response(content, f"xep-hang-don-vi-{today().isoformat()}.xlsx")
+
+
+@bp.get("/bao-cao-tinh.<any(xlsx, zip):ext>")
+@route_requires(Capability.EXPORT)
+def export_province_report(ext: str):
+    """The progress report for the province: Excel with links, or a ZIP of the evidence."""
+    from flask import send_file
+
+    from portal.context import services
+    from workflow.reports.province import province_xlsx, province_zip, report_lines
+
+    plan, lines = report_lines(db(), user=current_account())
+    stamp = today().isoformat()
+    if ext == "xlsx":
+        settings = services().settings
+        content = province_xlsx(plan, lines, base_url=request.host_url.rstrip("/"),
+                                as_of=today(), committee=settings.committee_name)
+        return xlsx_response(content, f"bao-cao-tien-do-{stamp}.xlsx")
+    return send_file(province_zip(lines, services().store), mimetype="application/zip",
+                     as_attachment=True, download_name=f"minh-chung-{stamp}.zip")

@@ -218,7 +218,8 @@ def _dashboard(user, _match, _query) -> html.Div:
         units=[(u.id, u.name) for u in units.list_units(session)],
         sections=[(s.id, f"{s.code}. {s.title}") for s in sections_of_visible(session, user=user)],
         show_unit_filter=office,
-        title="Biểu đồ tổng quan" if office else "Biểu đồ nhiệm vụ của đơn vị")
+        title="Biểu đồ tổng quan" if office else "Biểu đồ nhiệm vụ của đơn vị",
+        can_export=permissions.has(user, Capability.EXPORT))
 
 
 LOADERS = {

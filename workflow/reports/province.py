@@ -1,0 +1,158 @@
+"""The periodic progress report to the province: every KPI with its completion and the
+approved evidence, as Excel (with links) and as a ZIP of the evidence files with a manifest."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from typing import BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import ClaimState, CompletionClaim, EvidenceFile, Plan, Task, Unit, User
+from workflow import permissions
+from workflow.clock import format_date, to_local
+from workflow.permissions import Capability
+from workflow.status import STATUS_LABELS, TaskStatus, latest_percent, status_expression
+
+
+@dataclass
+class EvidenceLine:
+    """An approved evidence file."""
+
+    id: int
+    name: str
+    object_key: str
+    sha256: str
+    size: int
+    approved_on: date
+
+
+@dataclass
+class KpiLine:
+    """One task of the report."""
+
+    code: str
+    title: str
+    kpi: str
+    unit: str
+    percent: int
+    status: str
+    deadline: date | None
+    evidence: list[EvidenceLine] = field(default_factory=list)
+
+
+def report_lines(session: Session, *, user: User) -> tuple[Plan | None, list[KpiLine]]:
+    """Every active task of the latest plan with completion and approved evidence."""
+    permissions.require(user, Capability.EXPORT)
+    plan = session.scalar(select(Plan).order_by(Plan.year.desc(), Plan.id.desc()))
+    if plan is None:
+        return None, []
+    rows = session.execute(
+        select(Task, Unit.name, status_expression(), latest_percent())
+        .outerjoin(Unit, Unit.id == Task.lead_unit_id)
+        .where(Task.plan_id == plan.id, Task.removed_from_plan_at.is_(None))
+        .order_by(Task.position)).all()
+    evidence: dict[int, list[EvidenceLine]] = {}
+    for file, decided in session.execute(
+            select(EvidenceFile, CompletionClaim.decided_at)
+            .join(CompletionClaim, CompletionClaim.id == EvidenceFile.claim_id)
+            .where(CompletionClaim.state == ClaimState.APPROVED).order_by(EvidenceFile.id)):
+        evidence.setdefault(file.task_id, []).append(EvidenceLine(
+            file.id, file.original_name, file.object_key, file.sha256, file.size_bytes,
+            to_local(decided).date()))
+    lines = []
+    for task, unit, status_value, percent in rows:
+        status = TaskStatus(status_value)
+        lines.append(KpiLine(task.code, task.title, task.kpi_text, unit or "",
+                             100 if status == TaskStatus.COMPLETED else int(percent or 0),
+                             STATUS_LABELS[status], task.deadline_date,
+                             evidence.get(task.id, [])))
+    return plan, lines
+
+
+def province_xlsx(plan: Plan | None, lines: list[KpiLine], *, base_url: str,
+                  as_of: date, committee: str) -> bytes:
+    """Sheet 1: one row per KPI; sheet 2: one row per approved evidence file, linked."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Chỉ tiêu"
+    sheet["A1"] = f"BÁO CÁO TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CHUYỂN ĐỔI SỐ — {committee.upper()}"
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet["A2"] = (f"{plan.title if plan else ''} — số liệu tính đến ngày {format_date(as_of)}")
+    headers = ["STT", "Mã", "Nhiệm vụ / chỉ tiêu", "KPI", "Đơn vị chủ trì", "Thời hạn",
+               "Tỷ lệ hoàn thành (%)", "Trạng thái", "Số minh chứng được công nhận",
+               "Minh chứng"]
+    for column, header in enumerate(headers, start=1):
+        cell = sheet.cell(row=4, column=column, value=header)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="F2DEDE")
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for number, line in enumerate(lines, start=1):
+        row = 4 + number
+        values = [number, line.code, line.title, line.kpi, line.unit, format_date(line.deadline),
+                  line.percent, line.status, len(line.evidence),
+                  "\n".join(e.name for e in line.evidence)]
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row=row, column=column, value=value)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if line.evidence:
+            link = sheet.cell(row=row, column=10)
+            link.hyperlink = f"{base_url}/minh-chung/{line.evidence[0].id}"
+            link.font = Font(color="0563C1", underline="single")
+    for column, width in enumerate([6, 9, 50, 36, 24, 12, 12, 16, 12, 40], start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    files = book.create_sheet("Minh chứng")
+    for column, header in enumerate(["Mã", "Nhiệm vụ", "Tệp", "Ngày công nhận", "SHA-256",
+                                     "Dung lượng (byte)", "Đường dẫn"], start=1):
+        files.cell(row=1, column=column, value=header).font = Font(bold=True)
+    row = 1
+    for line in lines:
+        for item in line.evidence:
+            row += 1
+            url = f"{base_url}/minh-chung/{item.id}"
+            for column, value in enumerate([line.code, line.title, item.name,
+                                            format_date(item.approved_on), item.sha256,
+                                            item.size, url], start=1):
+                files.cell(row=row, column=column, value=value)
+            files.cell(row=row, column=7).hyperlink = url
+            files.cell(row=row, column=7).font = Font(color="0563C1", underline="single")
+    for column, width in enumerate([9, 50, 40, 14, 66, 16, 50], start=1):
+        files.column_dimensions[get_column_letter(column)].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def province_zip(lines: list[KpiLine], store) -> BinaryIO:
+    """The approved evidence files by task code, with manifest.csv; spooled to disk when large."""
+    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 - returned
+    manifest = io.StringIO()
+    writer = csv.writer(manifest)
+    writer.writerow(["ma_nhiem_vu", "nhiem_vu", "don_vi", "tep_trong_zip", "ten_goc",
+                     "sha256", "dung_luong", "ngay_cong_nhan"])
+    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for line in lines:
+            used: set[str] = set()
+            for item in line.evidence:
+                name = item.name
+                while name in used:
+                    name = f"{item.id}-{name}"
+                used.add(name)
+                path = f"{line.code}/{name}"
+                with store.open(item.object_key) as source, archive.open(path, "w") as target:
+                    while chunk := source.read(1024 * 1024):
+                        target.write(chunk)
+                writer.writerow([line.code, line.title, line.unit, path, item.name, item.sha256,
+                                 item.size, format_date(item.approved_on)])
+        archive.writestr("manifest.csv", "\ufeff" + manifest.getvalue())
+    spool.seek(0)
+    return spool
