@@ -7,12 +7,13 @@ and warnings cannot disagree with the history.
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import ColumnElement, and_, case, exists, not_, select
 from sqlalchemy.sql.selectable import ScalarSelect
 
 from db.models import ClaimState, CompletionClaim, ProgressReport, Task
+from workflow.clock import LOCAL_TZ
 
 
 class TaskStatus(enum.StrEnum):
@@ -43,6 +44,7 @@ STATUS_COLOURS: dict[TaskStatus, str] = {
     TaskStatus.NOT_COMPLETED: "danger",
 }
 OVERDUE_LABEL = "Quá hạn"
+LATE_LABEL = "Hoàn thành trễ hạn"
 
 
 def latest_claim_state() -> ScalarSelect:
@@ -67,6 +69,27 @@ def latest_percent() -> ScalarSelect:
         .correlate(Task)
         .scalar_subquery()
     )
+
+
+def approved_at() -> ScalarSelect:
+    """Correlated subquery: when the task's newest approved claim was approved."""
+    return (
+        select(CompletionClaim.decided_at)
+        .where(CompletionClaim.task_id == Task.id, CompletionClaim.state == ClaimState.APPROVED)
+        .order_by(CompletionClaim.id.desc())
+        .limit(1)
+        .correlate(Task)
+        .scalar_subquery()
+    )
+
+
+def completed_late(status: TaskStatus, deadline: date | None, approved: datetime | None) -> bool:
+    """Done, but approved after the deadline day (shown orange rather than green)."""
+    if status != TaskStatus.COMPLETED or deadline is None or approved is None:
+        return False
+    if approved.tzinfo is None:
+        approved = approved.replace(tzinfo=UTC)
+    return approved.astimezone(LOCAL_TZ).date() > deadline
 
 
 def status_expression() -> ColumnElement[str]:

@@ -16,6 +16,8 @@ from workflow.permissions import Capability
 from workflow.status import (
     STATUS_LABELS,
     TaskStatus,
+    approved_at,
+    completed_late,
     is_overdue,
     latest_percent,
     overdue_expression,
@@ -52,6 +54,7 @@ class TaskRow:
     status: TaskStatus
     percent: int | None
     overdue: bool
+    late: bool = False
 
     @property
     def status_label(self) -> str:
@@ -78,6 +81,7 @@ class TaskDetail:
     status: TaskStatus
     percent: int | None
     overdue: bool
+    late: bool
     can_report: bool
     can_claim: bool
     extra: dict = field(default_factory=dict)
@@ -128,7 +132,8 @@ def list_tasks(
     visible_ids = visible_tasks(user).with_only_columns(Task.id)
     query = (
         select(Task.id, Task.code, Task.title, Section.code, lead.name, Task.deadline_text,
-               Task.deadline_date, status_expr.label("status"), latest_percent().label("percent"))
+               Task.deadline_date, status_expr.label("status"), latest_percent().label("percent"),
+               approved_at().label("approved_at"))
         .join(Section, Section.id == Task.section_id)
         .outerjoin(lead, lead.id == Task.lead_unit_id)
         .where(Task.id.in_(visible_ids))
@@ -160,6 +165,7 @@ def list_tasks(
             id=r[0], code=r[1], title=r[2], section_code=r[3], lead_unit=r[4] or "",
             deadline_text=r[5] or "", deadline_date=r[6], status=TaskStatus(r[7]),
             percent=r[8], overdue=is_overdue(r[6], TaskStatus(r[7]), as_of),
+            late=completed_late(TaskStatus(r[7]), r[6], r[9]),
         )
         for r in session.execute(query)
     ]
@@ -175,8 +181,8 @@ def get_for_user(session: Session, *, user: User, task_id: int,
         .options(selectinload(Task.coordinators).selectinload(TaskCoordinator.unit))
     )
     permissions.require_task_visible(user, task)
-    status_value, percent = session.execute(
-        select(status_expression(), latest_percent()).where(Task.id == task.id)
+    status_value, percent, approved = session.execute(
+        select(status_expression(), latest_percent(), approved_at()).where(Task.id == task.id)
     ).one()
     status = TaskStatus(status_value)
     as_of = as_of or today()
@@ -188,6 +194,7 @@ def get_for_user(session: Session, *, user: User, task_id: int,
         status=status,
         percent=percent,
         overdue=is_overdue(task.deadline_date, status, as_of),
+        late=completed_late(status, task.deadline_date, approved),
         can_report=permissions.has(user, Capability.REPORT_PROGRESS)
         and permissions.unit_involved(user, task),
         can_claim=permissions.has(user, Capability.FILE_CLAIM)

@@ -5,13 +5,24 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from workflow.status import OVERDUE_LABEL, STATUS_COLOURS, STATUS_LABELS, TaskStatus
+from workflow.status import (
+    LATE_LABEL,
+    OVERDUE_LABEL,
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    TaskStatus,
+)
 
 
-def status_badge(status: TaskStatus | str, overdue: bool = False) -> html.Span:
-    """The status as a coloured badge, with a red "Quá hạn" flag beside it when overdue."""
+def status_badge(status: TaskStatus | str, overdue: bool = False, late: bool = False) -> html.Span:
+    """The status as a coloured badge (orange when done late), with a red "Quá hạn" flag
+    beside it when overdue."""
     status = TaskStatus(status)
-    parts = [dbc.Badge(STATUS_LABELS[status], color=STATUS_COLOURS[status], className="me-1")]
+    if late:
+        parts = [dbc.Badge(LATE_LABEL, color="warning", text_color="dark", className="me-1")]
+    else:
+        parts = [dbc.Badge(STATUS_LABELS[status], color=STATUS_COLOURS[status],
+                           className="me-1")]
     if overdue:
         parts.append(dbc.Badge(OVERDUE_LABEL, color="danger", className="overdue-flag"))
     return html.Span(parts)

@@ -41,7 +41,7 @@ def task_table(rows: list[TaskRow], *, show_unit: bool = True) -> html.Div:
                         html.Small(row.deadline_text, className="text-muted")]
                        if row.deadline_text else "—", className="col-deadline"),
                html.Td(f"{row.percent}%" if row.percent is not None else "—"),
-               html.Td(status_badge(row.status, row.overdue), className="col-status")],
+               html.Td(status_badge(row.status, row.overdue, row.late), className="col-status")],
             className="task-row",
         )
         for row in rows
@@ -116,7 +116,7 @@ def task_detail_page(detail: TaskDetail, *, history: list[TimelineEntry] | None 
         field("Ghi chú", task.notes),
     ]), className="shadow-sm mb-3")
     right = dbc.Card(dbc.CardBody([
-        field("Trạng thái", status_badge(detail.status, detail.overdue)),
+        field("Trạng thái", status_badge(detail.status, detail.overdue, detail.late)),
         field("Tỷ lệ hoàn thành", f"{detail.percent}%" if detail.percent is not None else
               "Chưa có báo cáo"),
         field("Đơn vị chủ trì", detail.lead_unit),

@@ -102,3 +102,18 @@ def test_inactive_user_sees_nothing(session, world):
     world.member_a.is_active = False
     with pytest.raises(PermissionDenied):
         list_tasks(session, user=world.member_a)
+
+
+def test_completion_after_the_deadline_is_marked_late(session, world):
+    from datetime import datetime, timezone
+
+    for task, decided in ((world.task_overdue, datetime(2026, 2, 3, tzinfo=timezone.utc)),
+                          (world.task_a, datetime(2026, 2, 3, tzinfo=timezone.utc))):
+        session.add(CompletionClaim(task_id=task.id, unit_id=world.unit_a.id,
+                                    claimant_id=world.member_a.id, state=ClaimState.APPROVED,
+                                    created_at=decided, decided_at=decided))
+    session.flush()
+    rows = {r.code: r for r in list_tasks(session, user=world.reviewer).rows}
+    assert rows["I.4"].late and rows["I.4"].status == TaskStatus.COMPLETED  # due 31/01
+    assert not rows["I.1"].late  # due 31/12
+    assert get_for_user(session, user=world.reviewer, task_id=world.task_overdue.id).late
