@@ -123,7 +123,14 @@ def expected_percent(start: date, deadline: date, as_of: date) -> float:
     return max(0.0, min(100.0, 100.0 * elapsed / (deadline - start).days))
 
 
-def _claim_state_as_of(claim: CompletionClaim, cutoff: datetime) -> ClaimState | None:
+@dataclass(frozen=True)
+class _Claim:
+    state: ClaimState
+    created_at: datetime
+    decided_at: datetime | None
+
+
+def _claim_state_as_of(claim: _Claim, cutoff: datetime) -> ClaimState | None:
     if claim.created_at >= cutoff:
         return None
     if claim.decided_at is not None and claim.decided_at < cutoff:
@@ -143,14 +150,19 @@ def evaluate(session: Session, *, as_of: date, period_kind: str = "month",
     tasks = list(session.scalars(select(Task).where(
         Task.plan_id == plan.id, Task.removed_from_plan_at.is_(None)).order_by(Task.position)))
     units = {u.id: u.name for u in session.scalars(select(Unit))}
-    reports: dict[int, list[ProgressReport]] = defaultdict(list)
-    for report in session.scalars(select(ProgressReport).where(
-            ProgressReport.created_at < cutoff).order_by(ProgressReport.id)):
-        reports[report.task_id].append(report)
-    claims: dict[int, list[CompletionClaim]] = defaultdict(list)
-    for claim in session.scalars(select(CompletionClaim).where(
-            CompletionClaim.created_at < cutoff).order_by(CompletionClaim.id)):
-        claims[claim.task_id].append(claim)
+    # Plain tuples, not ORM objects: tens of thousands of reports are read per evaluation.
+    reports: dict[int, list[tuple[int, date]]] = defaultdict(list)
+    for task_id, percent, created in session.execute(
+            select(ProgressReport.task_id, ProgressReport.percent_complete,
+                   ProgressReport.created_at)
+            .where(ProgressReport.created_at < cutoff).order_by(ProgressReport.id)):
+        reports[task_id].append((percent, created.astimezone(LOCAL_TZ).date()))
+    claims: dict[int, list[_Claim]] = defaultdict(list)
+    for task_id, state, created, decided in session.execute(
+            select(CompletionClaim.task_id, CompletionClaim.state, CompletionClaim.created_at,
+                   CompletionClaim.decided_at)
+            .where(CompletionClaim.created_at < cutoff).order_by(CompletionClaim.id)):
+        claims[task_id].append(_Claim(state, created, decided))
     reporting_day = min(plan.reporting_day or 18, calendar.monthrange(as_of.year,
                                                                        as_of.month)[1])
     due_day = date(as_of.year, as_of.month, reporting_day)
@@ -171,7 +183,7 @@ def evaluate(session: Session, *, as_of: date, period_kind: str = "month",
                 item.reasons.append(OVERDUE)
                 item.details["days_late"] = (as_of - task.deadline_date).days
             task_reports = reports[task.id]
-            actual = task_reports[-1].percent_complete if task_reports else 0
+            actual = task_reports[-1][0] if task_reports else 0
             window_start = plan.start_date
             if task.deadline_kind == DeadlineKind.RECURRING:
                 window_start = date(plan.year, 1, 1)
@@ -183,8 +195,7 @@ def evaluate(session: Session, *, as_of: date, period_kind: str = "month",
         if latest_state == ClaimState.REJECTED:
             item.reasons.append(POOR_EVIDENCE)
         if not completed and as_of >= due_day:
-            on_time = [r for r in reports[task.id]
-                       if period.start <= r.created_at.astimezone(LOCAL_TZ).date() <= due_day]
+            on_time = [day for _, day in reports[task.id] if period.start <= day <= due_day]
             if not on_time:
                 item.reasons.append(MISSING_REPORT)
                 item.details["reporting_day"] = due_day.isoformat()
