@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 
@@ -105,10 +105,10 @@ def test_inactive_user_sees_nothing(session, world):
 
 
 def test_completion_after_the_deadline_is_marked_late(session, world):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    for task, decided in ((world.task_overdue, datetime(2026, 2, 3, tzinfo=timezone.utc)),
-                          (world.task_a, datetime(2026, 2, 3, tzinfo=timezone.utc))):
+    for task, decided in ((world.task_overdue, datetime(2026, 2, 3, tzinfo=UTC)),
+                          (world.task_a, datetime(2026, 2, 3, tzinfo=UTC))):
         session.add(CompletionClaim(task_id=task.id, unit_id=world.unit_a.id,
                                     claimant_id=world.member_a.id, state=ClaimState.APPROVED,
                                     created_at=decided, decided_at=decided))
