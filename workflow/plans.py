@@ -37,6 +37,20 @@ class PlanInfo:
     end_date: date | None = None
 
 
+def plan_info(*, number: str | None, year: object, issuing_body: str | None,
+              title: str | None, filename: str | None) -> PlanInfo:
+    """The plan header from the import form, with defaults; the year must be sensible."""
+    try:
+        year = int(year)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValidationError("Năm kế hoạch không hợp lệ.") from None
+    if not 2000 <= year <= 2100:
+        raise ValidationError("Năm kế hoạch không hợp lệ.")
+    return PlanInfo(number=(number or "").strip() or (filename or "ke-hoach").rsplit(".", 1)[0],
+                    title=(title or "").strip() or f"Kế hoạch năm {year}",
+                    issuing_body=(issuing_body or "").strip() or "Đảng ủy phường", year=year)
+
+
 @dataclass
 class ImportOutcome:
     """What saving changed."""

@@ -17,7 +17,7 @@ from workflow.permissions import Capability
 from workflow.plan_import.headers import not_recognised_message
 from workflow.plan_import.parser import parse_plan
 from workflow.plan_import.readers import column_names
-from workflow.plans import PlanInfo, apply_import, preview
+from workflow.plans import apply_import, plan_info, preview
 
 
 def _decode(contents: str | None) -> bytes:
@@ -27,18 +27,6 @@ def _decode(contents: str | None) -> bytes:
         return base64.b64decode(contents.split(",", 1)[1], validate=True)
     except (binascii.Error, ValueError):
         raise ValidationError("Tệp tải lên bị lỗi; vui lòng chọn lại.") from None
-
-
-def _info(number, year, body, title, filename) -> PlanInfo:
-    try:
-        year = int(year)
-    except (TypeError, ValueError):
-        raise ValidationError("Năm kế hoạch không hợp lệ.") from None
-    if not 2000 <= year <= 2100:
-        raise ValidationError("Năm kế hoạch không hợp lệ.")
-    return PlanInfo(number=(number or "").strip() or (filename or "ke-hoach").rsplit(".", 1)[0],
-                    title=(title or "").strip() or f"Kế hoạch năm {year}",
-                    issuing_body=(body or "").strip() or "Đảng ủy phường", year=year)
 
 
 def _mapping(values, ids) -> dict[str, int] | None:
@@ -70,7 +58,8 @@ def register(app: Dash) -> None:
         use_mapping = applied or bool(_mapping(map_values, map_ids))
         try:
             data = _decode(contents)
-            info = _info(number, year, body, title, filename)
+            info = plan_info(number=number, year=year, issuing_body=body, title=title,
+                             filename=filename)
             parsed = parse_plan(data, filename or "", plan_year=info.year,
                                 mapping_override=_mapping(map_values, map_ids)
                                 if use_mapping else None)
@@ -101,7 +90,8 @@ def register(app: Dash) -> None:
         if not clicks:
             raise PreventUpdate
         try:
-            info = _info(number, year, body, title, filename)
+            info = plan_info(number=number, year=year, issuing_body=body, title=title,
+                             filename=filename)
             parsed = parse_plan(_decode(contents), filename or "", plan_year=info.year,
                                 mapping_override=_mapping(map_values, map_ids))
             with unit_of_work() as session:
