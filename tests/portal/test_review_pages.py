@@ -1,0 +1,70 @@
+"""Reviewer pages through their callbacks: claim page, decisions, bulk approval."""
+
+from __future__ import annotations
+
+from db.session import make_engine, make_session_factory
+from tests.portal.conftest import ORIGIN, content_text, route_page
+from tests.workflow.test_claims_reviews import staged
+from workflow import claims
+from workflow.status import TaskStatus
+from workflow.tasks import get_for_user
+
+
+def _file_claims(settings, world, tasks):
+    factory = make_session_factory(make_engine(settings.database_url))
+    with factory() as session:
+        member = session.get(type(world.member_a), world.member_a.id)
+        ids = []
+        for task in tasks:
+            task = session.get(type(task), task.id)
+            ids.append(claims.file_claim(session, user=member, task_id=task.id,
+                                         evidence_ids=[staged(session, member, task).id]).id)
+        session.commit()
+    return ids
+
+
+def _status(settings, world, task):
+    factory = make_session_factory(make_engine(settings.database_url))
+    with factory() as session:
+        reviewer = session.get(type(world.reviewer), world.reviewer.id)
+        return get_for_user(session, user=reviewer, task_id=task.id).status
+
+
+def _bulk(app, client, claim_ids, versions):
+    key = next(k for k, spec in app.extensions["dash_app"].callback_map.items()
+               if spec["inputs"][0]["id"] == "queue-bulk-approve")
+    selects = [{"index": i, "type": "queue-select"} for i in claim_ids]
+    body = {"output": key,
+            "outputs": [{"id": "queue-message", "property": "children"},
+                        {"id": "url", "property": "search"}],
+            "inputs": [{"id": "queue-bulk-approve", "property": "n_clicks", "value": 1}],
+            "state": [[{"id": s, "property": "value", "value": True} for s in selects],
+                      [{"id": s, "property": "id", "value": s} for s in selects],
+                      {"id": "queue-versions", "property": "data", "value": versions}],
+            "changedPropIds": ["queue-bulk-approve.n_clicks"]}
+    return client.post("/_dash-update-component", json=body, headers=ORIGIN)
+
+
+def test_bulk_approval_needs_every_claim_opened(app, client_for, web_world, settings):
+    ids = _file_claims(settings, web_world, [web_world.task_a, web_world.task_overdue])
+    client = client_for("reviewer")
+    queue = content_text(route_page(client, "/tham-dinh"))
+    assert "2 đề nghị" in queue
+    versions = {str(i): 1 for i in ids}
+    refused = content_text(_bulk(app, client, ids, versions))
+    assert "mở xem từng đề nghị" in refused
+    for claim_id in ids:
+        page = content_text(route_page(client, f"/tham-dinh/{claim_id}"))
+        assert "Kết quả thẩm định" in page and "Sản phẩm đầu ra bắt buộc" in page
+    done = _bulk(app, client, ids, versions).get_json()
+    assert done["response"]["url"]["search"] == "?da-duyet=2"
+    assert _status(settings, web_world, web_world.task_a) == TaskStatus.COMPLETED
+    assert _status(settings, web_world, web_world.task_overdue) == TaskStatus.COMPLETED
+    assert "Đã phê duyệt 2 đề nghị" in content_text(route_page(client, "/tham-dinh",
+                                                                "?da-duyet=2"))
+
+
+def test_units_cannot_open_review_pages(client_for, web_world, settings):
+    ids = _file_claims(settings, web_world, [web_world.task_a])
+    client = client_for("member_a")
+    assert "page-forbidden" in content_text(route_page(client, f"/tham-dinh/{ids[0]}"))
