@@ -71,6 +71,8 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def filter_queue(unit_id, section_id, min_age):
+        if ctx.triggered_id is None:  # the page was (re)drawn, nobody changed a filter
+            raise PreventUpdate
         params = {"don-vi": unit_id, "nhom": section_id, "cho-tu": min_age}
         return "?" + urlencode({k: v for k, v in params.items() if v}) if any(
             params.values()) else ""
