@@ -25,9 +25,16 @@ def _persisted_secret(var_dir: Path) -> str:
         return path.read_text().strip()
     var_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
+    temp = var_dir / f".secret_key.{os.getpid()}"
+    with open(temp, "w", encoding="ascii") as handle:
+        os.chmod(temp, 0o600)
         handle.write(key)
+    try:
+        os.link(temp, path)  # atomic; another worker may have won the race
+    except FileExistsError:
+        key = path.read_text().strip()
+    finally:
+        temp.unlink(missing_ok=True)
     return key
 
 
