@@ -38,9 +38,12 @@ class TimelineEntry:
 def task_timeline(session: Session, *, user: User, task_id: int) -> list[TimelineEntry]:
     """Every step of the task, newest first. Nothing is ever removed from it."""
     entries: list[TimelineEntry] = []
-    names = {u.id: u.full_name for u in session.scalars(select(User))}
-    report: ProgressReport
-    for report in progress.history(session, user=user, task_id=task_id):
+    reports: list[ProgressReport] = progress.history(session, user=user, task_id=task_id)
+    task_claims = claims.claims_of_task(session, user=user, task_id=task_id)
+    people = {r.author_id for r in reports} | {c.claimant_id for c in task_claims} | {
+        review.reviewer_id for c in task_claims for review in c.reviews}
+    names = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(people))).all())
+    for report in reports:
         body = "\n".join(part for part in (
             report.narrative,
             f"Khó khăn, vướng mắc: {report.difficulties}" if report.difficulties else "",
@@ -49,7 +52,7 @@ def task_timeline(session: Session, *, user: User, task_id: int) -> list[Timelin
         entries.append(TimelineEntry(report.created_at, "progress", names.get(report.author_id, ""),
                                      f"Báo cáo tiến độ {report.period_label}: "
                                      f"{report.percent_complete}%", body))
-    for claim in claims.claims_of_task(session, user=user, task_id=task_id):
+    for claim in task_claims:
         evidence: list[EvidenceFile] = claim.evidence
         files = [TimelineFile(e.id, e.original_name, e.kind.value, e.size_bytes) for e in evidence]
         entries.append(TimelineEntry(claim.created_at, "claim", names.get(claim.claimant_id, ""),
