@@ -33,13 +33,15 @@ def shell(info: ShellInfo | None, footer: str = "") -> html.Div:
                  for item in (info.nav if info else ())]
     user_menu = None
     if info:
-        who = info.full_name + (f" · {info.unit_name}" if info.unit_name else "")
+        who = info.full_name
         bell = dbc.NavItem(dbc.NavLink(
             ["Thông báo ", dbc.Badge(str(info.unread) if info.unread else "", color="warning",
                                      text_color="dark", pill=True, id="notif-badge")],
             href="/thong-bao", id="notif-link"))
         user_menu = dbc.DropdownMenu(
             [dbc.DropdownMenuItem(info.role_label, header=True),
+             *([dbc.DropdownMenuItem(info.unit_name, header=True)] if info.unit_name else []),
+             dbc.DropdownMenuItem(divider=True),
              dbc.DropdownMenuItem("Đăng xuất", href="/logout", external_link=True,
                                   id="logout-link")],
             label=who, nav=True, align_end=True, toggle_class_name="text-white",
@@ -56,11 +58,11 @@ def shell(info: ShellInfo | None, footer: str = "") -> html.Div:
                     id="navbar-collapse", navbar=True, is_open=False,
                 ),
             ],
-            fluid="lg",
+            fluid=True,
         ),
         dark=True,
         className="portal-navbar shadow-sm",
-        expand="lg",
+        expand="xl",
     )
     return html.Div(
         [
