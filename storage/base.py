@@ -12,12 +12,20 @@ from typing import BinaryIO, Protocol
 from urllib.parse import quote
 
 CHUNK_SIZE = 8 * 1024 * 1024
-_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+MAX_KEY_LENGTH = 1024  # S3's limit, in bytes; keys are ASCII
+MAX_SLUG = 120
+# Every segment starts with a letter or digit: no "..", no ".", no hidden files, so a key
+# can neither escape a folder nor collide with the local store's own ".upload-"/".meta".
+_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 @dataclass(frozen=True)
 class StoredObject:
-    """What the store holds under a key."""
+    """What the store holds under a key.
+
+    ``sha256`` is the hex digest when the store knows it. ``put_stream`` always returns it;
+    ``head`` may not (an S3 object uploaded in parts has no digest in its metadata). The
+    database row is the record of an evidence file's SHA-256, not the store."""
 
     key: str
     size: int
@@ -26,14 +34,21 @@ class StoredObject:
 
 
 class ObjectStore(Protocol):
-    """Immutable object storage: a key is written once and never overwritten."""
+    """Immutable object storage: a key is written once and never overwritten.
+
+    Every method raises ``ValueError`` for a malformed key (see ``check_key``) and
+    ``StorageError`` (Vietnamese message) when the store fails; ``open`` and ``head`` raise
+    ``ObjectNotFound`` for a missing key."""
 
     def put_stream(self, key: str, stream: BinaryIO, *, content_type: str,
                    metadata: dict[str, str] | None = None) -> StoredObject:
-        """Streams ``stream`` into a new object; refuses an existing key."""
+        """Streams ``stream`` into a new object in bounded memory and returns its size and
+        SHA-256; the object appears whole or not at all. ``ObjectExists`` if the key is
+        taken. An exception raised by ``stream.read`` propagates unchanged and leaves
+        nothing behind."""
 
     def open(self, key: str) -> BinaryIO:
-        """A readable stream of the object."""
+        """A readable binary stream of the object; the caller closes it."""
 
     def head(self, key: str) -> StoredObject:
         """Size, content type and (when known) SHA-256 of the object."""
@@ -42,41 +57,69 @@ class ObjectStore(Protocol):
         """Whether the key holds an object."""
 
     def delete(self, key: str) -> None:
-        """Removes an object (rollback and garbage collection only)."""
+        """Removes an object if present (rollback and garbage collection only)."""
 
     def list_keys(self, prefix: str = "") -> Iterator[tuple[str, datetime]]:
-        """Keys under ``prefix`` with their last-modified time (UTC)."""
+        """Keys starting with ``prefix`` (a plain string prefix, as in S3) with their
+        last-modified time (timezone-aware, UTC)."""
 
     def url_for_download(self, key: str, filename: str, content_type: str,
                          expires: int = 300) -> str | None:
-        """A short-lived direct download URL, or None to serve through the portal."""
+        """A short-lived direct download URL whose response names the file ``filename``
+        (RFC 6266/5987), or None: serve it through the portal's authorized route."""
 
 
 def ascii_slug(name: str) -> str:
-    """A safe ASCII file name: Vietnamese diacritics removed, đ → d, odd characters dropped."""
-    text = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
+    """A safe ASCII file name: Vietnamese diacritics removed, đ → d, odd characters dropped.
+
+    At most 120 characters; a long name keeps its extension."""
+    text = unicodedata.normalize("NFC", name or "")
+    text = text.replace("đ", "d").replace("Đ", "D").replace("Ð", "D")
+    text = unicodedata.normalize("NFD", text)
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    text = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-._")
-    return text[:120] or "tep"
+    text = re.sub(r"[^A-Za-z0-9._-]+", "-", text)
+    text = re.sub(r"-+(?=\.)|(?<=\.)-+", "", text).strip("-._")  # "biet-.pdf" → "biet.pdf"
+    if len(text) > MAX_SLUG:
+        stem, dot, ext = text.rpartition(".")
+        if dot and stem and len(ext) <= 10:
+            text = stem[:MAX_SLUG - len(ext) - 1].rstrip("-._") + "." + ext
+        else:
+            text = text[:MAX_SLUG].rstrip("-._")
+    return text or "tep"
 
 
 def make_key(prefix: str, original_name: str, now: datetime | None = None) -> str:
-    """``prefix/YYYY/MM/<uuid>/<safe-name>``: unique, readable, never colliding."""
+    """``prefix/YYYY/MM/<uuid4 hex>/<safe-ascii-name>``: unique, readable, never colliding.
+
+    The name is NFC-normalised, then slugified (diacritics stripped, đ → d)."""
     now = now or datetime.now(UTC)
-    name = ascii_slug(unicodedata.normalize("NFC", original_name or ""))
-    return f"{prefix}/{now:%Y/%m}/{uuid.uuid4().hex}/{name}"
+    return check_key(f"{prefix.strip('/')}/{now:%Y/%m}/{uuid.uuid4().hex}/"
+                     f"{ascii_slug(original_name)}")
 
 
 def check_key(key: str) -> str:
-    """Refuses keys that could escape the store or are malformed."""
-    if not key or not _KEY.match(key) or ".." in key.split("/") or "//" in key:
+    """The key itself, or ValueError when it could escape the store or is malformed
+    (absolute, ``..``/``.`` segments, empty segments, non-ASCII, too long)."""
+    if (not key or len(key) > MAX_KEY_LENGTH
+            or not all(_SEGMENT.fullmatch(part) for part in key.split("/"))):
         raise ValueError(f"invalid object key: {key!r}")
     return key
+
+
+def check_prefix(prefix: str) -> str:
+    """A listing prefix: "" or the start of a valid key (it may end with "/")."""
+    if prefix:
+        *folders, last = prefix.split("/")
+        if (len(prefix) > MAX_KEY_LENGTH or not all(_SEGMENT.fullmatch(f) for f in folders)
+                or (last and not _SEGMENT.fullmatch(last))):
+            raise ValueError(f"invalid key prefix: {prefix!r}")
+    return prefix
 
 
 def content_disposition(filename: str, inline: bool = False) -> str:
     """RFC 6266 header keeping the Vietnamese name (filename*) with an ASCII fallback."""
     kind = "inline" if inline else "attachment"
-    fallback = ascii_slug(filename)
-    encoded = quote(unicodedata.normalize("NFC", filename), safe="")
+    name = unicodedata.normalize("NFC", filename or "")
+    fallback = ascii_slug(name)  # only [A-Za-z0-9._-]: nothing to escape inside the quotes
+    encoded = quote(name, safe="")
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"

@@ -1,13 +1,18 @@
-"""Storage errors. Messages are Vietnamese and safe to show to users."""
+"""Storage errors. Messages are Vietnamese and safe to show to users.
+
+The storage layer imports nothing from ``workflow`` or ``portal``; the domain layer
+translates these into its own errors (``IngestRejected`` → ``ValidationError``,
+``StorageError`` → "storage unavailable")."""
 
 from __future__ import annotations
+
+STORE_DOWN = "Không kết nối được kho lưu trữ minh chứng. Vui lòng thử lại sau."
 
 
 class StorageError(Exception):
     """The object store failed or refused (unreachable, denied, key already exists)."""
 
-    def __init__(self, message: str = "Không kết nối được kho lưu trữ minh chứng. "
-                                      "Vui lòng thử lại sau.") -> None:
+    def __init__(self, message: str = STORE_DOWN) -> None:
         super().__init__(message)
         self.message = message
 
@@ -17,6 +22,14 @@ class ObjectExists(StorageError):
 
     def __init__(self, key: str) -> None:
         super().__init__(f"Đối tượng {key} đã tồn tại; minh chứng không được ghi đè.")
+        self.key = key
+
+
+class ObjectNotFound(StorageError):
+    """The key holds no object (deleted by garbage collection, or never written)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__("Không tìm thấy tệp minh chứng trong kho lưu trữ.")
         self.key = key
 
 
