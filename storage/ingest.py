@@ -1,16 +1,30 @@
 """Evidence ingest in one pass over the upload stream.
 
-The stream is read once: the first bytes decide the type (so a refused type writes
-nothing), then every chunk is hashed, counted against the size limit, sent to the store
-and copied to a local temporary file. Checks that need the whole file (image decoding,
-PDF structure, Office containers) read that temporary file, so memory stays bounded and
-the store is read back only for nothing. A file refused after writing is deleted at once.
+How "one pass" and "nothing left behind" are achieved:
+
+1. The first 64 KB are read and sniffed (magic bytes, never the name or the browser's
+   content type). A missing, disallowed or mismatching type is refused before anything is
+   written.
+2. The rest of the stream goes through a reader that counts bytes against the limit and
+   copies every chunk to a local temporary file, while the store receives it under its
+   final key (streamed: a 50 MB upload never sits in memory). The store computes the
+   SHA-256 as the bytes pass. Exceeding the limit aborts the write, so the store keeps
+   nothing (S3: the multipart upload is aborted; local: the temporary file is removed).
+3. Checks that need the whole file run on the temporary copy, in bounded memory: Pillow
+   (verify, decode, decompression-bomb limit), pypdf (structure, pages, encryption,
+   signature), the zip directory of DOCX/XLSX, the OLE2 directory names of DOC/XLS. The
+   copy is used instead of reading the object back from the store: same bytes, no second
+   network transfer. If a check fails, the stored object (and thumbnail) is deleted before
+   ``IngestRejected`` is raised.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
+import re
+import struct
 import tempfile
 import unicodedata
 import warnings
@@ -26,25 +40,73 @@ from pypdf.errors import PdfReadError
 
 from storage.base import ObjectStore, make_key
 from storage.errors import IngestRejected, StorageError
-from storage.sniff import ALLOWED_TEXT, HEIC, PDF, FileType, extension, sniff
+from storage.sniff import (
+    ALLOWED_TEXT,
+    DOC,
+    DOCX,
+    HEIC,
+    PDF,
+    XLS,
+    XLSX,
+    FileType,
+    extension,
+    sniff,
+)
 
 HEAD_SIZE = 64 * 1024
+READ_SIZE = 1024 * 1024
 MAX_PIXELS = 60_000_000
+MAX_NAME = 200
 THUMBNAIL_SIZE = (320, 320)
-EXIF_IFD, DATETIME_ORIGINAL, DATETIME = 0x8769, 36867, 306
+# JPEGs are decoded at a reduced scale no smaller than this (memory stays small).
+DECODE_AT_LEAST = (1024, 1024)
+EXIF_IFD, DATETIME_ORIGINAL, OFFSET_TIME_ORIGINAL, DATETIME = 0x8769, 36867, 36881, 306
+ZIP_MEMBERS = {DOCX: "word/document.xml", XLSX: "xl/workbook.xml"}
+OLE2_STREAMS = {DOC: ("WordDocument",), XLS: ("Workbook", "Book")}
 
 
 @dataclass(frozen=True)
 class IngestResult:
-    """A stored evidence object and what was learned about it."""
+    """A stored evidence object and what was learned about it.
+
+    ``derived`` holds, for images: ``width``, ``height``, ``phash`` (16 hex digits),
+    ``thumbnail_key`` (a 320 px JPEG stored as its own object) and, when the photo says so,
+    ``captured_at`` (ISO 8601; with its UTC offset when EXIF records one). For PDFs:
+    ``pages`` (None when encrypted with a password we do not have), ``encrypted``,
+    ``signed``. Other types: empty."""
 
     key: str
     original_name: str
     size: int
     sha256: str
     content_type: str
-    kind_guess: str
+    kind_guess: str  # "photo" for images, "document" otherwise
     derived: dict = field(default_factory=dict)
+
+
+def phash_distance(a_hex: str, b_hex: str) -> int:
+    """Hamming distance between two perceptual hashes (0 = same picture; ≤ 8 ≈ same scene)."""
+    return imagehash.hex_to_hash(a_hex) - imagehash.hex_to_hash(b_hex)
+
+
+def format_megabytes(limit: int) -> str:
+    """A byte count in MB the Vietnamese way: ``50``, ``2,5``."""
+    value = f"{limit / (1024 * 1024):.2f}".rstrip("0").rstrip(".")
+    return value.replace(".", ",")
+
+
+def clean_name(original_name: str) -> str:
+    """The name to keep and show: NFC, no folder part, no control or invisible characters
+    (a right-to-left override could disguise "exe.pdf"), at most 200 characters."""
+    name = unicodedata.normalize("NFC", original_name or "")
+    name = re.split(r"[/\\]", name)[-1]
+    name = " ".join(name.split())  # tabs, newlines and runs of spaces → one space
+    name = "".join(ch for ch in name if not unicodedata.category(ch).startswith("C"))
+    if len(name) > MAX_NAME:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[:MAX_NAME - len(ext) - 1] + "." + ext if dot and len(ext) <= 10
+                else name[:MAX_NAME])
+    return name or "tep-khong-ten"
 
 
 class _Pass:
@@ -61,7 +123,7 @@ class _Pass:
         if self._pending:
             chunk, self._pending = self._pending, b""
         else:
-            chunk = self._rest.read(size if size and size > 0 else 1024 * 1024)
+            chunk = self._rest.read(size if size and size > 0 else READ_SIZE)
         if chunk:
             self.size += len(chunk)
             if self.size > self._limit:
@@ -80,9 +142,26 @@ def _read_head(stream: BinaryIO) -> bytes:
     return head
 
 
-def _image_facts(copy: BinaryIO, name: str) -> tuple[dict, bytes | None]:
+def _captured_at(exif: Image.Exif) -> str | None:
+    """DateTimeOriginal (else DateTime) as ISO 8601, with OffsetTimeOriginal if valid."""
+    details = exif.get_ifd(EXIF_IFD)
+    taken = details.get(DATETIME_ORIGINAL) or exif.get(DATETIME)
+    if not taken:
+        return None
+    try:
+        moment = datetime.strptime(str(taken).strip("\x00 "), "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    offset = str(details.get(OFFSET_TIME_ORIGINAL) or "").strip("\x00 ")
+    if re.fullmatch(r"[+-](0\d|1[0-4]):[0-5]\d", offset):
+        return moment.isoformat() + offset
+    return moment.isoformat()
+
+
+def _image_facts(copy: BinaryIO, name: str) -> tuple[dict, bytes]:
     """Verifies the image, refuses bombs, and derives thumbnail, capture time and phash."""
     corrupt = f"Ảnh “{name}” bị hỏng hoặc không đọc được."
+    bomb = f"Ảnh “{name}” có kích thước điểm ảnh quá lớn (nghi ngờ tệp độc hại)."
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -96,34 +175,35 @@ def _image_facts(copy: BinaryIO, name: str) -> tuple[dict, bytes | None]:
                 image.verify()
             copy.seek(0)
             with Image.open(copy) as image:
+                if image.format == "JPEG":
+                    image.draft(None, DECODE_AT_LEAST)  # decode at 1/2, 1/4 or 1/8 scale
                 image.load()
                 exif = image.getexif()
                 upright = ImageOps.exif_transpose(image)
-                facts = {"width": width, "height": height,
-                         "phash": str(imagehash.phash(upright))}
-                taken = exif.get_ifd(EXIF_IFD).get(DATETIME_ORIGINAL) or exif.get(DATETIME)
-                if taken:
-                    try:
-                        moment = datetime.strptime(str(taken).strip("\x00 "), "%Y:%m:%d %H:%M:%S")
-                        facts["captured_at"] = moment.isoformat()
-                    except ValueError:
-                        pass
+                facts: dict = {"width": width, "height": height,
+                               "phash": str(imagehash.phash(upright))}
+                if taken := _captured_at(exif):
+                    facts["captured_at"] = taken
                 thumb = upright.convert("RGB")
                 thumb.thumbnail(THUMBNAIL_SIZE)
                 buffer = io.BytesIO()
                 thumb.save(buffer, "JPEG", quality=82)
                 return facts, buffer.getvalue()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise IngestRejected(f"Ảnh “{name}” có kích thước điểm ảnh quá lớn "
-                                 "(nghi ngờ tệp độc hại).") from None
+            raise IngestRejected(bomb) from None
         except IngestRejected:
             raise
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
+                struct.error) as error:
             raise IngestRejected(corrupt) from error
 
 
 def _pdf_facts(copy: BinaryIO, name: str) -> dict:
-    """Page count, encryption and whether the PDF carries a digital signature."""
+    """Page count, encryption and whether the PDF carries a digital signature.
+
+    A PDF that pypdf cannot parse (broken, truncated) is refused; an encrypted one is
+    accepted and flagged (``pages`` is None when it needs a password)."""
+    broken = f"Tệp PDF “{name}” bị hỏng hoặc không đọc được."
     copy.seek(0)
     signed = _has_signature_bytes(copy)
     copy.seek(0)
@@ -140,55 +220,82 @@ def _pdf_facts(copy: BinaryIO, name: str) -> dict:
         pages = len(reader.pages)
         fields = reader.get_fields() or {}
     except (PdfReadError, ValueError, KeyError, TypeError) as error:
-        raise IngestRejected(f"Tệp PDF “{name}” bị hỏng hoặc không đọc được.") from error
+        raise IngestRejected(broken) from error
     except Exception as error:  # noqa: BLE001 - pypdf raises many kinds on broken files
         if "decrypt" in str(error).lower() or "crypt" in type(error).__name__.lower():
             return {"encrypted": True, "signed": signed, "pages": None}
-        raise IngestRejected(f"Tệp PDF “{name}” bị hỏng hoặc không đọc được.") from error
+        raise IngestRejected(broken) from error
     if pages == 0:
         raise IngestRejected(f"Tệp PDF “{name}” không có trang nào.")
     signed = signed or any(f.get("/FT") == "/Sig" and f.get("/V") for f in fields.values())
     return {"encrypted": encrypted, "signed": bool(signed), "pages": pages}
 
 
-def _has_signature_bytes(copy: BinaryIO) -> bool:
+def _contains(copy: BinaryIO, needles: tuple[bytes, ...]) -> bool:
+    """Whether the file contains any of the byte strings (read in 1 MB chunks)."""
+    copy.seek(0)
+    overlap = max(len(n) for n in needles) - 1
     tail = b""
-    while chunk := copy.read(1024 * 1024):
-        if b"/ByteRange" in tail + chunk:
+    while chunk := copy.read(READ_SIZE):
+        window = tail + chunk
+        if any(needle in window for needle in needles):
             return True
-        tail = chunk[-16:]
+        tail = window[-overlap:]
     return False
 
 
+def _has_signature_bytes(copy: BinaryIO) -> bool:
+    return _contains(copy, (b"/ByteRange",))
+
+
 def _check_container(copy: BinaryIO, found: FileType, name: str) -> None:
-    if found.container != "zip":
-        return
-    member = "word/document.xml" if found.extensions == frozenset({".docx"}) else "xl/workbook.xml"
-    copy.seek(0)
-    try:
-        with zipfile.ZipFile(copy) as archive:
-            if member not in archive.namelist():
-                raise IngestRejected(f"Tệp “{name}” không phải {found.label} hợp lệ.")
-    except zipfile.BadZipFile as error:
-        raise IngestRejected(f"Tệp “{name}” bị hỏng hoặc không đọc được.") from error
+    """A DOCX/XLSX must be a zip holding the part of its kind; a DOC/XLS an OLE2 file
+    holding the stream of its kind (an .msi or .msg renamed .doc is refused)."""
+    not_valid = f"Tệp “{name}” không phải {found.label} hợp lệ."
+    if found.container == "zip":
+        member = ZIP_MEMBERS[found]
+        copy.seek(0)
+        try:
+            with zipfile.ZipFile(copy) as archive:
+                if member not in archive.namelist():
+                    raise IngestRejected(not_valid)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+            raise IngestRejected(f"Tệp “{name}” bị hỏng hoặc không đọc được.") from error
+    elif found.container == "ole2":
+        names = tuple(stream.encode("utf-16-le") for stream in OLE2_STREAMS[found])
+        if not _contains(copy, names):
+            raise IngestRejected(not_valid)
 
 
 def _derive(copy: BinaryIO, found: FileType, name: str) -> tuple[dict, bytes | None]:
     if found is PDF:
         return _pdf_facts(copy, name), None
-    if found.content_type.startswith("image/") and found is not HEIC:
+    if found is HEIC and ".heic" not in Image.registered_extensions():
+        return {}, None  # no HEIF decoder installed: accepted on its magic bytes alone
+    if found.content_type.startswith("image/"):
         return _image_facts(copy, name)
     _check_container(copy, found, name)
     return {}, None
 
 
+def _sha256_of(copy: BinaryIO) -> str:
+    copy.seek(0)
+    digest = hashlib.sha256()
+    while chunk := copy.read(READ_SIZE):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
 def ingest(stream: BinaryIO, *, original_name: str, store: ObjectStore, max_bytes: int,
            key_prefix: str = "evidence") -> IngestResult:
-    """Checks and stores one upload; on any refusal nothing is left in the store."""
-    name = unicodedata.normalize("NFC", (original_name or "").strip()) or "tep-khong-ten"
-    name = name.replace("/", "_").replace("\\", "_")[:200]
-    megabytes = max_bytes // (1024 * 1024)
-    too_big = f"Tệp “{name}” vượt quá dung lượng cho phép (tối đa {megabytes} MB)."
+    """Checks and stores one upload, reading ``stream`` once.
+
+    Raises ``IngestRejected`` (Vietnamese message naming the file) for an empty, oversize,
+    disallowed, mismatching or corrupt file, and lets ``StorageError`` from the store
+    propagate; in every failure nothing is left in the store."""
+    name = clean_name(original_name)
+    too_big = (f"Tệp “{name}” vượt quá dung lượng cho phép "
+               f"(tối đa {format_megabytes(max_bytes)} MB).")
     head = _read_head(stream)
     if not head:
         raise IngestRejected(f"Tệp “{name}” rỗng, không có nội dung.")
@@ -213,13 +320,15 @@ def ingest(stream: BinaryIO, *, original_name: str, store: ObjectStore, max_byte
                 thumb_key = f"{key}.thumb.jpg"
                 store.put_stream(thumb_key, io.BytesIO(thumbnail), content_type="image/jpeg")
                 derived["thumbnail_key"] = thumb_key
+            sha256 = stored.sha256 or _sha256_of(copy)
         except BaseException:
-            for leftover in (key, thumb_key):
+            for leftover in (thumb_key, key):
                 if leftover:
                     with contextlib.suppress(StorageError):
                         store.delete(leftover)
             raise
-    return IngestResult(key=key, original_name=name, size=reader.size,
-                        sha256=stored.sha256, content_type=found.content_type,
+    return IngestResult(key=key, original_name=name, size=reader.size, sha256=sha256,
+                        content_type=found.content_type,
                         kind_guess="photo" if found.content_type.startswith("image/")
                         else "document", derived=derived)
+

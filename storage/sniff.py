@@ -38,8 +38,10 @@ ALLOWED_TEXT = "PDF, ảnh (JPG, PNG, WebP, HEIC), Word hoặc Excel"
 
 
 def extension(name: str) -> str:
-    """The lower-case extension of a file name, with its dot ("" when none)."""
-    return PurePosixPath(name or "").suffix.lower()
+    """The lower-case extension of a file name, with its dot ("" when none). A suffix
+    without letters is part of the name, not an extension ("Báo cáo ngày 15.3.2026")."""
+    suffix = PurePosixPath(name or "").suffix.lower()
+    return suffix if any(ch.isalpha() for ch in suffix) else ""
 
 
 def sniff(head: bytes, name: str) -> tuple[FileType | None, str]:
@@ -50,14 +52,24 @@ def sniff(head: bytes, name: str) -> tuple[FileType | None, str]:
         return PDF, "PDF"
     if head.startswith(OLE2_MAGIC):
         found = next((t for t in (DOC, XLS) if ext in t.extensions), None)
+        found = found or _guess(head, {DOC: ("WordDocument".encode("utf-16-le"),),
+                                       XLS: ("Workbook".encode("utf-16-le"),)})
         return found, "tài liệu Office cũ"
     guess = filetype.guess(head)
     if guess is None:
         return None, "không xác định"
     if guess.mime in ("application/zip", DOCX.content_type, XLSX.content_type):
         found = next((t for t in (DOCX, XLSX) if ext in t.extensions), None)
-        return found, "tệp nén ZIP"
+        return found or _guess(head, {DOCX: (b"word/",), XLSX: (b"xl/",)}), "tệp nén ZIP"
     if guess.mime in ("image/heif", "image/heic"):
         return HEIC, HEIC.label
     found = BY_MIME.get(guess.mime)
     return found, found.label if found else guess.extension.upper()
+
+
+def _guess(head: bytes, markers: dict[FileType, tuple[bytes, ...]]) -> FileType | None:
+    """For a container whose extension does not say what it holds: the type whose marker
+    (a zip member folder, an OLE2 stream name) appears in the first bytes. Only a guess,
+    for a helpful refusal or a missing extension; the full check runs on the whole file."""
+    found = [kind for kind, needles in markers.items() if any(n in head for n in needles)]
+    return found[0] if len(found) == 1 else None
