@@ -37,6 +37,7 @@ from db.models import (  # noqa: E402
     User,
 )
 from db.session import make_engine, make_session_factory  # noqa: E402
+from workflow.permissions import SYSTEM
 
 
 def build(url: str, tasks: int, reports: int) -> None:
@@ -126,7 +127,7 @@ def main() -> None:
     from workflow.ranking import rank_units
     from workflow.status import TaskStatus
     from workflow.tasks import TaskFilter, list_tasks, status_counts
-    from workflow.warnings import evaluate
+    from workflow.warning_rules import evaluate
 
     session = make_session_factory(make_engine(url))()
     leader = session.scalar(select(User).where(User.username == "lanh.dao"))
@@ -134,20 +135,20 @@ def main() -> None:
     as_of = date(2026, 10, 31)
     baseline = best(lambda: session.execute(select(Task)).all(), args.repeat)
     print(f"baseline_read_all_tasks seconds={baseline:.3f}")
-    data = dashboard(session, user=leader, as_of=as_of)
-    ranking = rank_units(session, user=leader, as_of=as_of)
+    data = dashboard(session, actor=leader, as_of=as_of)
+    ranking = rank_units(session, actor=leader, as_of=as_of)
     cases = {
-        "task_list_first_page": lambda: list_tasks(session, user=leader, limit=50),
+        "task_list_first_page": lambda: list_tasks(session, actor=leader, limit=50),
         "task_list_status_filter": lambda: list_tasks(
-            session, user=leader, filters=TaskFilter(status=TaskStatus.IN_PROGRESS), limit=50),
+            session, actor=leader, filters=TaskFilter(status=TaskStatus.IN_PROGRESS), limit=50),
         "task_list_search_page_40": lambda: list_tasks(
-            session, user=leader, filters=TaskFilter(search="số 1"), offset=2000, limit=50),
-        "status_counts": lambda: status_counts(session, user=leader),
-        "dashboard_data_office": lambda: dashboard(session, user=leader, as_of=as_of),
-        "dashboard_data_unit": lambda: dashboard(session, user=unit_user, as_of=as_of),
+            session, actor=leader, filters=TaskFilter(search="số 1"), offset=2000, limit=50),
+        "status_counts": lambda: status_counts(session, actor=leader),
+        "dashboard_data_office": lambda: dashboard(session, actor=leader, as_of=as_of),
+        "dashboard_data_unit": lambda: dashboard(session, actor=unit_user, as_of=as_of),
         "dashboard_figures_render": lambda: dashboard_body(data, ranking=ranking).to_plotly_json(),
-        "warnings_evaluate": lambda: evaluate(session, as_of=as_of),
-        "unit_ranking": lambda: rank_units(session, user=leader, as_of=as_of),
+        "warnings_evaluate": lambda: evaluate(session, actor=SYSTEM, as_of=as_of),
+        "unit_ranking": lambda: rank_units(session, actor=leader, as_of=as_of),
     }
     for name, function in cases.items():
         seconds = best(function, args.repeat)

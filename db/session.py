@@ -1,9 +1,8 @@
-"""Engine and session factory."""
+"""Engine and session factory (changes go through ``db.unit_of_work``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,20 +24,8 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """A session factory whose objects stay readable after commit."""
-    return sessionmaker(bind=engine, expire_on_commit=False)
-
-
-@contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session that commits on success and rolls back on any error."""
-    session = factory()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+def make_session_factory(engine: Engine, info: dict[str, Any] | None = None
+                         ) -> sessionmaker[Session]:
+    """A session factory whose objects stay readable after commit; ``info`` is copied into
+    every session's ``info`` (e.g. the mailer that sends e-mails after commit)."""
+    return sessionmaker(bind=engine, expire_on_commit=False, info=info or {})

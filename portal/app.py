@@ -10,7 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from db.session import make_engine, make_session_factory
-from portal import auth, evidence_routes, guard, routes, security
+from portal import api, auth, errors, evidence_routes, guard, reporting_routes, routes, security
 from portal.callbacks import admin as admin_callbacks
 from portal.callbacks import audit as audit_callbacks
 from portal.callbacks import claims as claim_callbacks
@@ -18,41 +18,33 @@ from portal.callbacks import dashboard as dashboard_callbacks
 from portal.callbacks import notifications as notification_callbacks
 from portal.callbacks import plan_import as plan_import_callbacks
 from portal.callbacks import progress as progress_callbacks
+from portal.callbacks import reporting as reporting_callbacks
 from portal.callbacks import review as review_callbacks
 from portal.callbacks import router as router_callbacks
 from portal.callbacks import tasks as task_callbacks
-from portal.callbacks import warnings as warning_callbacks
+from portal.callbacks import trust as trust_callbacks
+from portal.callbacks import warning_lists as warning_callbacks
 from portal.context import EXTENSION_KEY, Services, close_db, current_account, db
 from portal.layouts.shell import NavItem, ShellInfo, shell
+from portal.pages import APP_TITLE, navigation
 from portal.settings import Settings, build_evidence_store
 from workflow import notifications, permissions
-from workflow.permissions import ROLE_LABELS, Capability
+from workflow.permissions import ROLE_LABELS
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-
-NAVIGATION: tuple[tuple[str, str, Capability], ...] = (
-    ("Trang chủ", "/", Capability.VIEW_TASKS),
-    ("Nhiệm vụ", "/nhiem-vu", Capability.VIEW_TASKS),
-    ("Biểu đồ", "/tong-quan", Capability.VIEW_DASHBOARD),
-    ("Thẩm định", "/tham-dinh", Capability.REVIEW),
-    ("Cảnh báo", "/canh-bao", Capability.VIEW_WARNINGS),
-    ("Nhật ký", "/nhat-ky", Capability.VIEW_AUDIT),
-    ("Tài khoản", "/quan-tri/tai-khoan", Capability.MANAGE_USERS),
-    ("Đơn vị", "/quan-tri/don-vi", Capability.MANAGE_UNITS),
-    ("Nhập kế hoạch", "/quan-tri/nhap-ke-hoach", Capability.IMPORT_PLAN),
-)
-
 
 def _shell_for_current_user(settings: Settings):
     def layout():
         user = current_account()
         if user is None:
             return shell(None)
-        nav = tuple(NavItem(label, href) for label, href, cap in NAVIGATION
-                    if permissions.has(user, cap))
+        nav = tuple(NavItem(page.nav.label, page.path) for page in navigation()
+                    if permissions.has(user, page.capability))
+        menu = tuple(NavItem(page.nav.label, page.path) for page in navigation(menu=True)
+                     if permissions.has(user, page.capability))
         info = ShellInfo(full_name=user.full_name, role_label=ROLE_LABELS[user.role],
-                         unit_name=user.unit.name if user.unit else None, nav=nav,
-                         unread=notifications.unread_count(db(), user=user))
+                         unit_name=user.unit.name if user.unit else None, nav=nav, menu=menu,
+                         unread=notifications.unread_count(db(), actor=user))
         return shell(info, footer=f"{settings.committee_name} · {settings.office_name}")
 
     return layout
@@ -69,20 +61,22 @@ def create_app(settings: Settings | None = None) -> Flask:
         MAX_CONTENT_LENGTH=None,
         TESTING=settings.testing,
     )
+    errors.init_errors(server)
     if settings.https:
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1, x_host=1)
     engine = make_engine(settings.database_url)
+    mailer = notifications.Mailer(settings.smtp_host, settings.smtp_port, settings.smtp_sender)
     server.extensions[EXTENSION_KEY] = Services(
-        settings=settings, engine=engine, session_factory=make_session_factory(engine),
-        store=build_evidence_store(settings),
-        mailer=notifications.Mailer(settings.smtp_host, settings.smtp_port, settings.smtp_sender),
+        settings=settings, engine=engine,
+        session_factory=make_session_factory(engine, notifications.mail_settings(mailer)),
+        store=build_evidence_store(settings), mailer=mailer,
     )
     server.teardown_appcontext(close_db)
 
     dash_app = dash.Dash(
         __name__,
         server=server,
-        title="Cổng minh chứng chuyển đổi số",
+        title=APP_TITLE,
         update_title="Đang tải…",
         assets_folder=str(PACKAGE_DIR / "assets"),
         suppress_callback_exceptions=True,
@@ -103,15 +97,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     plan_import_callbacks.register(dash_app)
     warning_callbacks.register(dash_app)
     dashboard_callbacks.register(dash_app)
+    reporting_callbacks.register(dash_app)
+    trust_callbacks.register(dash_app)
     server.register_blueprint(routes.bp)
     server.register_blueprint(evidence_routes.bp)
+    server.register_blueprint(reporting_routes.bp)
 
     auth.init_auth(server)
+    api.init_api(server)
     security.init_security(server, dash_app, https=settings.https)
     guard.init_guard(server)
-
-    @server.get("/healthz")
-    def healthz():
-        return {"status": "ok"}
-
     return server

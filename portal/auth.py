@@ -9,10 +9,18 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager, UserMixin, login_user, logout_user
+from flask_login import LoginManager, current_user, logout_user
 
-from db.models import User
-from portal.context import db, unit_of_work
+from portal.context import unit_of_work
+from portal.sessions import (
+    EXPIRED_FLAG,
+    SESSION_EXPIRED,
+    LoginAccount,
+    end_session,
+    init_sessions,
+    load_user,
+    sign_in,
+)
 from workflow import accounts
 from workflow.errors import ValidationError
 
@@ -23,29 +31,9 @@ bp = Blueprint("auth", __name__)
 RATE_LIMITED = "Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút."
 
 
-class LoginAccount(UserMixin):
-    """flask-login's view of an account; the id carries the session version so that a
-    password reset or deactivation ends every existing session and remember-me cookie."""
-
-    def __init__(self, account: User) -> None:
-        self.account = account
-
-    def get_id(self) -> str:
-        return f"{self.account.id}:{self.account.session_version}"
-
-    @property
-    def is_active(self) -> bool:
-        return bool(self.account.is_active)
-
-
 @login_manager.user_loader
 def _load_user(raw_id: str) -> LoginAccount | None:
-    try:
-        user_id, version = (int(part) for part in raw_id.split(":", 1))
-    except ValueError:
-        return None
-    account = accounts.get_active(db(), user_id=user_id, session_version=version)
-    return LoginAccount(account) if account else None
+    return load_user(raw_id)
 
 
 def _csrf_token() -> str:
@@ -79,8 +67,8 @@ def render_login(error: str | None = None, status: int = 200, username: str = ""
 
 @bp.get("/login")
 def login_page():
-    """Shows the login form."""
-    return render_login()
+    """Shows the login form (saying why when an ended session sent the user here)."""
+    return render_login(SESSION_EXPIRED if request.args.get(EXPIRED_FLAG) else None)
 
 
 @bp.post("/login")
@@ -99,16 +87,26 @@ def login_submit():
     except ValidationError as error:
         return render_login(error.message, 401, username)
     session.pop("login_csrf", None)
-    login_user(LoginAccount(account), remember=bool(request.form.get("remember")))
+    sign_in(account, remember=bool(request.form.get("remember")))
     session.permanent = True
     return redirect(_safe_next(request.form.get("next")))
 
 
-@bp.route("/logout", methods=["GET", "POST"])
+@bp.get("/logout")
+def logout_page():
+    """A link to /logout (or another site) cannot sign anybody out: it asks to confirm."""
+    return render_template("logout.html")
+
+
+@bp.post("/logout")
 def logout():
-    """Ends the session and clears the remember-me cookie."""
-    logout_user()
+    """Ends this browser's session on the server and clears the remember-me cookie.
+
+    The same-origin check (portal.security) has already refused cross-site posts."""
+    if current_user.is_authenticated:
+        end_session(current_user._get_current_object())
     session.clear()
+    logout_user()  # after clear(): it leaves the flag that deletes the remember-me cookie
     return redirect(url_for("auth.login_page"))
 
 
@@ -123,6 +121,7 @@ def init_auth(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login_page"
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    init_sessions(app)
     limiter.init_app(app)
     app.register_blueprint(bp)
 

@@ -7,9 +7,12 @@ import sys
 import click
 
 from db.migrate import upgrade
-from db.session import make_engine, make_session_factory, transaction
+from db.models import Role
+from db.session import make_engine, make_session_factory
+from db.unit_of_work import unit_of_work
 from portal.settings import Settings
 from workflow.errors import DomainError
+from workflow.permissions import SYSTEM
 
 
 def _settings() -> Settings:
@@ -17,7 +20,12 @@ def _settings() -> Settings:
 
 
 def _factory(settings: Settings):
-    return make_session_factory(make_engine(settings.database_url))
+    """Sessions for a command: e-mails queued by its transaction are sent after the commit."""
+    from workflow import notifications
+
+    mailer = notifications.Mailer(settings.smtp_host, settings.smtp_port, settings.smtp_sender)
+    return make_session_factory(make_engine(settings.database_url),
+                                notifications.mail_settings(mailer))
 
 
 def print_demo_accounts() -> None:
@@ -50,7 +58,7 @@ def load_demo_command() -> None:
 
     settings = _settings()
     upgrade(settings.database_url)
-    with transaction(_factory(settings)) as session:
+    with unit_of_work(_factory(settings)) as session:
         added = load_demo(session)
     click.echo(f"Dữ liệu mẫu: thêm {added['tasks']} nhiệm vụ, {added['users']} tài khoản, "
                f"{added['reports']} báo cáo tiến độ.")
@@ -60,8 +68,7 @@ def load_demo_command() -> None:
 @cli.command("create-user", help="Create an account.")
 @click.option("--username", required=True)
 @click.option("--full-name", required=True)
-@click.option("--role", type=click.Choice(["unit_member", "reviewer", "leader", "admin"]),
-              required=True)
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
 @click.option("--unit", "unit_name", default=None, help="Unit name (for unit members).")
 @click.option("--password", prompt="Mật khẩu", hide_input=True, confirmation_prompt=True)
 def create_user_command(username: str, full_name: str, role: str, unit_name: str | None,
@@ -70,15 +77,32 @@ def create_user_command(username: str, full_name: str, role: str, unit_name: str
 
     settings = _settings()
     try:
-        with transaction(_factory(settings)) as session:
+        with unit_of_work(_factory(settings)) as session:
             unit = units.find_by_name(session, unit_name) if unit_name else None
             if unit_name and unit is None:
                 raise click.ClickException(f"Không tìm thấy đơn vị “{unit_name}”.")
-            accounts.create_user(session, actor=None, username=username, full_name=full_name,
+            accounts.create_user(session, actor=SYSTEM, username=username, full_name=full_name,
                                  password=password, role=role, unit_id=unit.id if unit else None)
     except DomainError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"Đã tạo tài khoản “{username}”.")
+
+
+def _schema_is_current(url: str) -> bool:
+    """Whether the database carries every migration (a fresh or old one does not)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from db.migrate import alembic_config
+
+    heads = set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
+    try:
+        with make_engine(url).connect() as connection:
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    except SQLAlchemyError:
+        return False
+    return current == heads
 
 
 @cli.command("import-plan", help="Import a plan appendix (.xlsx, .docx or .csv).")
@@ -104,23 +128,29 @@ def import_plan(path: str, plan_year: int | None, number: str | None, title: str
     try:
         parsed = parse_plan(Path(path), plan_year=year)
         result = summary(parsed)
-        with transaction(_factory(settings)) as session:
+        if not _schema_is_current(settings.database_url):
+            message = ("Cơ sở dữ liệu chưa được tạo hoặc chưa cập nhật cấu trúc: hãy chạy "
+                       "“portal migrate” rồi nhập lại.")
+            click.echo(json.dumps({"error": message}, ensure_ascii=False) if as_json
+                       else message, err=not as_json)
+            raise SystemExit(1)
+        with unit_of_work(_factory(settings)) as session:
             new_units = new_unit_names(session, parsed)
             result["new_units"] = new_units
             if not dry_run:
                 info = PlanInfo(number=number or Path(path).stem, title=title or parsed.title
                                 or Path(path).stem, issuing_body=issuing_body, year=year)
-                outcome = apply_import(session, actor=None, info=info, parsed=parsed,
+                outcome = apply_import(session, actor=SYSTEM, info=info, parsed=parsed,
                                        create_units=new_units if create_units else ())
                 result["saved"] = {"created": len(outcome.created),
                                    "updated": len(outcome.updated),
                                    "unchanged": len(outcome.unchanged),
                                    "removed": outcome.removed}
     except DomainError as error:
-        if as_json:
-            click.echo(json.dumps({"error": error.message}, ensure_ascii=False))
-            raise SystemExit(1) from error
-        raise click.ClickException(error.message) from error
+        # One Vietnamese line, without click's English "Error:" prefix.
+        click.echo(json.dumps({"error": error.message}, ensure_ascii=False) if as_json
+                   else error.message, err=not as_json)
+        raise SystemExit(1) from error
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -129,6 +159,8 @@ def import_plan(path: str, plan_year: int | None, number: str | None, title: str
         click.echo(f"  {unit}: {count} nhiệm vụ chủ trì")
     for problem in result["problems"]:
         click.echo(f"  ! {problem}")
+    for row in result["skipped"]:
+        click.echo(f"  - bỏ qua {row['message'][0].lower()}{row['message'][1:]}")
     if "saved" in result:
         saved = result["saved"]
         click.echo(f"Đã lưu: thêm {saved['created']}, cập nhật {saved['updated']}, "
@@ -147,10 +179,10 @@ def warnings_command(as_of: str | None, period: str, publish: bool, as_json: boo
     import json
     from datetime import date
 
-    from workflow import warning_lists
+    from workflow import notifications, warning_lists
     from workflow.clock import today
     from workflow.reports.warning_text import reason_lines
-    from workflow.warnings import evaluate
+    from workflow.warning_rules import evaluate
 
     try:
         day = date.fromisoformat(as_of) if as_of else today()
@@ -158,10 +190,10 @@ def warnings_command(as_of: str | None, period: str, publish: bool, as_json: boo
         raise click.ClickException("Ngày phải có dạng YYYY-MM-DD.") from None
     settings = _settings()
     try:
-        with transaction(_factory(settings)) as session:
-            report = evaluate(session, as_of=day, period_kind=period)
+        with unit_of_work(_factory(settings)) as session:
+            report = evaluate(session, actor=SYSTEM, as_of=day, period_kind=period)
             if publish:
-                warning_lists.publish(session, user=None, as_of=day, period_kind=period)
+                warning_lists.publish(session, actor=SYSTEM, as_of=day, period_kind=period)
     except DomainError as error:
         raise click.ClickException(error.message) from error
     if as_json:
@@ -176,7 +208,7 @@ def warnings_command(as_of: str | None, period: str, publish: bool, as_json: boo
             click.echo(f"  {item.task_code}  " + "; ".join(reason_lines(item.reasons,
                                                                          item.details)))
     if publish:
-        click.echo("Đã công bố danh sách.")
+        click.echo(f"Đã công bố danh sách ({notifications.emails_sent(session)} thư điện tử).")
 
 
 @cli.command("reminders", help="Send deadline and reporting-day reminders (once each).")
@@ -193,25 +225,80 @@ def reminders_command(as_of: str | None) -> None:
     except ValueError:
         raise click.ClickException("Ngày phải có dạng YYYY-MM-DD.") from None
     settings = _settings()
-    factory = _factory(settings)
-    session = factory()
-    try:
-        run = send_reminders(session, as_of=day)
-        session.commit()
-        mailer = notifications.Mailer(settings.smtp_host, settings.smtp_port,
-                                      settings.smtp_sender)
-        mailed = notifications.send_outbox(session, mailer)
-    except BaseException:
-        session.rollback()
-        notifications.discard_outbox(session)
-        raise
-    finally:
-        session.close()
+    with unit_of_work(_factory(settings)) as session:
+        run = send_reminders(session, actor=SYSTEM, as_of=day)
+    mailed = notifications.emails_sent(session)
     click.echo(f"Đã gửi {run.deadline_reminders} nhắc hạn nhiệm vụ, {run.reporting_reminders} "
-               f"nhắc hạn báo cáo ({mailed} thư điện tử).")
+               f"nhắc hạn báo cáo, {run.office_reminders} nhắc hạn của Văn phòng "
+               f"({mailed} thư điện tử).")
 
 
-@cli.command("gc-evidence", help="Remove stored evidence objects that no row references.")
+@cli.group("api-token", help="Manage read-only API tokens for the systems above the ward.")
+def api_token() -> None:
+    """API token commands."""
+
+
+@api_token.command("create", help="Create a read-only token and print it once. --ward is "
+                   "accepted and stored now; tokens are limited to their ward once the "
+                   "portal supports several wards.")
+@click.argument("name")
+@click.option("--expires", "expires", required=True, help="Last valid day, YYYY-MM-DD.")
+@click.option("--ward", "ward", default=None,
+              help="Ward code (stored now; enforced when multi-ward support arrives).")
+def api_token_create(name: str, expires: str, ward: str | None) -> None:
+    from datetime import date
+
+    from workflow import api_tokens
+
+    try:
+        expires_on = date.fromisoformat(expires)
+    except ValueError:
+        raise click.ClickException("Ngày hết hạn phải có dạng YYYY-MM-DD.") from None
+    try:
+        with unit_of_work(_factory(_settings())) as session:
+            created = api_tokens.create_token(session, actor=SYSTEM, name=name,
+                                              expires_on=expires_on, ward_code=ward)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Đã tạo mã truy cập “{name}”, hiệu lực đến hết ngày "
+               f"{expires_on.strftime('%d/%m/%Y')}. Mã chỉ hiển thị một lần, hãy lưu lại:")
+    click.echo(created.secret)
+
+
+@api_token.command("list", help="List tokens with expiry, state and last use.")
+def api_token_list() -> None:
+    from workflow import api_tokens
+    from workflow.clock import format_datetime
+    from workflow.labels import TOKEN_STATE_LABELS
+
+    with unit_of_work(_factory(_settings())) as session:
+        lines = api_tokens.token_lines(session, actor=SYSTEM)
+    if not lines:
+        click.echo("Chưa có mã truy cập API nào.")
+        return
+    for line in lines:
+        ward = f" · phường/xã {line.ward_code}" if line.ward_code else ""
+        used = format_datetime(line.last_used_at) if line.last_used_at else "chưa dùng"
+        click.echo(f"{line.name} · {TOKEN_STATE_LABELS[line.state]} · hết hạn "
+                   f"{line.expires_on.strftime('%d/%m/%Y')} · lần dùng cuối: {used} · "
+                   f"{line.calls} lượt gọi{ward}")
+
+
+@api_token.command("revoke", help="Revoke a token at once.")
+@click.argument("name")
+def api_token_revoke(name: str) -> None:
+    from workflow import api_tokens
+
+    try:
+        with unit_of_work(_factory(_settings())) as session:
+            api_tokens.revoke_token(session, actor=SYSTEM, name=name)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Đã thu hồi mã truy cập “{name}”.")
+
+
+@cli.command("gc-evidence", help="Remove stored evidence objects that no row references and "
+                                  "abort unfinished uploads.")
 @click.option("--older-than", "hours", default=24, show_default=True, type=int,
               help="Only objects older than this many hours.")
 @click.option("--dry-run", is_flag=True, help="List what would be removed, remove nothing.")
@@ -222,13 +309,79 @@ def gc_evidence(hours: int, dry_run: bool) -> None:
     from workflow.evidence import collect_garbage
 
     settings = _settings()
-    with transaction(_factory(settings)) as session:
-        report = collect_garbage(session, store=build_evidence_store(settings),
+    with unit_of_work(_factory(settings)) as session:
+        report = collect_garbage(session, actor=SYSTEM, store=build_evidence_store(settings),
                                  older_than=timedelta(hours=hours), dry_run=dry_run)
+    from workflow.clock import format_datetime
+
     for key in report.orphaned:
         click.echo(("sẽ xóa: " if dry_run else "đã xóa: ") + key)
+    for key, started in report.unfinished:
+        click.echo(("sẽ hủy lượt tải lên dở dang: " if dry_run else
+                    "đã hủy lượt tải lên dở dang: ") + f"{key} (bắt đầu {format_datetime(started)})")
     click.echo(f"Tìm thấy {len(report.orphaned)} đối tượng không còn được tham chiếu; "
                f"đã xóa {len(report.removed)}.")
+    click.echo(f"Tìm thấy {len(report.unfinished)} lượt tải lên dở dang quá {hours} giờ; "
+               f"đã hủy {0 if dry_run else len(report.unfinished)}.")
+
+
+@cli.command("verify-evidence",
+             help="Validate the digital signatures of a PDF on disk (exit code 0: signed and "
+                  "every signature valid; 1: unsigned or a signature is not valid; 2: not a "
+                  "readable PDF).")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON object: signed, encrypted, error, signatures[].")
+def verify_evidence(path: str, as_json: bool) -> None:
+    import json
+    from pathlib import Path
+
+    from portal.settings import build_trust_store
+    from storage.pdf_signatures import validate_pdf
+    from workflow import signatures
+
+    file = Path(path)
+    try:
+        with open(file, "rb") as handle:
+            is_pdf = b"%PDF-" in handle.read(1024)
+            result = validate_pdf(handle, trust=build_trust_store(_settings())) if is_pdf else {}
+    except OSError:
+        click.echo(f"Lỗi: không mở được tệp “{file.name}” (không tồn tại hoặc không có quyền "
+                   "đọc).", err=True)
+        sys.exit(2)
+    if not is_pdf:
+        click.echo(f"Lỗi: tệp “{file.name}” không phải tệp PDF.", err=True)
+        sys.exit(2)
+    for signature in result["signatures"]:
+        signature["verdict"] = signatures.main_verdict(signature).text
+    if as_json:
+        click.echo(json.dumps({"file": file.name, **result}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(signatures.text_report(result, name=file.name))
+    if result["error"] == "unreadable" and not result["signatures"]:
+        sys.exit(2)
+    sys.exit(0 if result["signed"] and all(s["valid"] for s in result["signatures"]) else 1)
+
+
+@cli.command("revalidate-evidence",
+             help="Validate the signatures of every stored PDF again (after the trust store "
+                  "changed) and update the verdicts.")
+@click.option("--only-unchecked", is_flag=True, help="Only files never validated.")
+def revalidate_evidence(only_unchecked: bool) -> None:
+    from portal.settings import build_evidence_store, build_trust_store
+    from workflow import signatures
+
+    settings = _settings()
+    trust = build_trust_store(settings)
+    with unit_of_work(_factory(settings)) as session:
+        report = signatures.revalidate_stored(
+            session, actor=SYSTEM, store=build_evidence_store(settings), trust=trust,
+            only_unchecked=only_unchecked)
+    click.echo(f"Đã kiểm tra lại chữ ký số của {report.checked} tệp PDF "
+               f"({len(trust.roots)} chứng thư gốc tin cậy); {len(report.changed)} tệp đổi kết "
+               f"quả; {len(report.failed)} tệp không đọc được từ kho lưu trữ.")
+    if report.failed:
+        sys.exit(1)
 
 
 @cli.command(help="Serve the portal (development server; use gunicorn in production).")
@@ -243,7 +396,7 @@ def serve(host: str, port: int, demo: bool) -> None:
     if demo or settings.demo_mode:
         from workflow.demo import load_demo
 
-        with transaction(_factory(settings)) as session:
+        with unit_of_work(_factory(settings)) as session:
             load_demo(session)
         print_demo_accounts()
     app = create_app(settings)

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import User
+from db.unit_of_work import unit_of_work as db_unit_of_work
 from portal.settings import Settings
 
 EXTENSION_KEY = "evidence_portal"
@@ -50,18 +51,10 @@ def close_db(_exc: BaseException | None = None) -> None:
 
 @contextmanager
 def unit_of_work() -> Iterator[Session]:
-    """The request's session, committed when the block succeeds and rolled back otherwise."""
-    from workflow import notifications
-
-    session = db()
-    try:
+    """The request's session in the one unit of work (``db.unit_of_work``): committed when the
+    block succeeds, rolled back otherwise; queued e-mails go out only after the commit."""
+    with db_unit_of_work(db()) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        notifications.discard_outbox(session)
-        raise
-    notifications.send_outbox(session, services().mailer)
 
 
 def current_account() -> User | None:

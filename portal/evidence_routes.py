@@ -8,6 +8,8 @@ from flask import Blueprint, jsonify, redirect, request, send_file
 
 from portal.context import current_account, db, services, unit_of_work
 from portal.guard import route_requires
+from portal.settings import build_trust_store
+from storage.base import SizedStream
 from workflow import evidence as evidence_service
 from workflow.errors import DomainError
 from workflow.permissions import Capability
@@ -20,12 +22,21 @@ def _error(error: DomainError):
     return jsonify({"error": error.message}), error.http_status
 
 
+def _body():
+    """The request body; with its declared length when the client sent a Content-Length
+    (the store can then send it on in one request), as it is when chunked."""
+    if request.content_length is not None:
+        return SizedStream(request.stream, request.content_length)
+    return request.stream
+
+
 @bp.post("/api/nhiem-vu/<int:task_id>/minh-chung")
 @route_requires(Capability.UPLOAD_EVIDENCE)
 def upload(task_id: int):
     """One file per request, as the raw body; its name and kind travel in the query string.
 
-    The body is never parsed as a form: it is read in parts straight into the store."""
+    The body is never parsed as a form: it is read in parts straight into the store (with
+    a Content-Length, S3 gets it as one PUT while it arrives)."""
     settings = services().settings
     limit = settings.max_upload_mb * 1024 * 1024
     if request.content_length is not None and request.content_length > limit:
@@ -39,9 +50,10 @@ def upload(task_id: int):
     try:
         with unit_of_work() as session:
             stored = evidence_service.stage_upload(
-                session, user=current_account(), task_id=task_id, stream=request.stream,
+                session, actor=current_account(), task_id=task_id, stream=_body(),
                 filename=request.args.get("ten", ""), store=services().store, max_bytes=limit,
-                kind=request.args.get("loai") or None, document_date=document_date)
+                kind=request.args.get("loai") or None, document_date=document_date,
+                trust=build_trust_store(settings))
     except DomainError as error:
         return _error(error)
     return jsonify({"id": stored.id, "name": stored.original_name, "size": stored.size_bytes,
@@ -65,7 +77,7 @@ def _send(key: str, name: str, content_type: str, inline: bool):
 def download(evidence_id: int):
     """The file, to people who may see its task (inline for PDFs and images with ?xem=1)."""
     try:
-        item = evidence_service.get_for_download(db(), user=current_account(),
+        item = evidence_service.get_for_download(db(), actor=current_account(),
                                                  evidence_id=evidence_id)
     except DomainError as error:
         return _error(error)
@@ -85,7 +97,7 @@ def download(evidence_id: int):
 def thumbnail(evidence_id: int):
     """The stored thumbnail of a photo."""
     try:
-        item = evidence_service.get_for_download(db(), user=current_account(),
+        item = evidence_service.get_for_download(db(), actor=current_account(),
                                                  evidence_id=evidence_id)
     except DomainError as error:
         return _error(error)

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, request
 from portal.callbacks.audit import audit_filter
 from portal.context import current_account, db
 from portal.guard import route_requires
-from workflow.audit_log import export_events
+from workflow.audit_search import export_events
 from workflow.clock import format_datetime, today
 from workflow.permissions import Capability
 from workflow.xlsx import table_workbook
@@ -27,7 +27,7 @@ def xlsx_response(content: bytes, filename: str) -> Response:
 def export_audit():
     """The audit events matching the page's filters, as Excel."""
     args = request.args
-    lines = export_events(db(), user=current_account(), filters=audit_filter(
+    lines = export_events(db(), actor=current_account(), filters=audit_filter(
         args.get("action"), args.get("actor"), args.get("from"), args.get("to")))
     content = table_workbook(
         f"NHẬT KÝ HOẠT ĐỘNG (xuất ngày {today().strftime('%d/%m/%Y')})",
@@ -41,18 +41,18 @@ def export_audit():
 
 
 def _document(published_id: int | None):
-    from portal.callbacks.warnings import parse_day
+    from portal.callbacks.warning_lists import parse_day
     from portal.context import services
     from workflow import warning_lists
 
     settings = services().settings
     user = current_account()
     if published_id is None:
-        report = warning_lists.preview(db(), user=user, as_of=parse_day(request.args.get("ngay")),
+        report = warning_lists.preview(db(), actor=user, as_of=parse_day(request.args.get("ngay")),
                                        period_kind=request.args.get("ky", "month"))
         return warning_lists.document(committee=settings.committee_name,
                                       office=settings.office_name, report=report)
-    published, rows = warning_lists.get_published(db(), user=user, list_id=published_id)
+    published, rows = warning_lists.get_published(db(), actor=user, list_id=published_id)
     return warning_lists.document(committee=settings.committee_name,
                                   office=settings.office_name, published=published, rows=rows)
 
@@ -98,7 +98,7 @@ def export_ranking():
     """The unit ranking as Excel."""
     from workflow.ranking import rank_units
 
-    ranking = rank_units(db(), user=current_account(), as_of=today())
+    ranking = rank_units(db(), actor=current_account(), as_of=today())
 
     def pct(value):
         return "" if value is None else value
@@ -127,7 +127,7 @@ def export_province_report(ext: str):
     from portal.context import services
     from workflow.reports.province import province_xlsx, province_zip, report_lines
 
-    plan, lines = report_lines(db(), user=current_account())
+    plan, lines = report_lines(db(), actor=current_account())
     stamp = today().isoformat()
     if ext == "xlsx":
         settings = services().settings

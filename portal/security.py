@@ -5,11 +5,14 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from dash import Dash
-from flask import Flask, jsonify, request
+from flask import Flask, request
+
+from portal.errors import respond
 
 CROSS_SITE = "Yêu cầu không hợp lệ: chỉ chấp nhận yêu cầu từ chính cổng thông tin."
 JSON_ONLY = "Yêu cầu không hợp lệ: dữ liệu phải ở dạng JSON."
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/static/", "/_favicon.ico")
 
 
 def _same_origin(value: str) -> bool:
@@ -34,10 +37,10 @@ def check_origin():
     else:
         allowed = False
     if not allowed:
-        return jsonify({"error": CROSS_SITE}), 403
+        return respond(CROSS_SITE, 403)
     if request.path == "/_dash-update-component" and request.mimetype != "application/json":
         # A cross-site <form> can only send form or text/plain bodies.
-        return jsonify({"error": JSON_ONLY}), 415
+        return respond(JSON_ONLY, 415)
     return None
 
 
@@ -86,6 +89,8 @@ def init_security(server: Flask, dash_app: Dash, *, https: bool) -> None:
         if https:
             response.headers.setdefault("Strict-Transport-Security",
                                         "max-age=31536000; includeSubDomains")
-        if request.path.startswith(("/_dash-layout", "/_dash-update-component")):
+        if not request.path.startswith(STATIC_PREFIXES):
+            # Pages and data are per user: Back after logout must not show them again.
             response.headers["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
         return response

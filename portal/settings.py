@@ -54,16 +54,19 @@ class Settings:
     s3_secret_key: str | None = None
     s3_create_bucket: bool = False
     max_upload_mb: int = 50
-    timezone: str = "Asia/Ho_Chi_Minh"
     https: bool = False
     login_rate_limit: str = "5 per minute;30 per hour"
     ratelimit_storage_uri: str = "memory://"
+    api_rate_limit: str = "120 per minute;5000 per day"
     demo_mode: bool = False
     office_name: str = "Văn phòng Đảng ủy"
     committee_name: str = "Đảng ủy phường Phước Bình"
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_sender: str = "cong-minh-chung@localhost"
+    evidence_trust_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "var" / "trust")
+    revocation_check: bool = False
+    revocation_timeout: float = 5.0
     testing: bool = False
 
     @classmethod
@@ -91,10 +94,14 @@ class Settings:
             https=_flag(env.get("PORTAL_HTTPS")),
             login_rate_limit=env.get("LOGIN_RATE_LIMIT") or "5 per minute;30 per hour",
             ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI") or "memory://",
+            api_rate_limit=env.get("API_RATE_LIMIT") or "120 per minute;5000 per day",
             demo_mode=_flag(env.get("PORTAL_DEMO")),
             smtp_host=env.get("SMTP_HOST") or None,
             smtp_port=int(env.get("SMTP_PORT") or 25),
             smtp_sender=env.get("SMTP_SENDER") or "cong-minh-chung@localhost",
+            evidence_trust_dir=Path(env.get("EVIDENCE_TRUST_DIR") or var_dir / "trust"),
+            revocation_check=_flag(env.get("EVIDENCE_REVOCATION_CHECK")),
+            revocation_timeout=float(env.get("EVIDENCE_REVOCATION_TIMEOUT") or 5),
         )
         return replace(settings, **overrides) if overrides else settings
 
@@ -108,3 +115,12 @@ def build_evidence_store(settings: Settings):
                        s3_region=settings.s3_region, s3_access_key=settings.s3_access_key,
                        s3_secret_key=settings.s3_secret_key,
                        s3_create_bucket=settings.s3_create_bucket)
+
+
+def build_trust_store(settings: Settings):
+    """The CA certificates evidence signatures must chain to (``EVIDENCE_TRUST_DIR``)."""
+    from storage.pdf_signatures import TrustStore
+
+    return TrustStore.from_dir(settings.evidence_trust_dir,
+                               revocation=settings.revocation_check,
+                               revocation_timeout=settings.revocation_timeout)

@@ -1,4 +1,4 @@
-"""WSGI entry point for gunicorn: ``gunicorn -w 4 -b 0.0.0.0:8050 portal.wsgi:app``."""
+"""WSGI entry point for gunicorn: ``gunicorn -c gunicorn.conf.py portal.wsgi:app``."""
 
 from portal.app import create_app
 

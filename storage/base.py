@@ -33,6 +33,32 @@ class StoredObject:
     content_type: str
 
 
+class SizedStream:
+    """A readable stream whose length is declared before it is read (an HTTP request body
+    with a Content-Length).
+
+    ``ingest`` hands the length to the store, which may then send the bytes in a single
+    request while they are read. A store given a length refuses (``LengthMismatch``) a
+    stream that ends before it or runs past it."""
+
+    def __init__(self, stream: BinaryIO, length: int) -> None:
+        if length < 0:
+            raise ValueError(f"negative stream length: {length}")
+        self._stream = stream
+        self.length = length
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to ``size`` bytes of the underlying stream (all that is left when negative)."""
+        return self._stream.read(size)
+
+
+def declared_length(stream: BinaryIO, length: int | None) -> int | None:
+    """``length`` when given, else the length a ``SizedStream`` declares, else None."""
+    if length is None and isinstance(stream, SizedStream):
+        return stream.length
+    return length
+
+
 class ObjectStore(Protocol):
     """Immutable object storage: a key is written once and never overwritten.
 
@@ -41,11 +67,13 @@ class ObjectStore(Protocol):
     ``ObjectNotFound`` for a missing key."""
 
     def put_stream(self, key: str, stream: BinaryIO, *, content_type: str,
-                   metadata: dict[str, str] | None = None) -> StoredObject:
+                   metadata: dict[str, str] | None = None,
+                   length: int | None = None) -> StoredObject:
         """Streams ``stream`` into a new object in bounded memory and returns its size and
         SHA-256; the object appears whole or not at all. ``ObjectExists`` if the key is
         taken. An exception raised by ``stream.read`` propagates unchanged and leaves
-        nothing behind."""
+        nothing behind. ``length`` (by default a ``SizedStream``'s), when known, is the exact
+        number of bytes the stream holds (``LengthMismatch`` otherwise, nothing stored)."""
 
     def open(self, key: str) -> BinaryIO:
         """A readable binary stream of the object; the caller closes it."""
@@ -62,6 +90,11 @@ class ObjectStore(Protocol):
     def list_keys(self, prefix: str = "") -> Iterator[tuple[str, datetime]]:
         """Keys starting with ``prefix`` (a plain string prefix, as in S3) with their
         last-modified time (timezone-aware, UTC)."""
+
+    def abort_stale_uploads(self, *, before: datetime, prefix: str = "",
+                            dry_run: bool = False) -> list[tuple[str, datetime]]:
+        """Discards uploads begun before ``before`` and never finished (S3: unfinished
+        multipart uploads; local: leftover temporary files); returns (name, started)."""
 
     def url_for_download(self, key: str, filename: str, content_type: str,
                          expires: int = 300) -> str | None:

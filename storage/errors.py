@@ -33,6 +33,16 @@ class ObjectNotFound(StorageError):
         self.key = key
 
 
+class LengthMismatch(StorageError):
+    """A stream declared its length (``SizedStream``) and then ended before it or ran past
+    it (a client that disconnected, a wrong Content-Length); nothing was stored."""
+
+    def __init__(self, expected: int, received: int) -> None:
+        super().__init__("Tệp tải lên không trọn vẹn: dung lượng nhận được khác dung lượng "
+                         "đã khai báo. Vui lòng tải lại.")
+        self.expected, self.received = expected, received
+
+
 class IngestRejected(Exception):
     """An upload was refused (type, size, corrupt content); nothing was kept."""
 

@@ -11,8 +11,8 @@ How "one pass" and "nothing left behind" are achieved:
    SHA-256 as the bytes pass. Exceeding the limit aborts the write, so the store keeps
    nothing (S3: the multipart upload is aborted; local: the temporary file is removed).
 3. Checks that need the whole file run on the temporary copy, in bounded memory: Pillow
-   (verify, decode, decompression-bomb limit), pypdf (structure, pages, encryption,
-   signature), the zip directory of DOCX/XLSX, the OLE2 directory names of DOC/XLS. The
+   (verify, decode, decompression-bomb limit), pypdf (structure, pages, encryption),
+   pyHanko (every digital signature validated, see storage.pdf_signatures), the zip directory of DOCX/XLSX, the OLE2 directory names of DOC/XLS. The
    copy is used instead of reading the object back from the store: same bytes, no second
    network transfer. If a check fails, the stored object (and thumbnail) is deleted before
    ``IngestRejected`` is raised.
@@ -34,17 +34,20 @@ from datetime import datetime
 from typing import BinaryIO
 
 import imagehash
+import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from storage.base import ObjectStore, make_key
-from storage.errors import IngestRejected, StorageError
+from storage.base import ObjectStore, SizedStream, make_key
+from storage.errors import IngestRejected, LengthMismatch, StorageError
+from storage.pdf_actions import RawScanner, pdf_active_content
+from storage.pdf_signatures import TrustStore, validate_pdf
+from storage.pipeline import InOrder
 from storage.sniff import (
     ALLOWED_TEXT,
     DOC,
     DOCX,
-    HEIC,
     PDF,
     XLS,
     XLSX,
@@ -60,8 +63,15 @@ MAX_NAME = 200
 THUMBNAIL_SIZE = (320, 320)
 # Images are shrunk to this before the thumbnail and phash are made (bounded memory).
 DECODE_AT_LEAST = (1024, 1024)
+pillow_heif.register_heif_opener()  # HEIC/HEIF photos open in Pillow like any other image
 EXIF_IFD, DATETIME_ORIGINAL, OFFSET_TIME_ORIGINAL, DATETIME = 0x8769, 36867, 36881, 306
 ZIP_MEMBERS = {DOCX: "word/document.xml", XLSX: "xl/workbook.xml"}
+# DOCX/XLSX are zips: limits read from the zip directory, before anything is inflated
+# (zipfile never inflates a member past the size its directory entry declares).
+ZIP_MAX_MEMBERS = 2000
+ZIP_MAX_INFLATED = 200 * 1024 * 1024
+ZIP_MAX_RATIO = 100
+ZIP_RATIO_FROM = 1024 * 1024  # small members may compress better than 1:100 harmlessly
 OLE2_STREAMS = {DOC: ("WordDocument",), XLS: ("Workbook", "Book")}
 
 
@@ -73,7 +83,10 @@ class IngestResult:
     ``thumbnail_key`` (a 320 px JPEG stored as its own object) and, when the photo says so,
     ``captured_at`` (ISO 8601; with its UTC offset when EXIF records one). For PDFs:
     ``pages`` (None when encrypted with a password we do not have), ``encrypted``,
-    ``signed``. Other types: empty."""
+    ``signed`` and ``signatures`` (the validation of every signature, a JSON-ready dict
+    from ``storage.pdf_signatures.validate_pdf``) and, when it has any, ``active_content``
+    (comma-separated codes of storage.pdf_actions: JavaScript, launch, embedded files,
+    actions run on opening). Other types: empty."""
 
     key: str
     original_name: str
@@ -82,11 +95,6 @@ class IngestResult:
     content_type: str
     kind_guess: str  # "photo" for images, "document" otherwise
     derived: dict = field(default_factory=dict)
-
-
-def phash_distance(a_hex: str, b_hex: str) -> int:
-    """Hamming distance between two perceptual hashes (0 = same picture; ≤ 8 ≈ same scene)."""
-    return imagehash.hex_to_hash(a_hex) - imagehash.hex_to_hash(b_hex)
 
 
 def format_megabytes(limit: int) -> str:
@@ -110,14 +118,21 @@ def clean_name(original_name: str) -> str:
 
 
 class _Pass:
-    """Reads the upload once: size limit and a copy to a temporary file (the store
-    computes the SHA-256 as the bytes go by, so it is not computed twice)."""
+    """Reads the upload once: size limit, a copy to a temporary file and, for PDFs, the
+    raw active-content scan (the store computes the SHA-256 as the bytes go by, so it is
+    not computed twice). Copy and scan run on ``helper``'s thread while the chunk is sent
+    on: call ``helper.finish()`` before reading the copy."""
 
     def __init__(self, head: bytes, rest: BinaryIO, limit: int, copy: BinaryIO,
-                 too_big: str) -> None:
+                 too_big: str, helper: InOrder, scanner: RawScanner | None = None) -> None:
         self._pending, self._rest, self._limit, self._copy = head, rest, limit, copy
-        self._too_big = too_big
+        self._too_big, self._helper, self._scanner = too_big, helper, scanner
         self.size = 0
+
+    def _keep(self, chunk: bytes) -> None:
+        self._copy.write(chunk)
+        if self._scanner is not None:
+            self._scanner.feed(chunk)
 
     def read(self, size: int = -1) -> bytes:
         if self._pending:
@@ -128,7 +143,7 @@ class _Pass:
             self.size += len(chunk)
             if self.size > self._limit:
                 raise IngestRejected(self._too_big)
-            self._copy.write(chunk)
+            self._helper.submit(self._keep, chunk)
         return chunk
 
 
@@ -197,18 +212,16 @@ def _image_facts(copy: BinaryIO, name: str) -> tuple[dict, bytes]:
         except IngestRejected:
             raise
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
-                struct.error) as error:
+                struct.error, RuntimeError) as error:
             raise IngestRejected(corrupt) from error
 
 
-def _pdf_facts(copy: BinaryIO, name: str) -> dict:
-    """Page count, encryption and whether the PDF carries a digital signature.
+def _pdf_facts(copy: BinaryIO, name: str, raw: set[str] | None = None) -> dict:
+    """Page count and encryption (signatures: ``_derive`` validates them).
 
     A PDF that pypdf cannot parse (broken, truncated) is refused; an encrypted one is
     accepted and flagged (``pages`` is None when it needs a password)."""
     broken = f"Tệp PDF “{name}” bị hỏng hoặc không đọc được."
-    copy.seek(0)
-    signed = _has_signature_bytes(copy)
     copy.seek(0)
     try:
         reader = PdfReader(copy, strict=False)
@@ -219,19 +232,25 @@ def _pdf_facts(copy: BinaryIO, name: str) -> dict:
             except Exception:  # noqa: BLE001 - a cipher or password we do not have
                 opened = 0
             if not opened:
-                return {"encrypted": True, "signed": signed, "pages": None}
+                return {"encrypted": True, "pages": None,
+                        **_active_content(copy, None, raw)}
         pages = len(reader.pages)
-        fields = reader.get_fields() or {}
     except (PdfReadError, ValueError, KeyError, TypeError) as error:
         raise IngestRejected(broken) from error
     except Exception as error:  # noqa: BLE001 - pypdf raises many kinds on broken files
         if "decrypt" in str(error).lower() or "crypt" in type(error).__name__.lower():
-            return {"encrypted": True, "signed": signed, "pages": None}
+            return {"encrypted": True, "pages": None, **_active_content(copy, None, raw)}
         raise IngestRejected(broken) from error
     if pages == 0:
         raise IngestRejected(f"Tệp PDF “{name}” không có trang nào.")
-    signed = signed or any(f.get("/FT") == "/Sig" and f.get("/V") for f in fields.values())
-    return {"encrypted": encrypted, "signed": bool(signed), "pages": pages}
+    return {"encrypted": encrypted, "pages": pages, **_active_content(copy, reader, raw)}
+
+
+def _active_content(copy: BinaryIO, reader: PdfReader | None,
+                    raw: set[str] | None = None) -> dict:
+    """``active_content``: comma-separated codes (storage.pdf_actions) when there are any."""
+    codes = pdf_active_content(copy, reader, raw)
+    return {"active_content": ",".join(codes)} if codes else {}
 
 
 def _contains(copy: BinaryIO, needles: tuple[bytes, ...]) -> bool:
@@ -247,10 +266,6 @@ def _contains(copy: BinaryIO, needles: tuple[bytes, ...]) -> bool:
     return False
 
 
-def _has_signature_bytes(copy: BinaryIO) -> bool:
-    return _contains(copy, (b"/ByteRange",))
-
-
 def _check_container(copy: BinaryIO, found: FileType, name: str) -> None:
     """A DOCX/XLSX must be a zip holding the part of its kind; a DOC/XLS an OLE2 file
     holding the stream of its kind (an .msi or .msg renamed .doc is refused)."""
@@ -260,9 +275,14 @@ def _check_container(copy: BinaryIO, found: FileType, name: str) -> None:
         copy.seek(0)
         try:
             with zipfile.ZipFile(copy) as archive:
+                _check_zip_directory(archive.infolist(), found, name)
                 if member not in archive.namelist():
                     raise IngestRejected(not_valid)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+                with archive.open(member) as part:  # inflates (and CRC-checks) one part
+                    while part.read(READ_SIZE):
+                        pass
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
+                NotImplementedError, RuntimeError) as error:
             raise IngestRejected(f"Tệp “{name}” bị hỏng hoặc không đọc được.") from error
     elif found.container == "ole2":
         names = tuple(stream.encode("utf-16-le") for stream in OLE2_STREAMS[found])
@@ -270,11 +290,41 @@ def _check_container(copy: BinaryIO, found: FileType, name: str) -> None:
             raise IngestRejected(not_valid)
 
 
-def _derive(copy: BinaryIO, found: FileType, name: str) -> tuple[dict, bytes | None]:
+def _unsafe_member_name(member: str) -> bool:
+    parts = re.split(r"[/\\]", member)
+    return (member.startswith(("/", "\\")) or bool(re.match(r"[A-Za-z]:", member))
+            or ".." in parts or any(ord(ch) < 32 for ch in member))
+
+
+def _check_zip_directory(members: list[zipfile.ZipInfo], found: FileType, name: str) -> None:
+    """Member count, total inflated size, compression ratio and member names of a
+    DOCX/XLSX, from the zip directory alone: a zip bomb is refused without inflating it."""
+    suspicious = (f"Tệp “{name}” có cấu trúc nén bất thường (nghi ngờ tệp độc hại) nên không "
+                  f"được chấp nhận; vui lòng lưu lại tệp {found.label} hoặc chuyển sang PDF.")
+    if len(members) > ZIP_MAX_MEMBERS:
+        raise IngestRejected(suspicious)
+    inflated = compressed = 0
+    for info in members:
+        if _unsafe_member_name(info.filename):
+            raise IngestRejected(suspicious)
+        inflated += info.file_size
+        compressed += info.compress_size
+        if info.file_size > ZIP_RATIO_FROM and (
+                info.file_size > ZIP_MAX_RATIO * max(info.compress_size, 1)):
+            raise IngestRejected(suspicious)
+        if inflated > ZIP_MAX_INFLATED:
+            raise IngestRejected(suspicious)
+    if inflated > ZIP_RATIO_FROM and inflated > ZIP_MAX_RATIO * max(compressed, 1):
+        raise IngestRejected(suspicious)
+
+
+def _derive(copy: BinaryIO, found: FileType, name: str, trust: TrustStore | None,
+            raw: set[str] | None = None) -> tuple[dict, bytes | None]:
     if found is PDF:
-        return _pdf_facts(copy, name), None
-    if found is HEIC and ".heic" not in Image.registered_extensions():
-        return {}, None  # no HEIF decoder installed: accepted on its magic bytes alone
+        facts = _pdf_facts(copy, name, raw)
+        facts["signatures"] = validate_pdf(copy, trust=trust)
+        facts["signed"] = facts["signatures"]["signed"]
+        return facts, None
     if found.content_type.startswith("image/"):
         return _image_facts(copy, name)
     _check_container(copy, found, name)
@@ -290,8 +340,12 @@ def _sha256_of(copy: BinaryIO) -> str:
 
 
 def ingest(stream: BinaryIO, *, original_name: str, store: ObjectStore, max_bytes: int,
-           key_prefix: str = "evidence") -> IngestResult:
+           key_prefix: str = "evidence", trust: TrustStore | None = None) -> IngestResult:
     """Checks and stores one upload, reading ``stream`` once.
+
+    PDF signatures are validated against ``trust`` (no trusted CA when None). A
+    ``SizedStream`` passes its declared length to the store (S3: one PUT streamed as it is
+    read, instead of a multipart upload).
 
     Raises ``IngestRejected`` (Vietnamese message naming the file) for an empty, oversize,
     disallowed, mismatching or corrupt file, and lets ``StorageError`` from the store
@@ -299,6 +353,10 @@ def ingest(stream: BinaryIO, *, original_name: str, store: ObjectStore, max_byte
     name = clean_name(original_name)
     too_big = (f"Tệp “{name}” vượt quá dung lượng cho phép "
                f"(tối đa {format_megabytes(max_bytes)} MB).")
+    # A declared length (Content-Length) lets the store send the file in one request.
+    length = stream.length if isinstance(stream, SizedStream) else None
+    if length is not None and length > max_bytes:
+        raise IngestRejected(too_big)
     head = _read_head(stream)
     if not head:
         raise IngestRejected(f"Tệp “{name}” rỗng, không có nội dung.")
@@ -313,12 +371,20 @@ def ingest(stream: BinaryIO, *, original_name: str, store: ObjectStore, max_byte
         raise IngestRejected(f"Tệp “{name}” có phần mở rộng {ext} nhưng nội dung là "
                              f"{found.label}. Vui lòng kiểm tra lại tệp.")
     key = make_key(key_prefix, name if ext else name + sorted(found.extensions)[0])
-    with tempfile.TemporaryFile() as copy:
-        reader = _Pass(head, stream, max_bytes, copy, too_big)
-        stored = store.put_stream(key, reader, content_type=found.content_type)
+    with tempfile.TemporaryFile() as copy, InOrder() as helper:
+        scanner = RawScanner() if found is PDF else None
+        reader = _Pass(head, stream, max_bytes, copy, too_big, helper, scanner)
+        try:
+            stored = store.put_stream(key, reader, content_type=found.content_type,
+                                      length=length)
+        except LengthMismatch as error:
+            raise IngestRejected(f"Tệp “{name}” tải lên không trọn vẹn (kết nối bị ngắt hoặc "
+                                 "dung lượng khai báo sai). Vui lòng tải lại.") from error
         thumb_key = None
         try:
-            derived, thumbnail = _derive(copy, found, name)
+            helper.finish()
+            derived, thumbnail = _derive(copy, found, name, trust,
+                                         scanner.found if scanner else None)
             if thumbnail:
                 thumb_key = f"{key}.thumb.jpg"
                 store.put_stream(thumb_key, io.BytesIO(thumbnail), content_type="image/jpeg")

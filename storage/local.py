@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from storage.base import CHUNK_SIZE, StoredObject, check_key, check_prefix
-from storage.errors import ObjectExists, ObjectNotFound, StorageError
+from storage.base import CHUNK_SIZE, StoredObject, check_key, check_prefix, declared_length
+from storage.errors import LengthMismatch, ObjectExists, ObjectNotFound, StorageError
 
 WRITE_FAILED = "Không ghi được tệp minh chứng vào thư mục lưu trữ. Vui lòng thử lại sau."
 READ_FAILED = "Không đọc được tệp minh chứng từ thư mục lưu trữ. Vui lòng thử lại sau."
@@ -67,8 +67,10 @@ class LocalStore:
         return self._base / META_DIR / f"{check_key(key)}.json"
 
     def put_stream(self, key: str, stream: BinaryIO, *, content_type: str,
-                   metadata: dict[str, str] | None = None) -> StoredObject:
+                   metadata: dict[str, str] | None = None,
+                   length: int | None = None) -> StoredObject:
         """Copies the stream in chunks; the object appears whole or not at all."""
+        length = declared_length(stream, length)
         path = self._path(key)
         if self.exists(key):  # early refusal; the link below is what makes it race-free
             raise ObjectExists(key)
@@ -88,6 +90,8 @@ class LocalStore:
                         raise StorageError(WRITE_FAILED) from error
                     digest.update(chunk)
                     size += len(chunk)
+                if length is not None and size != length:
+                    raise LengthMismatch(length, size)
                 try:
                     handle.flush()
                     os.fsync(handle.fileno())
@@ -213,6 +217,34 @@ class LocalStore:
                 except FileNotFoundError:  # deleted while listing
                     continue
                 yield key, modified
+
+    def abort_stale_uploads(self, *, before: datetime, prefix: str = "",
+                            dry_run: bool = False) -> list[tuple[str, datetime]]:
+        """Removes temporary ``.upload-*`` files older than ``before`` that a killed process
+        left behind. Returns (path under the root, last written)."""
+        check_prefix(prefix)
+        stale: list[tuple[str, datetime]] = []
+        for folder, dirs, files in os.walk(self._base):
+            dirs[:] = sorted(d for d in dirs if d != META_DIR)
+            for name in sorted(files):
+                if not name.startswith(TEMP_PREFIX):
+                    continue
+                full = Path(folder) / name
+                relative = full.relative_to(self._base).as_posix()
+                if not relative.startswith(prefix.rpartition("/")[0]):
+                    continue
+                try:
+                    written = datetime.fromtimestamp(full.stat().st_mtime, UTC)
+                    if written >= before:
+                        continue
+                    if not dry_run:
+                        full.unlink()
+                except FileNotFoundError:  # finished or removed meanwhile
+                    continue
+                except OSError as error:
+                    raise StorageError(WRITE_FAILED) from error
+                stale.append((relative, written))
+        return stale
 
     def url_for_download(self, key: str, filename: str, content_type: str,
                          expires: int = 300) -> str | None:

@@ -1,9 +1,9 @@
 """Evidence in any S3-compatible store (MinIO on premises, AWS, others) through boto3.
 
-SHA-256: a single-part object carries its digest in its metadata (``x-amz-meta-sha256``).
-A multipart upload's metadata is fixed when it is created, before the digest is known, and
-the object is not rewritten afterwards (that would be an overwrite), so ``head`` returns
-``sha256=None`` for it. ``put_stream`` always returns the digest, and the database row is
+SHA-256: a small object put from memory carries its digest in its metadata
+(``x-amz-meta-sha256``). The metadata of a streamed PUT or a multipart upload is sent
+before the digest is known, and the object is not rewritten afterwards (that would be an
+overwrite), so ``head`` returns ``sha256=None`` for them. ``put_stream`` always returns the digest, and the database row is
 the record of an evidence file's SHA-256.
 """
 
@@ -22,13 +22,24 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from storage.base import StoredObject, check_key, check_prefix, content_disposition
-from storage.errors import ObjectExists, ObjectNotFound, StorageError
+from storage.base import (
+    StoredObject,
+    check_key,
+    check_prefix,
+    content_disposition,
+    declared_length,
+)
+from storage.errors import LengthMismatch, ObjectExists, ObjectNotFound, StorageError
+from storage.pipeline import InOrder
 
 MIN_PART = 5 * 1024 * 1024
 # Small parts, two in flight: memory stays near 25 MB whatever the file size (measured in
 # bench/upload.py), at little cost in time.
 DEFAULT_PART = MIN_PART
+# A body of known length up to this size goes out as one streamed PUT (S3 allows 5 GB);
+# above it, multipart: a failed part is retried alone instead of the whole file.
+SINGLE_PUT_LIMIT = 64 * 1024 * 1024
+STREAM_READ = 256 * 1024
 
 
 def _read_up_to(stream: BinaryIO, size: int) -> bytes:
@@ -99,6 +110,53 @@ class _Body(io.RawIOBase):
         super().close()
 
 
+class _StreamedBody:
+    """The body of a streamed PUT: reads the source as the HTTP client asks, hashes on the
+    way, and insists on exactly ``length`` bytes. A source that ends early, or still has
+    bytes once ``length`` are read, fails before the last byte goes out, so the server
+    never sees a whole request and stores nothing."""
+
+    def __init__(self, stream: BinaryIO, length: int, helper: InOrder) -> None:
+        self._stream, self._left, self.length = stream, length, length
+        self._helper = helper  # hashes beside the network I/O; finish() before ``digest``
+        self.digest = hashlib.sha256()
+        self.size = 0
+        self.error: BaseException | None = None
+        self._ended = False
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self._read(size)
+        except BaseException as error:
+            self.error = error
+            raise
+
+    def _read(self, size: int) -> bytes:
+        if self._left == 0:
+            self._check_end()
+            return b""
+        # The HTTP client asks for 8-16 KiB at a time; larger reads cost fewer Python calls.
+        want = self._left if size is None or size < 0 else min(max(size, STREAM_READ),
+                                                                 self._left)
+        chunk = self._stream.read(want)
+        if not chunk:
+            raise LengthMismatch(self.length, self.size)
+        self.size += len(chunk)
+        self._left -= len(chunk)
+        if self._left < 0:
+            raise LengthMismatch(self.length, self.size)
+        if self._left == 0:
+            self._check_end()
+        self._helper.submit(self.digest.update, chunk)
+        return chunk
+
+    def _check_end(self) -> None:
+        if not self._ended:
+            self._ended = True
+            if self._stream.read(1):
+                raise LengthMismatch(self.length, self.size + 1)
+
+
 class S3Store:
     """Streams uploads (multipart above a threshold) and downloads; never overwrites.
 
@@ -116,8 +174,10 @@ class S3Store:
                  create_bucket: bool = False, multipart_threshold: int = DEFAULT_PART,
                  part_size: int = DEFAULT_PART, connect_timeout: float = 5,
                  read_timeout: float = 60, max_attempts: int = 3,
-                 parallel_parts: int = 2, conditional_writes: bool = True) -> None:
+                 parallel_parts: int = 2, conditional_writes: bool = True,
+                 single_put_limit: int = SINGLE_PUT_LIMIT) -> None:
         self.bucket = bucket
+        self.single_put_limit = single_put_limit
         self.conditional_writes = conditional_writes
         self.parallel_parts = max(parallel_parts, 1)
         self.multipart_threshold = max(multipart_threshold, 1)
@@ -135,9 +195,20 @@ class S3Store:
             max_pool_connections=max(10, parallel_parts * 2),
             signature_version="s3v4",
         )
-        self.client = boto3.client("s3", endpoint_url=endpoint_url, region_name=region,
-                                   aws_access_key_id=access_key,
-                                   aws_secret_access_key=secret_key, config=config)
+        session = boto3.session.Session()
+        self.client = session.client("s3", endpoint_url=endpoint_url, region_name=region,
+                                     aws_access_key_id=access_key,
+                                     aws_secret_access_key=secret_key, config=config)
+        # Streamed PUTs: the body is read once, as it is sent, so botocore can neither hash
+        # it for the signature beforehand (UNSIGNED-PAYLOAD, as boto3 does over HTTPS) nor
+        # send it again on a retry. The SHA-256 computed on the way is returned instead.
+        self._streaming_client = session.client(
+            "s3", endpoint_url=endpoint_url, region_name=region, aws_access_key_id=access_key,
+            aws_secret_access_key=secret_key,
+            config=config.merge(Config(
+                s3={"addressing_style": "path" if path_style else "auto",
+                    "payload_signing_enabled": False},
+                retries={"total_max_attempts": 1, "mode": "standard"})))
         if create_bucket:
             self.ensure_bucket(region)
 
@@ -175,19 +246,26 @@ class S3Store:
             raise StorageError() from error
 
     def put_stream(self, key: str, stream: BinaryIO, *, content_type: str,
-                   metadata: dict[str, str] | None = None) -> StoredObject:
-        """One put for small files, a multipart upload in fixed parts otherwise; a failed
-        multipart upload is aborted so that no partial object remains."""
+                   metadata: dict[str, str] | None = None,
+                   length: int | None = None) -> StoredObject:
+        """A stream of known ``length`` up to ``single_put_limit`` goes out as one PUT while
+        it is read; otherwise small files are one buffered put and larger ones a multipart
+        upload in fixed parts, aborted on failure so that no partial object remains."""
+        length = declared_length(stream, length)
         check_key(key)
         if self.exists(key):
             raise ObjectExists(key)
+        condition = {"IfNoneMatch": "*"} if self.conditional_writes else {}
+        if length is not None and length <= self.single_put_limit:
+            return self._put_streamed(key, stream, length, content_type, metadata, condition)
         digest, size = hashlib.sha256(), 0
         first = _read_up_to(stream, self.multipart_threshold)
         digest.update(first)
         size += len(first)
-        condition = {"IfNoneMatch": "*"} if self.conditional_writes else {}
         try:
             if len(first) < self.multipart_threshold:
+                if length is not None and size != length:
+                    raise LengthMismatch(length, size)
                 self.client.put_object(Bucket=self.bucket, Key=key, Body=first,
                                        ContentType=content_type,
                                        Metadata={**_header_safe(metadata),
@@ -201,7 +279,8 @@ class S3Store:
             raise _translate(error, key) from error
         upload_id = upload["UploadId"]
         try:
-            size = self._upload_parts(key, upload_id, first, stream, digest, size, condition)
+            size = self._upload_parts(key, upload_id, first, stream, digest, size, condition,
+                                      length)
         except BaseException as error:
             with contextlib.suppress(ClientError, BotoCoreError):
                 self.client.abort_multipart_upload(Bucket=self.bucket, Key=key,
@@ -211,8 +290,32 @@ class S3Store:
             raise
         return StoredObject(key, size, digest.hexdigest(), content_type)
 
+    def _put_streamed(self, key: str, stream: BinaryIO, length: int, content_type: str,
+                      metadata: dict[str, str] | None,
+                      condition: dict[str, str]) -> StoredObject:
+        """One PUT whose body is read from ``stream`` as it is sent: nothing buffered but
+        the chunk in hand. The SHA-256 is only known at the end, too late for the metadata
+        (``head`` returns None, as for multipart objects)."""
+        with InOrder() as helper:
+            body = _StreamedBody(stream, length, helper)
+            try:
+                self._streaming_client.put_object(
+                    Bucket=self.bucket, Key=key, Body=body, ContentLength=length,
+                    ContentType=content_type, Metadata=_header_safe(metadata), **condition)
+            except (ClientError, BotoCoreError) as error:
+                # The HTTP client wraps whatever the stream raised: give the caller the
+                # original (an upload refused mid-way, a client that went away).
+                if body.error is not None:
+                    raise body.error from None
+                raise _translate(error, key) from error
+            if body.error is not None:  # raised, swallowed by the HTTP client, request sent
+                raise body.error
+            helper.finish()
+        return StoredObject(key, body.size, body.digest.hexdigest(), content_type)
+
     def _upload_parts(self, key: str, upload_id: str, first: bytes, stream: BinaryIO,
-                      digest, size: int, condition: dict[str, str]) -> int:
+                      digest, size: int, condition: dict[str, str],
+                      length: int | None) -> int:
         """Sends parts while the next ones are read: at most ``parallel_parts`` in flight,
         so memory stays bounded whatever the file size."""
         parts: list[dict] = []
@@ -248,6 +351,8 @@ class S3Store:
             finally:
                 for _, future in in_flight:
                     future.cancel()
+        if length is not None and size != length:
+            raise LengthMismatch(length, size)
         self.client.complete_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id,
                                               MultipartUpload={"Parts": parts}, **condition)
         return size
@@ -291,6 +396,32 @@ class S3Store:
                     yield item["Key"], modified
         except (ClientError, BotoCoreError) as error:
             raise StorageError() from error
+
+    def abort_stale_uploads(self, *, before: datetime, prefix: str = "",
+                            dry_run: bool = False) -> list[tuple[str, datetime]]:
+        """Aborts multipart uploads started before ``before`` and never completed (a worker
+        killed mid-upload, a dropped connection): S3 keeps their parts, billed and
+        invisible to ``list_keys``, until they are aborted. Returns (key, started)."""
+        check_prefix(prefix)
+        stale: list[tuple[str, datetime]] = []
+        try:
+            pages = self.client.get_paginator("list_multipart_uploads").paginate(
+                Bucket=self.bucket, Prefix=prefix)
+            for page in pages:
+                for upload in page.get("Uploads", []):
+                    started = upload["Initiated"]
+                    if started.tzinfo is None:
+                        started = started.replace(tzinfo=UTC)
+                    if started >= before:
+                        continue
+                    if not dry_run:
+                        self.client.abort_multipart_upload(Bucket=self.bucket,
+                                                           Key=upload["Key"],
+                                                           UploadId=upload["UploadId"])
+                    stale.append((upload["Key"], started))
+        except (ClientError, BotoCoreError) as error:
+            raise StorageError() from error
+        return stale
 
     def url_for_download(self, key: str, filename: str, content_type: str,
                          expires: int = 300) -> str | None:

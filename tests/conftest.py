@@ -172,3 +172,21 @@ def local_store(tmp_path):
 def store(request):
     """Each store implementation in turn: the same contract for both."""
     return request.getfixturevalue(f"{request.param}_store")
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a loopback port and the messages it received."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    received = []
+
+    class Collect(Message):
+        def handle_message(self, message):
+            received.append(message)
+
+    controller = Controller(Collect(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, received
+    controller.stop()

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from db.models import Role, Unit, User
-from workflow import audit
+from workflow import audit_trail, login_sessions
 from workflow.clock import now_utc
 from workflow.errors import NotFound, ValidationError
-from workflow.permissions import Capability, require
+from workflow.permissions import Actor, Capability, require
 
 MIN_PASSWORD_LENGTH = 8
 _USERNAME = re.compile(r"^[a-z0-9._-]{3,64}$")
@@ -43,7 +43,7 @@ def authenticate(session: Session, *, username: str, password: str) -> User:
     if not user.is_active:
         raise ValidationError("Tài khoản đã bị khóa. Vui lòng liên hệ quản trị viên.")
     user.last_login_at = now_utc()
-    audit.record(session, actor=user, action="login", object_type="user", object_id=user.id)
+    audit_trail.record(session, actor=user, action="login", object_type="user", object_id=user.id)
     return user
 
 
@@ -61,8 +61,9 @@ def list_users(session: Session, *, actor: User) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
 
 
-def all_people(session: Session) -> list[User]:
+def all_people(session: Session, *, actor: Actor) -> list[User]:
     """Every account's id and name, for "who did it" filters (names are not confidential)."""
+    require(actor, Capability.VIEW_AUDIT)
     return list(session.scalars(select(User).order_by(User.full_name)))
 
 
@@ -78,7 +79,7 @@ def _validate_role_and_unit(session: Session, role: Role, unit_id: int | None) -
 def create_user(
     session: Session,
     *,
-    actor: User | None,
+    actor: Actor,
     username: str,
     full_name: str,
     password: str,
@@ -86,9 +87,8 @@ def create_user(
     unit_id: int | None = None,
     email: str | None = None,
 ) -> User:
-    """Creates an account. ``actor`` None is only for the command line and demo loader."""
-    if actor is not None:
-        require(actor, Capability.MANAGE_USERS)
+    """Creates an account (the system actor does so for the command line and demo loader)."""
+    require(actor, Capability.MANAGE_USERS)
     username = (username or "").strip().lower()
     if not _USERNAME.match(username):
         raise ValidationError(
@@ -118,7 +118,7 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    audit.record(session, actor=actor, action="user.create", object_type="user", object_id=user.id,
+    audit_trail.record(session, actor=actor, action="user.create", object_type="user", object_id=user.id,
                  after={"username": username, "role": role.value, "unit_id": unit_id})
     return user
 
@@ -130,17 +130,24 @@ def _get_user(session: Session, user_id: int) -> User:
     return user
 
 
-def reset_password(session: Session, *, actor: User | None, user_id: int, new_password: str) -> User:
+def reset_password(session: Session, *, actor: Actor, user_id: int, new_password: str) -> User:
     """Sets a new password and signs the user out everywhere."""
-    if actor is not None:
-        require(actor, Capability.MANAGE_USERS)
+    require(actor, Capability.MANAGE_USERS)
     _check_password_policy(new_password)
     user = _get_user(session, user_id)
     user.password_hash = hash_password(new_password)
     user.session_version += 1
-    audit.record(session, actor=actor, action="user.reset_password", object_type="user",
+    login_sessions.revoke_all_for_user(session, user_id=user.id)
+    audit_trail.record(session, actor=actor, action="user.reset_password", object_type="user",
                  object_id=user.id)
     return user
+
+
+def end_sessions(session: Session, *, user_id: int) -> None:
+    """Every login session and remember-me cookie of the user stops working (all devices)."""
+    user = _get_user(session, user_id)
+    user.session_version += 1
+    login_sessions.revoke_all_for_user(session, user_id=user.id)
 
 
 def set_active(session: Session, *, actor: User, user_id: int, active: bool) -> User:
@@ -153,7 +160,8 @@ def set_active(session: Session, *, actor: User, user_id: int, active: bool) -> 
     user.is_active = active
     if not active:
         user.session_version += 1
-    audit.record(session, actor=actor, action="user.activate" if active else "user.deactivate",
+        login_sessions.revoke_all_for_user(session, user_id=user.id)
+    audit_trail.record(session, actor=actor, action="user.activate" if active else "user.deactivate",
                  object_type="user", object_id=user.id, before=before,
                  after={"is_active": active})
     return user

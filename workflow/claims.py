@@ -5,21 +5,34 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import ClaimState, CompletionClaim, EvidenceFile, Task, User
-from workflow import audit, notifications, permissions
+from workflow import audit_trail, notifications, permissions
 from workflow.clock import now_utc
 from workflow.errors import NotFound, PermissionDenied, ValidationError
-from workflow.permissions import Capability
+from workflow.locks import lock_task
+from workflow.permissions import Actor, Capability
+from workflow.status import is_completed
 
 MAX_NOTE = 5000
 NO_EVIDENCE = "Đề nghị công nhận hoàn thành phải kèm ít nhất một file minh chứng hợp lệ."
+EVIDENCE_UNAVAILABLE = ("Có file minh chứng không còn dùng được cho đề nghị này (không tồn tại "
+                        "hoặc đã được nộp). Vui lòng tải lại trang và chọn lại file.")
+ALREADY_PENDING = ("Nhiệm vụ đã có đề nghị đang chờ thẩm định; "
+                   "vui lòng chờ kết quả hoặc rút đề nghị trước.")
+TASK_COMPLETED = "Nhiệm vụ đã được công nhận hoàn thành; không nhận thêm đề nghị."
 
 
-def pending_claim(session: Session, task_id: int) -> CompletionClaim | None:
-    """The task's pending claim, if any."""
+def pending_claim(session: Session, *, actor: Actor, task_id: int) -> CompletionClaim | None:
+    """The pending claim of a task the actor may see, if any."""
+    permissions.require_task_visible(actor, session.get(Task, task_id))
+    return _pending(session, task_id)
+
+
+def _pending(session: Session, task_id: int) -> CompletionClaim | None:
     return session.scalar(select(CompletionClaim).where(
         CompletionClaim.task_id == task_id, CompletionClaim.state == ClaimState.PENDING))
 
@@ -27,41 +40,81 @@ def pending_claim(session: Session, task_id: int) -> CompletionClaim | None:
 def file_claim(
     session: Session,
     *,
-    user: User,
+    actor: User,
     task_id: int,
     evidence_ids: Sequence[int],
     note: str = "",
 ) -> CompletionClaim:
-    """Files a claim for the task with the user's staged evidence files attached."""
-    permissions.require(user, Capability.FILE_CLAIM)
-    task = permissions.require_task_visible(user, session.get(Task, task_id))
-    if not permissions.is_lead_member(user, task):
+    """Files a claim for the task with the user's staged evidence files attached.
+
+    The task row is locked first, so the checks and the attachment below happen as one step
+    for each task. A repeated submission (double click, retried request: same user, same
+    files) returns the claim it already filed."""
+    permissions.require(actor, Capability.FILE_CLAIM)
+    task = permissions.require_task_visible(actor, session.get(Task, task_id))
+    if not permissions.is_lead_member(actor, task):
         raise PermissionDenied("Chỉ cán bộ của đơn vị chủ trì được đề nghị công nhận hoàn thành.")
     if len(note or "") > MAX_NOTE:
         raise ValidationError(f"Ghi chú không quá {MAX_NOTE} ký tự.")
-    if pending_claim(session, task.id) is not None:
-        raise ValidationError("Nhiệm vụ đã có đề nghị đang chờ thẩm định; "
-                              "vui lòng chờ kết quả hoặc rút đề nghị trước.")
-    ids = sorted({int(i) for i in evidence_ids or []})
+    try:
+        ids = sorted({int(i) for i in evidence_ids or []})
+    except (TypeError, ValueError):
+        raise ValidationError(EVIDENCE_UNAVAILABLE) from None
     if not ids:
         raise ValidationError(NO_EVIDENCE)
-    files = list(session.scalars(select(EvidenceFile).where(EvidenceFile.id.in_(ids))))
-    if len(files) != len(ids):
-        raise ValidationError("Có file minh chứng không tồn tại; vui lòng tải lại.")
-    for evidence in files:
-        if evidence.task_id != task.id or evidence.claim_id is not None:
-            raise ValidationError(f"File “{evidence.original_name}” không thuộc đề nghị này.")
-        uploader = session.get(User, evidence.uploaded_by_id)
-        if uploader is None or uploader.unit_id != user.unit_id:
-            raise ValidationError(f"File “{evidence.original_name}” không thuộc đề nghị này.")
-    claim = CompletionClaim(task_id=task.id, unit_id=user.unit_id, claimant_id=user.id,
+    lock_task(session, task.id)
+    try:
+        # A savepoint: a refused attempt leaves the caller's transaction as it was (the unit
+        # of work, not this service, decides about commit and rollback).
+        with session.begin_nested():
+            return _file_locked(session, actor=actor, task=task, ids=ids, note=note)
+    except IntegrityError:
+        # The partial unique index caught a second pending claim that got past the lock
+        # (it cannot, but the database has the last word): answer as for a repeat.
+        existing = _pending(session, task.id)
+        if existing is not None and _same_submission(existing, actor, ids):
+            return existing
+        raise ValidationError(ALREADY_PENDING) from None
+
+
+def _same_submission(claim: CompletionClaim, actor: User, ids: list[int]) -> bool:
+    return claim.claimant_id == actor.id and sorted(e.id for e in claim.evidence) == ids
+
+
+def _file_locked(session: Session, *, actor: User, task: Task, ids: list[int],
+                 note: str) -> CompletionClaim:
+    if is_completed(session, task.id):
+        raise ValidationError(TASK_COMPLETED)
+    existing = _pending(session, task.id)
+    if existing is not None:
+        session.refresh(existing)
+        if _same_submission(existing, actor, ids):
+            return existing
+        raise ValidationError(ALREADY_PENDING)
+    usable = session.scalars(
+        select(EvidenceFile.id).join(User, User.id == EvidenceFile.uploaded_by_id)
+        .where(EvidenceFile.id.in_(ids), EvidenceFile.task_id == task.id,
+               EvidenceFile.claim_id.is_(None), User.unit_id == actor.unit_id)).all()
+    if sorted(usable) != ids:
+        # Same answer for a file that does not exist, belongs to another unit or task, or
+        # is already attached: nothing about other units' files is revealed.
+        raise ValidationError(EVIDENCE_UNAVAILABLE)
+    claim = CompletionClaim(task_id=task.id, unit_id=actor.unit_id, claimant_id=actor.id,
                             note=(note or "").strip(), state=ClaimState.PENDING,
                             created_at=now_utc())
     session.add(claim)
     session.flush()
-    for evidence in files:
-        evidence.claim_id = claim.id
-    audit.record(session, actor=user, action="claim.file", object_type="claim", object_id=claim.id,
+    # Attach only files still staged; anything less than all of them undoes the claim
+    # (the savepoint in file_claim rolls it back).
+    attached = session.execute(
+        update(EvidenceFile).where(EvidenceFile.id.in_(ids), EvidenceFile.claim_id.is_(None))
+        .values(claim_id=claim.id).execution_options(synchronize_session=False)).rowcount
+    if attached != len(ids):
+        raise ValidationError(EVIDENCE_UNAVAILABLE)
+    session.expire(claim, ["evidence"])
+    for evidence in session.scalars(select(EvidenceFile).where(EvidenceFile.id.in_(ids))):
+        session.refresh(evidence, ["claim_id"])
+    audit_trail.record(session, actor=actor, action="claim.file", object_type="claim", object_id=claim.id,
                  after={"task_id": task.id, "evidence": ids})
     notifications.notify(
         session, users=notifications.reviewers(session), kind="claim.new",
@@ -72,37 +125,54 @@ def file_claim(
     return claim
 
 
-def withdraw_claim(session: Session, *, user: User, claim_id: int) -> CompletionClaim:
+def withdraw_claim(session: Session, *, actor: User, claim_id: int) -> CompletionClaim:
     """Withdraws a pending claim of the user's unit. Its files stay, attached to it."""
-    permissions.require(user, Capability.FILE_CLAIM)
+    permissions.require(actor, Capability.FILE_CLAIM)
     claim = session.get(CompletionClaim, claim_id)
-    if claim is None or claim.unit_id != user.unit_id:
+    if claim is None or claim.unit_id != actor.unit_id:
         raise NotFound("Không tìm thấy đề nghị.")
     if claim.state != ClaimState.PENDING:
         raise ValidationError("Chỉ rút được đề nghị đang chờ thẩm định.")
     claim.state = ClaimState.WITHDRAWN
     claim.decided_at = now_utc()
     session.flush()
-    audit.record(session, actor=user, action="claim.withdraw", object_type="claim",
+    audit_trail.record(session, actor=actor, action="claim.withdraw", object_type="claim",
                  object_id=claim.id, before={"state": "pending"}, after={"state": "withdrawn"})
     return claim
 
 
-def claims_of_task(session: Session, *, user: User, task_id: int) -> list[CompletionClaim]:
+def withdraw_pending(session: Session, *, actor: Actor, task_id: int) -> CompletionClaim:
+    """Withdraws the pending claim of a task the actor's unit leads (the unit's "Rút đề
+    nghị" button).
+
+    A task the actor may not see, and one without a pending claim, get the same answer as
+    far as they can tell: nothing about other units' tasks is revealed."""
+    permissions.require(actor, Capability.FILE_CLAIM)
+    task = permissions.require_task_visible(actor, session.get(Task, task_id))
+    if not permissions.is_lead_member(actor, task):
+        raise PermissionDenied("Chỉ cán bộ của đơn vị chủ trì được rút đề nghị.")
+    lock_task(session, task.id)
+    pending = _pending(session, task.id)
+    if pending is None:
+        raise ValidationError("Không còn đề nghị nào đang chờ thẩm định.")
+    return withdraw_claim(session, actor=actor, claim_id=pending.id)
+
+
+def claims_of_task(session: Session, *, actor: User, task_id: int) -> list[CompletionClaim]:
     """Every claim of a task the user may see, oldest first, with evidence and reviews."""
-    permissions.require(user, Capability.VIEW_TASKS)
-    permissions.require_task_visible(user, session.get(Task, task_id))
+    permissions.require(actor, Capability.VIEW_TASKS)
+    permissions.require_task_visible(actor, session.get(Task, task_id))
     return list(session.scalars(
         select(CompletionClaim).where(CompletionClaim.task_id == task_id)
         .options(selectinload(CompletionClaim.evidence), selectinload(CompletionClaim.reviews))
         .order_by(CompletionClaim.id)))
 
 
-def latest_rejection_reason(session: Session, *, user: User, task_id: int) -> str | None:
+def latest_rejection_reason(session: Session, *, actor: User, task_id: int) -> str | None:
     """The reason the task's newest claim was rejected, when that is where it stands."""
     from workflow.reviews import reason_label
 
-    history = claims_of_task(session, user=user, task_id=task_id)
+    history = claims_of_task(session, actor=actor, task_id=task_id)
     decided = [c for c in history if c.state != ClaimState.WITHDRAWN]
     if not decided or decided[-1].state != ClaimState.REJECTED or not decided[-1].reviews:
         return None

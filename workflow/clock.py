@@ -39,3 +39,12 @@ def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     return to_local(value).strftime("%d/%m/%Y %H:%M")
+
+
+def format_elapsed(since: datetime) -> str:
+    """How long ago, the way the review queue says it: "3 ngày", "5 giờ", "Vừa gửi"."""
+    delta = now_utc() - since
+    if delta.days >= 1:
+        return f"{delta.days} ngày"
+    hours = delta.seconds // 3600
+    return f"{hours} giờ" if hours else "Vừa gửi"

@@ -10,13 +10,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import ClaimState, CompletionClaim, Section, Task, Unit, User
-from workflow import permissions
+from workflow import permissions, reporting_calendar
 from workflow.clock import LOCAL_TZ, today
 from workflow.permissions import Capability
+from workflow.plans import current_plan
+from workflow.reporting_calendar import Deadline, calendar_of
 from workflow.status import TaskStatus, is_overdue, latest_percent, status_expression
 from workflow.tasks import visible_tasks
-from workflow.warnings import evaluate
+from workflow.warning_rules import evaluate
 
+# "Due soon": deadlines within this many days from today.
+DUE_SOON_DAYS = 30
 
 @dataclass
 class DashboardData:
@@ -31,14 +35,16 @@ class DashboardData:
     approvals_by_month: dict[str, int] = field(default_factory=dict)
     warnings_by_unit: dict[tuple[int | None, str], int] = field(default_factory=dict)
     due_soon: list[tuple[int, str, str, str, date]] = field(default_factory=list)
+    # The plan calendar's reporting deadlines in the same 30 days.
+    reporting_due: list[Deadline] = field(default_factory=list)
 
 
-def dashboard(session: Session, *, user: User, unit_id: int | None = None,
+def dashboard(session: Session, *, actor: User, unit_id: int | None = None,
               section_id: int | None = None, as_of: date | None = None) -> DashboardData:
     """Aggregates over the visible tasks, optionally narrowed to a unit or a section."""
-    permissions.require(user, Capability.VIEW_DASHBOARD)
+    permissions.require(actor, Capability.VIEW_DASHBOARD)
     as_of = as_of or today()
-    ids = visible_tasks(user).with_only_columns(Task.id)
+    ids = visible_tasks(actor).with_only_columns(Task.id)
     query = (select(Task.id, Task.code, Task.title, Task.deadline_date, Task.lead_unit_id,
                     Unit.name, Task.section_id, Section.code, Section.title,
                     status_expression(), latest_percent())
@@ -67,13 +73,17 @@ def dashboard(session: Session, *, user: User, unit_id: int | None = None,
         by_unit[unit_key][status.value] += 1
         by_unit[unit_key]["overdue"] += overdue
         by_section[(sec_id, f"{sec_code}. {sec_title}")][status.value] += 1
-        if (deadline and as_of <= deadline <= as_of + timedelta(days=30)
+        if (deadline and as_of <= deadline <= as_of + timedelta(days=DUE_SOON_DAYS)
                 and status != TaskStatus.COMPLETED):
             data.due_soon.append((task_id, code, title, lead_name or "", deadline))
     data.average_percent = round(sum(percents) / len(percents), 1) if percents else 0.0
     data.by_unit = dict(sorted(by_unit.items(), key=lambda item: item[0][1]))
     data.by_section = dict(sorted(by_section.items(), key=lambda item: item[0][0]))
     data.due_soon.sort(key=lambda row: row[4])
+    cal = calendar_of(current_plan(session, actor=actor))
+    data.reporting_due = [d for d in reporting_calendar.upcoming(cal, as_of, days=DUE_SOON_DAYS)
+                          if d.kind == reporting_calendar.UNIT_REPORT
+                          or permissions.has(actor, Capability.VIEW_ALL_TASKS)]
     months: Counter = Counter()
     for decided_at, in session.execute(select(CompletionClaim.decided_at).where(
             CompletionClaim.state == ClaimState.APPROVED,
@@ -82,7 +92,7 @@ def dashboard(session: Session, *, user: User, unit_id: int | None = None,
         months[f"{local.year}-{local.month:02d}"] += 1
     data.approvals_by_month = dict(sorted(months.items()))
     warned: Counter = Counter()
-    for item in evaluate(session, as_of=as_of).items:
+    for item in evaluate(session, actor=actor, as_of=as_of).items:
         if item.task_id in task_ids:
             warned[(item.unit_id, item.unit_name)] += 1
     data.warnings_by_unit = dict(warned.most_common())

@@ -16,6 +16,7 @@ from db.models import Plan, ProgressReport, Role, Task, User
 from workflow import accounts, progress, units
 from workflow.clock import LOCAL_TZ
 from workflow.periods import period_of
+from workflow.permissions import SYSTEM
 from workflow.plans import PlanInfo, apply_import, new_unit_names
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo_data"
@@ -74,7 +75,7 @@ def load_demo(session: Session) -> dict[str, int]:
 
     added = {"tasks": 0, "users": 0, "reports": 0}
     parsed = parse_plan(DEMO_PLAN_FILE.read_bytes(), DEMO_PLAN_FILE.name, plan_year=DEMO_PLAN.year)
-    outcome = apply_import(session, actor=None, info=DEMO_PLAN, parsed=parsed,
+    outcome = apply_import(session, actor=SYSTEM, info=DEMO_PLAN, parsed=parsed,
                            create_units=new_unit_names(session, parsed))
     added["tasks"] = len(outcome.created)
     for account in DEMO_ACCOUNTS:
@@ -82,8 +83,8 @@ def load_demo(session: Session) -> dict[str, int]:
             continue
         unit = units.find_by_name(session, account.unit) if account.unit else None
         if account.unit and unit is None:
-            unit = units.create_unit(session, actor=None, name=account.unit)
-        accounts.create_user(session, actor=None, username=account.username,
+            unit = units.create_unit(session, actor=SYSTEM, name=account.unit)
+        accounts.create_user(session, actor=SYSTEM, username=account.username,
                              full_name=account.full_name, password=account.password,
                              role=account.role, unit_id=unit.id if unit else None)
         added["users"] += 1
@@ -97,7 +98,7 @@ def load_demo(session: Session) -> dict[str, int]:
             task = session.scalar(select(Task).where(Task.plan_id == plan_id, Task.code == code))
             if user is None or task is None:
                 continue
-            report = progress.report_progress(session, user=user, task_id=task.id,
+            report = progress.report_progress(session, actor=user, task_id=task.id,
                                               percent=percent, narrative=narrative)
             # Demo history: reports dated as if filed during the year.
             period = period_of(day, report.period_kind)

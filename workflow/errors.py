@@ -17,6 +17,10 @@ class ValidationError(DomainError):
     """The input is wrong; nothing was changed."""
 
 
+class HeaderNotRecognised(ValidationError):
+    """A plan file whose header row was not found: the user may map the columns by hand."""
+
+
 class PermissionDenied(DomainError):
     """The acting user may not do this."""
 

@@ -5,13 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import imagehash
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import CompletionClaim, EvidenceFile, Plan, Task
+from workflow import signatures
 from workflow.clock import format_date, to_local
 
 NEAR_DUPLICATE_DISTANCE = 6
+ACTIVE_CONTENT_LABELS = {
+    "javascript": "mã JavaScript",
+    "launch": "lệnh mở tệp hoặc chương trình khác",
+    "embedded_file": "tệp đính kèm bên trong",
+    "open_action": "hành động tự chạy khi mở tệp",
+}
 
 
 @dataclass(frozen=True)
@@ -23,8 +31,9 @@ class Check:
 
 
 def phash_distance(a: str, b: str) -> int:
-    """Hamming distance between two hex perceptual hashes."""
-    return bin(int(a, 16) ^ int(b, 16)).count("1")
+    """Hamming distance between two hex perceptual hashes made at ingest (0 = the same
+    picture; up to NEAR_DUPLICATE_DISTANCE = the same scene)."""
+    return imagehash.hex_to_hash(a) - imagehash.hex_to_hash(b)
 
 
 def _task_codes(session: Session, task_ids: set[int]) -> str:
@@ -60,13 +69,20 @@ def checks_for(session: Session, evidence: EvidenceFile, task: Task) -> list[Che
     if evidence.content_type == "application/pdf":
         if evidence.pdf_encrypted:
             found.append(Check("warning", "PDF được đặt mật khẩu/mã hóa."))
-        if evidence.pdf_signed:
-            found.append(Check("ok", "PDF có chữ ký số."))
-        else:
-            found.append(Check("warning", "PDF không có chữ ký số (kiểm tra chữ ký tay, con dấu)."))
+        if evidence.pdf_active_content:
+            found.append(Check("danger", active_content_text(evidence.pdf_active_content)))
+        found.extend(_signature_checks(session, evidence, task))
         if evidence.pdf_pages:
             found.append(Check("ok", f"{evidence.pdf_pages} trang."))
     return found
+
+
+def active_content_text(codes: str) -> str:
+    """The reviewer's warning for a PDF that carries active content."""
+    labels = [ACTIVE_CONTENT_LABELS.get(code, code) for code in codes.split(",") if code]
+    return ("PDF chứa nội dung có thể tự chạy hoặc mở chương trình khác ("
+            + ", ".join(labels) + "). Không bật JavaScript khi mở; chỉ công nhận khi nội dung "
+            "văn bản rõ ràng, hợp lệ.")
 
 
 def _capture_time_checks(session: Session, evidence: EvidenceFile, task: Task) -> list[Check]:
@@ -82,6 +98,15 @@ def _capture_time_checks(session: Session, evidence: EvidenceFile, task: Task) -
     if end and taken > end:
         return [Check("warning", f"{label}, sau thời hạn nhiệm vụ ({format_date(end)}).")]
     return [Check("ok", f"{label}, trong thời gian thực hiện nhiệm vụ.")]
+
+
+def _signature_checks(session: Session, evidence: EvidenceFile, task: Task) -> list[Check]:
+    plan = session.get(Plan, task.plan_id)
+    window = (plan.start_date if plan else None,
+              task.deadline_date or (plan.end_date if plan else None))
+    unit = evidence.claim.unit if evidence.claim is not None else task.lead_unit
+    return [Check(v.level, v.text) for v in signatures.file_verdicts(
+        evidence.pdf_signatures, unit_name=unit.name if unit else None, window=window)]
 
 
 def checks_for_claim(session: Session, claim: CompletionClaim) -> dict[int, list[Check]]:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Notification, Role, User
+from db.unit_of_work import after_commit
 from workflow.clock import now_utc
 
 log = logging.getLogger(__name__)
@@ -53,33 +54,40 @@ def notify(session: Session, *, users: Iterable[User], kind: str, message: str,
         session.add(note)
         created.append(note)
         if user.email:
-            # Sent only after the transaction commits (see send_outbox).
-            session.info.setdefault(OUTBOX, []).append((user.email, message, link))
+            # Sent only once the transaction commits, dropped if it rolls back.
+            address = user.email
+            after_commit(session, lambda a=address, m=message, li=link: _mail(session, a, m, li))
     session.flush()
     return created
 
 
-OUTBOX = "notification_outbox"
+# Keys of ``Session.info``: the mailer (set through the session factory, see
+# ``mail_settings``) and how many e-mails the session has sent so far.
+MAILER = "mailer"
+BASE_URL = "mail_base_url"
+SENT = "emails_sent"
 EMAIL_SUBJECT = "[Cổng minh chứng] Thông báo mới"
 
 
-def send_outbox(session: Session, mailer: Mailer | None, base_url: str = "") -> int:
-    """E-mails the notifications of the transaction that just committed; returns how many
-    were sent. Call after commit; on rollback call ``discard_outbox`` instead."""
-    pending = session.info.pop(OUTBOX, [])
+def mail_settings(mailer: Mailer | None, base_url: str = "") -> dict:
+    """The ``info`` a session factory needs for its sessions to e-mail notifications."""
+    return {MAILER: mailer, BASE_URL: base_url}
+
+
+def emails_sent(session: Session) -> int:
+    """How many notification e-mails this session has sent after its commits."""
+    return session.info.get(SENT, 0)
+
+
+def _mail(session: Session, address: str, message: str, link: str | None) -> None:
+    mailer: Mailer | None = session.info.get(MAILER)
     if mailer is None or not mailer.host:
-        return 0
-    sent = 0
-    for address, message, link in pending:
-        body = message + (f"\n\nXem chi tiết: {base_url}{link}" if link else "")
-        body += "\n\n— Cổng minh chứng chuyển đổi số (thư tự động, vui lòng không trả lời)."
-        sent += mailer.send(address, EMAIL_SUBJECT, body)
-    return sent
-
-
-def discard_outbox(session: Session) -> None:
-    """Drops e-mails of a transaction that was rolled back."""
-    session.info.pop(OUTBOX, None)
+        return
+    body = message + (f"\n\nXem chi tiết: {session.info.get(BASE_URL, '')}{link}"
+                      if link else "")
+    body += "\n\n— Cổng minh chứng chuyển đổi số (thư tự động, vui lòng không trả lời)."
+    if mailer.send(address, EMAIL_SUBJECT, body):
+        session.info[SENT] = session.info.get(SENT, 0) + 1
 
 
 def reviewers(session: Session) -> list[User]:
@@ -95,20 +103,20 @@ def unit_members(session: Session, unit_id: int) -> list[User]:
                                                    User.is_active.is_(True))))
 
 
-def unread_count(session: Session, *, user: User) -> int:
+def unread_count(session: Session, *, actor: User) -> int:
     """How many of the user's notifications are unread."""
     return session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+        Notification.user_id == actor.id, Notification.read_at.is_(None))) or 0
 
 
-def latest(session: Session, *, user: User, limit: int = 20) -> list[Notification]:
+def latest(session: Session, *, actor: User, limit: int = 20) -> list[Notification]:
     """The user's newest notifications."""
-    return list(session.scalars(select(Notification).where(Notification.user_id == user.id)
+    return list(session.scalars(select(Notification).where(Notification.user_id == actor.id)
                                 .order_by(Notification.id.desc()).limit(limit)))
 
 
-def mark_all_read(session: Session, *, user: User) -> int:
+def mark_all_read(session: Session, *, actor: User) -> int:
     """Marks the user's notifications read; returns how many changed."""
     result = session.execute(update(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=now_utc()))
+        Notification.user_id == actor.id, Notification.read_at.is_(None)).values(read_at=now_utc()))
     return result.rowcount or 0

@@ -9,10 +9,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Task, Unit, User
+from db.models import Role, Task, Unit, User, WarningList, WarningRow
+from workflow import permissions
 from workflow.clock import today
+from workflow.permissions import Capability
 from workflow.status import TaskStatus, is_overdue, status_expression
-from workflow.tasks import visible_tasks
+from workflow.tasks import TaskRow, visible_tasks
 
 
 @dataclass(frozen=True)
@@ -33,10 +35,10 @@ class UnitSummary:
         return round(100 * self.completed / self.total) if self.total else 0
 
 
-def unit_summaries(session: Session, *, user: User, as_of: date | None = None) -> list[UnitSummary]:
+def unit_summaries(session: Session, *, actor: User, as_of: date | None = None) -> list[UnitSummary]:
     """Per lead unit: totals by status and overdue count, worst overdue first."""
     as_of = as_of or today()
-    ids = visible_tasks(user).with_only_columns(Task.id)
+    ids = visible_tasks(actor).with_only_columns(Task.id)
     rows = session.execute(
         select(Task.lead_unit_id, Unit.name, status_expression(), Task.deadline_date)
         .outerjoin(Unit, Unit.id == Task.lead_unit_id)
@@ -58,3 +60,49 @@ def unit_summaries(session: Session, *, user: User, as_of: date | None = None) -
         for (unit_id, name), items in buckets.items()
     ]
     return sorted(summaries, key=lambda s: (-s.overdue, s.unit_name))
+
+
+@dataclass(frozen=True)
+class OfficeHome:
+    """The home page of roles that see the whole plan: overview and overdue tasks."""
+
+    title: str
+    subtitle: str
+    counts: dict[str, int]
+    summaries: list[UnitSummary]
+    overdue_rows: list[TaskRow]
+
+
+@dataclass(frozen=True)
+class UnitHome:
+    """A unit member's home page: the unit's tasks and its latest warnings."""
+
+    unit_name: str
+    counts: dict[str, int]
+    rows: list[TaskRow]
+    warning_list: WarningList | None
+    warning_rows: list[WarningRow]
+
+
+_OFFICE_TITLES = {
+    Role.REVIEWER: ("Tổng quan thẩm định", "Văn phòng Đảng ủy theo dõi toàn bộ kế hoạch"),
+    Role.LEADER: ("Tổng quan kế hoạch", "Tình hình thực hiện nhiệm vụ chuyển đổi số"),
+    Role.ADMIN: ("Tổng quan hệ thống", "Toàn bộ nhiệm vụ của kế hoạch"),
+}
+
+
+def home(session: Session, *, actor: User) -> OfficeHome | UnitHome:
+    """What the actor's home page shows: the whole plan for the office, leaders and admins,
+    the unit's own tasks and warnings for a unit member."""
+    from workflow import warning_lists
+    from workflow.tasks import TaskFilter, list_tasks, status_counts
+
+    counts = status_counts(session, actor=actor)
+    if permissions.has(actor, Capability.VIEW_ALL_TASKS):
+        overdue = list_tasks(session, actor=actor, filters=TaskFilter(overdue_only=True),
+                             limit=20, sort="deadline_date").rows
+        title, subtitle = _OFFICE_TITLES.get(Role(actor.role), _OFFICE_TITLES[Role.LEADER])
+        return OfficeHome(title, subtitle, counts, unit_summaries(session, actor=actor), overdue)
+    rows = list_tasks(session, actor=actor, limit=200).rows
+    published, warned = warning_lists.latest_rows_for_unit(session, actor=actor)
+    return UnitHome(actor.unit.name if actor.unit else "", counts, rows, published, warned)

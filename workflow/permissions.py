@@ -7,9 +7,11 @@ Object-level rules (which unit may see or claim which task) live in the helpers 
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 
 from db.models import Role, Task, User
 from workflow.errors import NotFound, PermissionDenied
+from workflow.labels import ROLE_LABELS  # noqa: F401  (re-exported: callers import it here)
 
 
 class Capability(enum.StrEnum):
@@ -30,14 +32,55 @@ class Capability(enum.StrEnum):
     IMPORT_PLAN = "import_plan"
     DOWNLOAD_EVIDENCE = "download_evidence"
     UPLOAD_EVIDENCE = "upload_evidence"
+    SEND_REMINDERS = "send_reminders"
+    COLLECT_GARBAGE = "collect_garbage"
+    # Reporting upward (#15).
+    MANAGE_API_TOKENS = "manage_api_tokens"
+    MANAGE_CALENDAR = "manage_calendar"
+    WRITE_REPORTS = "write_reports"
+    READ_API = "read_api"
+    MANAGE_TRUST_STORE = "manage_trust_store"
+    LOG_API_CALLS = "log_api_calls"
+    REVALIDATE_SIGNATURES = "revalidate_signatures"
 
 
-ROLE_LABELS: dict[Role, str] = {
-    Role.UNIT_MEMBER: "Cán bộ đơn vị",
-    Role.REVIEWER: "Văn phòng Đảng ủy (thẩm định)",
-    Role.LEADER: "Lãnh đạo (Ban Thường vụ / Ban Chỉ đạo)",
-    Role.ADMIN: "Quản trị hệ thống",
-}
+@dataclass(frozen=True)
+class SystemActor:
+    """The portal itself, acting for the command line, cron jobs and the demo loader.
+
+    It has no account (audit rows show no person) but a capability set of its own, checked
+    like any role's: it may set up plans, units and accounts, publish warnings and run the
+    scheduled jobs, and it never reviews evidence or reports progress for a unit.
+    """
+
+    id: None = None
+    unit_id: None = None
+    unit: None = None
+    is_active: bool = True
+    full_name: str = "Hệ thống"
+
+
+SYSTEM = SystemActor()
+
+# Whoever a service acts for: a signed-in account or the system (an API request acts as a
+# workflow.api_tokens.TokenActor, which names its own capability set).
+Actor = User | SystemActor
+
+SYSTEM_CAPABILITIES: frozenset[Capability] = frozenset({
+    Capability.VIEW_TASKS,
+    Capability.VIEW_ALL_TASKS,
+    Capability.VIEW_WARNINGS,
+    Capability.PUBLISH_WARNINGS,
+    Capability.MANAGE_USERS,
+    Capability.MANAGE_UNITS,
+    Capability.IMPORT_PLAN,
+    Capability.SEND_REMINDERS,
+    Capability.COLLECT_GARBAGE,
+    Capability.MANAGE_API_TOKENS,
+    Capability.LOG_API_CALLS,
+    Capability.REVALIDATE_SIGNATURES,
+})
+
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.UNIT_MEMBER: frozenset({
@@ -59,6 +102,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
         Capability.VIEW_DASHBOARD,
         Capability.VIEW_AUDIT,
         Capability.DOWNLOAD_EVIDENCE,
+        Capability.WRITE_REPORTS,
     }),
     Role.LEADER: frozenset({
         Capability.VIEW_TASKS,
@@ -74,26 +118,46 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
         Capability.MANAGE_USERS,
         Capability.MANAGE_UNITS,
         Capability.IMPORT_PLAN,
+        Capability.MANAGE_TRUST_STORE,
         Capability.VIEW_AUDIT,
         Capability.VIEW_DASHBOARD,
         Capability.VIEW_WARNINGS,
+        Capability.MANAGE_API_TOKENS,
+        Capability.MANAGE_CALENDAR,
     }),
 }
 
+# What an API token may do: read, as a leader reads (every task, no changes). Tokens are
+# never users; workflow.api_tokens.TokenActor carries this set.
+API_TOKEN_CAPABILITIES: frozenset[Capability] = frozenset({
+    Capability.READ_API,
+    Capability.LOG_API_CALLS,
+    Capability.VIEW_TASKS,
+    Capability.VIEW_ALL_TASKS,
+    Capability.VIEW_WARNINGS,
+    Capability.VIEW_DASHBOARD,
+    Capability.DOWNLOAD_EVIDENCE,
+})
 
-def is_usable(user: User | None) -> bool:
-    """True for a signed-in, active account."""
+
+def is_usable(user: Actor | None) -> bool:
+    """True for a signed-in, active account (and for the system actor)."""
     return user is not None and bool(user.is_active)
 
 
-def has(user: User | None, capability: Capability) -> bool:
-    """Whether the user's role grants the capability."""
+def has(user: Actor | None, capability: Capability) -> bool:
+    """Whether the user's role (or the system actor's set) grants the capability."""
     if not is_usable(user):
         return False
+    if isinstance(user, SystemActor):
+        return capability in SYSTEM_CAPABILITIES
+    granted = getattr(user, "capabilities", None)  # an API token actor names its own set
+    if granted is not None:
+        return capability in granted
     return capability in ROLE_CAPABILITIES.get(Role(user.role), frozenset())
 
 
-def require(user: User | None, capability: Capability) -> User:
+def require(user: Actor | None, capability: Capability) -> Actor:
     """Returns the user, or raises PermissionDenied when the role lacks the capability."""
     if not has(user, capability):
         raise PermissionDenied()
@@ -127,6 +191,7 @@ def is_lead_member(user: User | None, task: Task) -> bool:
     """Whether the user is a unit member of the task's lead unit."""
     return (
         is_usable(user)
+        and not isinstance(user, SystemActor)
         and Role(user.role) == Role.UNIT_MEMBER  # type: ignore[union-attr]
         and user.unit_id is not None  # type: ignore[union-attr]
         and user.unit_id == task.lead_unit_id  # type: ignore[union-attr]

@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import DeadlineKind, Plan, Section, Task, TaskCoordinator, Unit, User
-from workflow import audit, units
+from workflow import audit_trail, units
 from workflow.clock import now_utc
 from workflow.errors import ValidationError
-from workflow.permissions import Capability, require
+from workflow.permissions import Actor, Capability, require
 from workflow.plan_import.units import BUILT_IN_ALIASES
 
 if TYPE_CHECKING:
@@ -35,6 +35,12 @@ class PlanInfo:
     year: int
     start_date: date | None = None
     end_date: date | None = None
+
+
+def current_plan(session: Session, *, actor: Actor) -> Plan | None:
+    """The plan the portal works on: the latest year's, the newest of that year."""
+    require(actor, Capability.VIEW_TASKS)
+    return session.scalar(select(Plan).order_by(Plan.year.desc(), Plan.id.desc()))
 
 
 def plan_info(*, number: str | None, year: object, issuing_body: str | None,
@@ -65,7 +71,8 @@ class ImportOutcome:
 
 TASK_FIELDS = ("parent_title", "title", "required_output", "kpi_text", "kpi_target", "kpi_unit",
                "lead_unit_id", "coordinates_all_units", "deadline_text", "deadline_date",
-               "deadline_kind", "basis", "notes", "section_id", "position")
+               "deadline_kind", "basis", "notes", "monitoring_unit", "task_group",
+               "extra_fields", "section_id", "position")
 
 
 def new_unit_names(session: Session, parsed: ParsedPlan) -> list[str]:
@@ -83,7 +90,7 @@ def _unit_names(parsed: ParsedPlan) -> list[str]:
     return names
 
 
-def resolve_units(session: Session, *, actor: User | None, names: Iterable[str],
+def resolve_units(session: Session, *, actor: Actor, names: Iterable[str],
                   create: Iterable[str]) -> tuple[dict[str, Unit], list[str]]:
     """Maps unit names to units, creating only the confirmed new ones.
 
@@ -112,14 +119,13 @@ def resolve_units(session: Session, *, actor: User | None, names: Iterable[str],
 def apply_import(
     session: Session,
     *,
-    actor: User | None,
+    actor: Actor,
     info: PlanInfo,
     parsed: ParsedPlan,
     create_units: Iterable[str] = (),
 ) -> ImportOutcome:
     """Creates or updates the plan from a parsed appendix, in the caller's transaction."""
-    if actor is not None:
-        require(actor, Capability.IMPORT_PLAN)
+    require(actor, Capability.IMPORT_PLAN)
     if not any(section.tasks for section in parsed.sections):
         raise ValidationError("Tệp không có nhiệm vụ nào để nhập.")
     now = now_utc()
@@ -167,6 +173,9 @@ def apply_import(
                 "deadline_kind": DeadlineKind(parsed_task.deadline.kind),
                 "basis": parsed_task.basis or "",
                 "notes": parsed_task.notes or "",
+                "monitoring_unit": parsed_task.monitoring_unit or "",
+                "task_group": parsed_task.group or "",
+                "extra_fields": dict(parsed_task.extra_fields) or None,
                 "section_id": section.id,
                 "position": position,
             }
@@ -202,7 +211,7 @@ def apply_import(
             task.removed_from_plan_at = now
             outcome.removed.append(code)
     session.flush()
-    audit.record(session, actor=actor, action="plan.import", object_type="plan", object_id=plan.id,
+    audit_trail.record(session, actor=actor, action="plan.import", object_type="plan", object_id=plan.id,
                  after={"created": len(outcome.created), "updated": len(outcome.updated),
                         "removed": outcome.removed, "units_created": units_created})
     return outcome
@@ -223,6 +232,18 @@ class PreviewRow:
     deadline_date: date | None
     deadline_kind: str
     problems: list[str]
+    monitoring_unit: str = ""
+    group: str = ""
+    extra_fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PreviewSection:
+    """A section found in the file and how many tasks it holds."""
+
+    code: str
+    title: str
+    tasks: int
 
 
 @dataclass(frozen=True)
@@ -233,6 +254,12 @@ class ImportPreview:
     new_units: list[str]
     problems: list[str]
     existing_codes: set[str]
+    columns: dict[str, tuple[int, str]] = field(default_factory=dict)
+    column_headers: list[str] = field(default_factory=list)
+    extra_columns: list[str] = field(default_factory=list)
+    sections: list[PreviewSection] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    has_deadline_column: bool = True
 
 
 def preview(session: Session, *, actor: User, parsed: ParsedPlan, info: PlanInfo) -> ImportPreview:
@@ -247,7 +274,13 @@ def preview(session: Session, *, actor: User, parsed: ParsedPlan, info: PlanInfo
                        coordinating=list(t.coordinating_units),
                        all_units=t.coordinates_all_units, deadline_text=t.deadline.text,
                        deadline_date=t.deadline.due_date, deadline_kind=t.deadline.kind,
-                       problems=list(t.problems))
+                       problems=list(t.problems), monitoring_unit=t.monitoring_unit,
+                       group=t.group, extra_fields=dict(t.extra_fields))
             for s in parsed.sections for t in s.tasks]
-    return ImportPreview(rows=rows, new_units=new, problems=list(parsed.problems),
-                         existing_codes=existing)
+    return ImportPreview(
+        rows=rows, new_units=new, problems=list(parsed.problems), existing_codes=existing,
+        columns={name: (use.column, use.header) for name, use in parsed.columns.items()},
+        column_headers=list(parsed.column_headers), extra_columns=list(parsed.extra_columns),
+        sections=[PreviewSection(s.code, s.title, len(s.tasks)) for s in parsed.sections],
+        skipped=[row.message for row in parsed.skipped],
+        has_deadline_column=parsed.has_deadline_column)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -13,7 +12,6 @@ from sqlalchemy.orm import Session
 from db.models import (
     ClaimState,
     CompletionClaim,
-    Plan,
     ProgressReport,
     Task,
     Unit,
@@ -22,8 +20,11 @@ from db.models import (
 )
 from workflow import permissions
 from workflow.clock import LOCAL_TZ
+from workflow.periods import day_of_month, month_end
 from workflow.permissions import Capability
-from workflow.warnings import end_of_day
+from workflow.plans import current_plan
+from workflow.reporting_calendar import calendar_of
+from workflow.warning_rules import end_of_day
 
 
 @dataclass(frozen=True)
@@ -55,17 +56,17 @@ def _reporting_months(start: date, as_of: date, reporting_day: int) -> list[tupl
     """(first day, reporting day) of each month whose reporting day has passed."""
     months, year, month = [], start.year, start.month
     while (year, month) <= (as_of.year, as_of.month):
-        due = date(year, month, min(reporting_day, calendar.monthrange(year, month)[1]))
+        due = day_of_month(year, month, reporting_day)
         if due <= as_of:
             months.append((date(year, month, 1), due))
         year, month = (year + (month == 12), month % 12 + 1)
     return months
 
 
-def rank_units(session: Session, *, user: User, as_of: date) -> list[UnitRank]:
+def rank_units(session: Session, *, actor: User, as_of: date) -> list[UnitRank]:
     """Figures per lead unit, best on-time completion first (office and leaders)."""
-    permissions.require(user, Capability.VIEW_ALL_TASKS)
-    plan = session.scalar(select(Plan).order_by(Plan.year.desc(), Plan.id.desc()))
+    permissions.require(actor, Capability.VIEW_ALL_TASKS)
+    plan = current_plan(session, actor=actor)
     if plan is None:
         return []
     cutoff = end_of_day(as_of)
@@ -88,7 +89,7 @@ def rank_units(session: Session, *, user: User, as_of: date) -> list[UnitRank]:
     for (unit_id,) in session.execute(select(WarningRow.unit_id).where(
             WarningRow.unit_id.is_not(None))):
         warnings[unit_id] += 1
-    months = _reporting_months(plan.start_date, as_of, plan.reporting_day or 18)
+    months = _reporting_months(plan.start_date, as_of, calendar_of(plan).unit_day)
     names = {u.id: u.name for u in session.scalars(select(Unit))}
     ranking = []
     for unit_id, unit_tasks in by_unit.items():
@@ -110,9 +111,8 @@ def rank_units(session: Session, *, user: User, as_of: date) -> list[UnitRank]:
                     continue  # nothing to report once completed
                 expected += 1
                 days = [d for d in reports[task.id] if first <= d]
-                month_end = date(first.year, first.month,
-                                 calendar.monthrange(first.year, first.month)[1])
-                if any(d <= month_end for d in days):
+                last_day = month_end(first.year, first.month)
+                if any(d <= last_day for d in days):
                     filed += 1
                 if any(d <= due for d in days):
                     filed_on_time += 1

@@ -1,4 +1,4 @@
-"""Reminders before deadlines and before the monthly reporting day, sent once each."""
+"""Reminders before deadlines and before the plan calendar's reporting days, sent once each."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Plan, Task
-from workflow import notifications
+from db.models import Task
+from workflow import notifications, permissions
 from workflow.clock import format_date
+from workflow.permissions import Actor, Capability
+from workflow.plans import current_plan
+from workflow.reporting_calendar import UNIT_REPORT, calendar_of, deadlines_between, unit_due
 from workflow.status import TaskStatus, status_expression
 
 DEADLINE_DAYS = (7, 1)
@@ -23,12 +26,16 @@ class ReminderRun:
 
     deadline_reminders: int
     reporting_reminders: int
+    office_reminders: int = 0
 
 
-def send_reminders(session: Session, *, as_of: date) -> ReminderRun:
+def send_reminders(session: Session, *, actor: Actor, as_of: date) -> ReminderRun:
     """Notifies lead-unit members 7 days and 1 day before a deadline, and every unit with
-    open tasks 3 days before the reporting day. Each reminder goes out once (dedupe key)."""
-    plan = session.scalar(select(Plan).order_by(Plan.year.desc(), Plan.id.desc()))
+    open tasks 3 days before the reporting day, and the office 3 days before each of its own
+    deadlines (monthly aggregation, quarterly and year-end reports) of the plan's calendar.
+    Each reminder goes out once (dedupe key)."""
+    permissions.require(actor, Capability.SEND_REMINDERS)
+    plan = current_plan(session, actor=actor)
     if plan is None:
         return ReminderRun(0, 0)
     open_tasks = session.execute(
@@ -51,8 +58,9 @@ def send_reminders(session: Session, *, as_of: date) -> ReminderRun:
                 link=f"/nhiem-vu/{task.id}",
                 dedupe_key=f"deadline:{task.id}:{task.deadline_date.isoformat()}:{days_left}")
             deadline_sent += len(created)
+    cal = calendar_of(plan)
     reporting_sent = 0
-    reporting_day = date(as_of.year, as_of.month, min(plan.reporting_day or 18, 28))
+    reporting_day = unit_due(cal, as_of.year, as_of.month)
     if reporting_day - timedelta(days=REPORTING_DAY_NOTICE) == as_of:
         for unit_id in sorted({task.lead_unit_id for task in open_tasks}):
             count = sum(1 for task in open_tasks if task.lead_unit_id == unit_id)
@@ -63,4 +71,16 @@ def send_reminders(session: Session, *, as_of: date) -> ReminderRun:
                         f"{format_date(reporting_day)}: đơn vị còn {count} nhiệm vụ cần cập nhật.",
                 link="/", dedupe_key=f"report:{unit_id}:{reporting_day.isoformat()}")
             reporting_sent += len(created)
-    return ReminderRun(deadline_sent, reporting_sent)
+    office_sent = 0
+    notice = as_of + timedelta(days=REPORTING_DAY_NOTICE)
+    for deadline in deadlines_between(cal, as_of, notice):
+        if deadline.kind == UNIT_REPORT or deadline.due != notice:
+            continue
+        created = notifications.notify(
+            session, users=notifications.reviewers(session), kind="reminder.office",
+            message=f"{deadline.label}: ngày {format_date(deadline.due)} (còn "
+                    f"{REPORTING_DAY_NOTICE} ngày). Vui lòng lập báo cáo định kỳ.",
+            link="/bao-cao-dinh-ky",
+            dedupe_key=f"office:{deadline.kind}:{deadline.due.isoformat()}")
+        office_sent += len(created)
+    return ReminderRun(deadline_sent, reporting_sent, office_sent)

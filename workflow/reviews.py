@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from db.models import AuditEvent, ClaimState, CompletionClaim, Review, ReviewDecision, Task, User
-from workflow import audit, notifications, permissions
-from workflow.clock import format_datetime, now_utc
+from db.models import (
+    AuditEvent,
+    ClaimState,
+    CompletionClaim,
+    EvidenceFile,
+    Review,
+    ReviewDecision,
+    Task,
+    User,
+)
+from workflow import audit_trail, notifications, permissions, signatures
+from workflow.clock import format_date, format_datetime, now_utc
 from workflow.errors import Conflict, NotFound, ValidationError
+from workflow.evidence_checks import Check, checks_for_claim
 from workflow.permissions import Capability
 
 STANDARD_REASONS: tuple[tuple[str, str], ...] = (
@@ -26,11 +36,19 @@ STANDARD_REASONS: tuple[tuple[str, str], ...] = (
     ("other", "Lý do khác"),
 )
 REASON_LABELS = dict(STANDARD_REASONS)
+DECIDED_MEANWHILE = ("Đề nghị vừa được người khác thẩm định cùng lúc. Vui lòng tải lại trang để "
+                     "xem kết quả.")
+NO_EVIDENCE_TO_APPROVE = ("Đề nghị không có file minh chứng nào nên không thể công nhận hoàn "
+                          "thành; vui lòng trả lại để đơn vị bổ sung.")
+
+
+# A claim waiting this many days or more is flagged in the queue.
+WAITING_ALERT_DAYS = 7
 
 
 @dataclass(frozen=True)
 class QueueItem:
-    """A claim waiting for review."""
+    """A claim waiting for review, with how long it has waited."""
 
     claim_id: int
     version: int
@@ -40,20 +58,84 @@ class QueueItem:
     unit_name: str
     created_at: datetime
     files: int
+    waiting_days: int = 0
+    signature: str = signatures.UNSIGNED  # workflow.signatures claim state, at a glance
+
+    @property
+    def alert(self) -> bool:
+        """Whether the claim has waited long enough to be flagged."""
+        return self.waiting_days >= WAITING_ALERT_DAYS
 
 
-def get_for_reviewer(session: Session, *, user: User, claim_id: int) -> CompletionClaim:
-    """A claim with everything the reviewer needs, or NotFound."""
-    permissions.require(user, Capability.REVIEW)
+@dataclass(frozen=True)
+class EvidenceView:
+    """One evidence file as the reviewer sees it."""
+
+    id: int
+    name: str
+    content_type: str
+    size_bytes: int
+    kind: str
+    document_date: date | None
+    uploaded_at: datetime
+    has_thumbnail: bool
+    checks: list[Check] = field(default_factory=list)
+    signature: str = signatures.UNSIGNED
+
+
+@dataclass(frozen=True)
+class PreviousClaim:
+    """An earlier claim of the same task and how it ended."""
+
+    claim_id: int
+    created_at: datetime
+    outcome: str
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    """Everything the reviewer needs to decide without downloading anything."""
+
+    claim_id: int
+    version: int
+    state: str
+    task_id: int
+    task_code: str
+    task_title: str
+    required_output: str
+    kpi_text: str
+    deadline: str
+    unit_name: str
+    claimant: str
+    note: str
+    created_at: datetime
+    evidence: list[EvidenceView]
+    decided: str | None
+    next_claim_id: int | None
+    reasons: list[tuple[str, str]]
+    previous: list[PreviousClaim] = field(default_factory=list)
+
+
+def get_for_reviewer(session: Session, *, actor: User, claim_id: int) -> CompletionClaim:
+    """A claim with everything the reviewer needs, or NotFound. Reading records nothing: the
+    claim page calls ``mark_opened`` for that."""
+    permissions.require(actor, Capability.REVIEW)
     claim = session.scalar(select(CompletionClaim).where(CompletionClaim.id == claim_id).options(
         selectinload(CompletionClaim.evidence), selectinload(CompletionClaim.reviews)))
     if claim is None:
         raise NotFound("Không tìm thấy đề nghị.")
-    if not _has_opened(session, user, claim.id):
-        audit.record(session, actor=user, action="claim.view", object_type="claim",
-                     object_id=claim.id)
-        session.flush()
     return claim
+
+
+def mark_opened(session: Session, *, actor: User, claim_id: int) -> None:
+    """Records that the reviewer opened the claim (once): bulk approval requires it."""
+    permissions.require(actor, Capability.REVIEW)
+    if session.get(CompletionClaim, claim_id) is None:
+        raise NotFound("Không tìm thấy đề nghị.")
+    if not _has_opened(session, actor, claim_id):
+        audit_trail.record(session, actor=actor, action="claim.view", object_type="claim",
+                     object_id=claim_id)
+        session.flush()
 
 
 def _has_opened(session: Session, user: User, claim_id: int) -> bool:
@@ -62,10 +144,10 @@ def _has_opened(session: Session, user: User, claim_id: int) -> bool:
         AuditEvent.object_type == "claim", AuditEvent.object_id == claim_id).limit(1)) is not None
 
 
-def queue(session: Session, *, user: User, unit_id: int | None = None,
+def queue(session: Session, *, actor: User, unit_id: int | None = None,
           section_id: int | None = None, min_age_days: int | None = None) -> list[QueueItem]:
     """Pending claims, longest waiting first, optionally only those waiting N days or more."""
-    permissions.require(user, Capability.REVIEW)
+    permissions.require(actor, Capability.REVIEW)
     query = (select(CompletionClaim).join(Task, Task.id == CompletionClaim.task_id)
              .where(CompletionClaim.state == ClaimState.PENDING)
              .options(selectinload(CompletionClaim.evidence))
@@ -74,10 +156,67 @@ def queue(session: Session, *, user: User, unit_id: int | None = None,
         query = query.where(CompletionClaim.unit_id == unit_id)
     if section_id:
         query = query.where(Task.section_id == section_id)
+    now = now_utc()
     if min_age_days:
-        query = query.where(CompletionClaim.created_at <= now_utc() - timedelta(days=min_age_days))
+        query = query.where(CompletionClaim.created_at <= now - timedelta(days=min_age_days))
     return [QueueItem(c.id, c.version, c.task_id, c.task.code, c.task.title, c.unit.name,
-                      c.created_at, len(c.evidence)) for c in session.scalars(query)]
+                      c.created_at, len(c.evidence), (now - c.created_at).days,
+                      signature_state(c))
+            for c in session.scalars(query)]
+
+
+def signature_state(claim: CompletionClaim) -> str:
+    """Whether the claim's PDFs carry a valid digital signature (workflow.signatures)."""
+    return signatures.claim_state((e.pdf_signatures, e.pdf_signed) for e in claim.evidence
+                                  if e.content_type == "application/pdf")
+
+
+def _evidence_count(session: Session, claim_id: int) -> int:
+    return session.scalar(select(func.count(EvidenceFile.id))
+                          .where(EvidenceFile.claim_id == claim_id)) or 0
+
+
+def _outcome(claim: CompletionClaim) -> str | None:
+    """The verdict on a claim as the reviewer reads it, or None while it is pending."""
+    if claim.reviews:
+        last = claim.reviews[-1]
+        verdict = ("Đã phê duyệt — hoàn thành" if last.decision == ReviewDecision.APPROVE
+                   else f"Đã trả lại — {reason_label(last)}")
+        return (f"{verdict}. Người thẩm định: {last.reviewer.full_name}, lúc "
+                f"{format_datetime(last.created_at)}.")
+    if claim.state == ClaimState.WITHDRAWN:
+        return "Đơn vị đã rút đề nghị này."
+    return None
+
+
+def claim_view(session: Session, *, actor: User, claim_id: int) -> ClaimView:
+    """The claim page's view model: the claim, its task, evidence with checks, the verdict,
+    the task's earlier claims and the next claim in the queue."""
+    claim = get_for_reviewer(session, actor=actor, claim_id=claim_id)
+    checks = checks_for_claim(session, claim)
+    later = [item.claim_id for item in queue(session, actor=actor) if item.claim_id != claim.id]
+    task = claim.task
+    earlier = session.scalars(select(CompletionClaim).where(
+        CompletionClaim.task_id == task.id, CompletionClaim.id < claim.id)
+        .options(selectinload(CompletionClaim.reviews)).order_by(CompletionClaim.id.desc()))
+    return ClaimView(
+        claim_id=claim.id, version=claim.version, state=claim.state.value, task_id=task.id,
+        task_code=task.code, task_title=task.title, required_output=task.required_output,
+        kpi_text=task.kpi_text,
+        deadline=" — ".join(filter(None, [task.deadline_text, format_date(task.deadline_date)])),
+        unit_name=claim.unit.name, claimant=claim.claimant.full_name, note=claim.note,
+        created_at=claim.created_at,
+        evidence=[EvidenceView(
+            id=e.id, name=e.original_name, content_type=e.content_type, size_bytes=e.size_bytes,
+            kind=e.kind.value, document_date=e.document_date, uploaded_at=e.created_at,
+            has_thumbnail=bool(e.thumbnail_key), checks=checks.get(e.id, []),
+            signature=signatures.file_state(e.pdf_signatures, e.pdf_signed))
+            for e in claim.evidence],
+        decided=_outcome(claim), next_claim_id=later[0] if later else None,
+        reasons=list(STANDARD_REASONS),
+        previous=[PreviousClaim(c.id, c.created_at, _outcome(c) or "Đang chờ thẩm định.")
+                  for c in earlier],
+    )
 
 
 def _already_decided(session: Session, claim: CompletionClaim) -> Conflict:
@@ -89,11 +228,11 @@ def _already_decided(session: Session, claim: CompletionClaim) -> Conflict:
     return Conflict("Đề nghị đã thay đổi (đã rút hoặc đã được xử lý). Vui lòng tải lại trang.")
 
 
-def decide(session: Session, *, user: User, claim_id: int, version: int, approve: bool,
+def decide(session: Session, *, actor: User, claim_id: int, version: int, approve: bool,
            reason_code: str | None = None, reason_text: str = "",
            quality_rating: int | None = None) -> Review:
     """Records the decision if the claim is still pending at the version the reviewer saw."""
-    permissions.require(user, Capability.REVIEW)
+    permissions.require(actor, Capability.REVIEW)
     claim = session.get(CompletionClaim, claim_id)
     if claim is None:
         raise NotFound("Không tìm thấy đề nghị.")
@@ -109,7 +248,10 @@ def decide(session: Session, *, user: User, claim_id: int, version: int, approve
             raise ValidationError("Vui lòng ghi rõ lý do khác.")
     if quality_rating is not None and not 1 <= int(quality_rating) <= 5:
         raise ValidationError("Đánh giá chất lượng từ 1 đến 5.")
-    review = Review(claim_id=claim.id, reviewer_id=user.id,
+    if approve and not _evidence_count(session, claim.id):
+        # Checked in the decision's own transaction: no evidence, no completion.
+        raise ValidationError(NO_EVIDENCE_TO_APPROVE)
+    review = Review(claim_id=claim.id, reviewer_id=actor.id,
                     decision=ReviewDecision.APPROVE if approve else ReviewDecision.REJECT,
                     reason_code=None if approve else reason_code, reason_text=reason_text,
                     quality_rating=quality_rating, created_at=now_utc())
@@ -119,9 +261,9 @@ def decide(session: Session, *, user: User, claim_id: int, version: int, approve
     try:
         session.flush()
     except (StaleDataError, IntegrityError):
-        session.rollback()
-        raise _already_decided(session, session.get(CompletionClaim, claim_id)) from None
-    audit.record(session, actor=user, action="claim.approve" if approve else "claim.reject",
+        # Another reviewer decided in the meantime; the unit of work rolls back.
+        raise Conflict(DECIDED_MEANWHILE) from None
+    audit_trail.record(session, actor=actor, action="claim.approve" if approve else "claim.reject",
                  object_type="claim", object_id=claim.id, before={"state": "pending"},
                  after={"state": claim.state.value, "reason_code": review.reason_code,
                         "reason": reason_text})
@@ -133,31 +275,31 @@ def decide(session: Session, *, user: User, claim_id: int, version: int, approve
     return review
 
 
-def approve(session: Session, *, user: User, claim_id: int, version: int,
+def approve(session: Session, *, actor: User, claim_id: int, version: int,
             quality_rating: int | None = None) -> Review:
     """Approves a pending claim: the task becomes "hoàn thành"."""
-    return decide(session, user=user, claim_id=claim_id, version=version, approve=True,
+    return decide(session, actor=actor, claim_id=claim_id, version=version, approve=True,
                   quality_rating=quality_rating)
 
 
-def reject(session: Session, *, user: User, claim_id: int, version: int,
+def reject(session: Session, *, actor: User, claim_id: int, version: int,
            reason_code: str | None, reason_text: str = "") -> Review:
     """Rejects a pending claim with a reason: the task becomes "không hoàn thành"."""
-    return decide(session, user=user, claim_id=claim_id, version=version, approve=False,
+    return decide(session, actor=actor, claim_id=claim_id, version=version, approve=False,
                   reason_code=reason_code, reason_text=reason_text)
 
 
-def bulk_approve(session: Session, *, user: User,
+def bulk_approve(session: Session, *, actor: User,
                  items: Sequence[tuple[int, int]]) -> list[Review]:
     """Approves several (claim id, version) pairs, each recorded as its own decision.
     The reviewer must have opened every one of them first, so nothing is approved unseen."""
-    permissions.require(user, Capability.REVIEW)
+    permissions.require(actor, Capability.REVIEW)
     if not items:
         raise ValidationError("Chưa chọn đề nghị nào.")
-    unseen = [claim_id for claim_id, _ in items if not _has_opened(session, user, claim_id)]
+    unseen = [claim_id for claim_id, _ in items if not _has_opened(session, actor, claim_id)]
     if unseen:
         raise ValidationError("Vui lòng mở xem từng đề nghị trước khi phê duyệt hàng loạt.")
-    return [approve(session, user=user, claim_id=c, version=v) for c, v in items]
+    return [approve(session, actor=actor, claim_id=c, version=v) for c, v in items]
 
 
 def reason_label(review: Review) -> str:

@@ -1,4 +1,4 @@
-"""Task status, derived from the claim and progress history (DESIGN.md §3).
+"""Task status, derived from the claim and progress history.
 
 The status is never stored: one SQL expression computes it, so lists, filters, details
 and warnings cannot disagree with the history.
@@ -25,14 +25,6 @@ class TaskStatus(enum.StrEnum):
     COMPLETED = "completed"
     NOT_COMPLETED = "not_completed"
 
-
-STATUS_LABELS: dict[TaskStatus, str] = {
-    TaskStatus.NOT_STARTED: "Chưa thực hiện",
-    TaskStatus.IN_PROGRESS: "Đang thực hiện",
-    TaskStatus.PENDING_REVIEW: "Chờ thẩm định",
-    TaskStatus.COMPLETED: "Hoàn thành",
-    TaskStatus.NOT_COMPLETED: "Không hoàn thành",
-}
 
 # Bootstrap colour names; the convention offices read: grey not started, blue in progress,
 # red not completed or overdue, green done (orange when done late).
@@ -117,3 +109,9 @@ def overdue_expression(as_of: date, status: ColumnElement[str]) -> ColumnElement
 def is_overdue(deadline: date | None, status: TaskStatus, as_of: date) -> bool:
     """The same rule as overdue_expression, for values already loaded."""
     return deadline is not None and deadline < as_of and status != TaskStatus.COMPLETED
+
+
+def is_completed(session, task_id: int) -> bool:
+    """Whether the task is "hoàn thành" now (its newest decided claim was approved)."""
+    return session.scalar(select(status_expression()).where(Task.id == task_id)) \
+        == TaskStatus.COMPLETED.value

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, func, or_, select
@@ -14,7 +14,6 @@ from workflow.clock import today
 from workflow.errors import ValidationError
 from workflow.permissions import Capability
 from workflow.status import (
-    STATUS_LABELS,
     TaskStatus,
     approved_at,
     completed_late,
@@ -56,11 +55,6 @@ class TaskRow:
     overdue: bool
     late: bool = False
 
-    @property
-    def status_label(self) -> str:
-        """Vietnamese status label."""
-        return STATUS_LABELS[self.status]
-
 
 @dataclass(frozen=True)
 class TaskPage:
@@ -84,7 +78,6 @@ class TaskDetail:
     late: bool
     can_report: bool
     can_claim: bool
-    extra: dict = field(default_factory=dict)
 
 
 SORTABLE = {
@@ -115,7 +108,7 @@ def visible_tasks(user: User) -> Select:
 def list_tasks(
     session: Session,
     *,
-    user: User,
+    actor: User,
     filters: TaskFilter = TaskFilter(),
     offset: int = 0,
     limit: int = 100,
@@ -129,7 +122,7 @@ def list_tasks(
     as_of = as_of or today()
     status_expr = status_expression()
     lead = aliased(Unit)
-    visible_ids = visible_tasks(user).with_only_columns(Task.id)
+    visible_ids = visible_tasks(actor).with_only_columns(Task.id)
     query = (
         select(Task.id, Task.code, Task.title, Section.code, lead.name, Task.deadline_text,
                Task.deadline_date, status_expr.label("status"), latest_percent().label("percent"),
@@ -172,15 +165,15 @@ def list_tasks(
     return TaskPage(rows=rows, total=total)
 
 
-def get_for_user(session: Session, *, user: User, task_id: int,
+def get_for_user(session: Session, *, actor: User, task_id: int,
                  as_of: date | None = None) -> TaskDetail:
     """A task's detail, or NotFound when it does not exist or the user may not see it."""
-    permissions.require(user, Capability.VIEW_TASKS)
+    permissions.require(actor, Capability.VIEW_TASKS)
     task = session.scalar(
         select(Task).where(Task.id == task_id)
         .options(selectinload(Task.coordinators).selectinload(TaskCoordinator.unit))
     )
-    permissions.require_task_visible(user, task)
+    permissions.require_task_visible(actor, task)
     status_value, percent, approved = session.execute(
         select(status_expression(), latest_percent(), approved_at()).where(Task.id == task.id)
     ).one()
@@ -195,17 +188,19 @@ def get_for_user(session: Session, *, user: User, task_id: int,
         percent=percent,
         overdue=is_overdue(task.deadline_date, status, as_of),
         late=completed_late(status, task.deadline_date, approved),
-        can_report=permissions.has(user, Capability.REPORT_PROGRESS)
-        and permissions.unit_involved(user, task),
-        can_claim=permissions.has(user, Capability.FILE_CLAIM)
-        and permissions.is_lead_member(user, task),
+        # A completed task takes no more progress reports or claims (workflow.progress and
+        # workflow.claims refuse them): the page does not offer the forms.
+        can_report=permissions.has(actor, Capability.REPORT_PROGRESS)
+        and permissions.unit_involved(actor, task) and status != TaskStatus.COMPLETED,
+        can_claim=permissions.has(actor, Capability.FILE_CLAIM)
+        and permissions.is_lead_member(actor, task) and status != TaskStatus.COMPLETED,
     )
 
 
-def status_counts(session: Session, *, user: User, as_of: date | None = None) -> dict[str, int]:
+def status_counts(session: Session, *, actor: User, as_of: date | None = None) -> dict[str, int]:
     """Number of visible tasks per status, plus "overdue" and "total"."""
     as_of = as_of or today()
-    ids = visible_tasks(user).with_only_columns(Task.id)
+    ids = visible_tasks(actor).with_only_columns(Task.id)
     status = status_expression()
     rows = session.execute(
         select(status, Task.deadline_date).where(Task.id.in_(ids))
@@ -220,8 +215,8 @@ def status_counts(session: Session, *, user: User, as_of: date | None = None) ->
     return counts
 
 
-def sections_of_visible(session: Session, *, user: User) -> list[Section]:
+def sections_of_visible(session: Session, *, actor: User) -> list[Section]:
     """Sections that hold at least one task the user may see (for filters)."""
-    ids = visible_tasks(user).with_only_columns(Task.section_id)
+    ids = visible_tasks(actor).with_only_columns(Task.section_id)
     return list(session.scalars(select(Section).where(Section.id.in_(ids))
                                 .order_by(Section.position)))

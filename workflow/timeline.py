@@ -35,11 +35,11 @@ class TimelineEntry:
     files: list[TimelineFile] = field(default_factory=list)
 
 
-def task_timeline(session: Session, *, user: User, task_id: int) -> list[TimelineEntry]:
+def task_timeline(session: Session, *, actor: User, task_id: int) -> list[TimelineEntry]:
     """Every step of the task, newest first. Nothing is ever removed from it."""
     entries: list[TimelineEntry] = []
-    reports: list[ProgressReport] = progress.history(session, user=user, task_id=task_id)
-    task_claims = claims.claims_of_task(session, user=user, task_id=task_id)
+    reports: list[ProgressReport] = progress.history(session, actor=actor, task_id=task_id)
+    task_claims = claims.claims_of_task(session, actor=actor, task_id=task_id)
     people = {r.author_id for r in reports} | {c.claimant_id for c in task_claims} | {
         review.reviewer_id for c in task_claims for review in c.reviews}
     names = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(people))).all())

@@ -5,16 +5,17 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from db.models import Unit, UnitAlias, User
-from workflow import audit
+from db.models import Unit, UnitAlias
+from workflow import audit_trail
 from workflow.clock import now_utc
 from workflow.errors import NotFound, ValidationError
-from workflow.permissions import Capability, require
+from workflow.permissions import Actor, Capability, require
 from workflow.text import fold, nfc
 
 
-def list_units(session: Session, *, active_only: bool = False) -> list[Unit]:
+def list_units(session: Session, *, actor: Actor, active_only: bool = False) -> list[Unit]:
     """Units by name, with their aliases loaded. Unit names are not confidential."""
+    require(actor, Capability.VIEW_TASKS)
     query = select(Unit).options(selectinload(Unit.aliases)).order_by(Unit.name)
     if active_only:
         query = query.where(Unit.is_active.is_(True))
@@ -36,14 +37,13 @@ def find_by_name(session: Session, name: str) -> Unit | None:
 def create_unit(
     session: Session,
     *,
-    actor: User | None,
+    actor: Actor,
     name: str,
     short_name: str | None = None,
     aliases: list[str] | None = None,
 ) -> Unit:
     """Creates a unit; refuses a name or alias another unit already uses."""
-    if actor is not None:
-        require(actor, Capability.MANAGE_UNITS)
+    require(actor, Capability.MANAGE_UNITS)
     name = nfc(name)
     if not name:
         raise ValidationError("Vui lòng nhập tên đơn vị.")
@@ -55,15 +55,14 @@ def create_unit(
     session.flush()
     for alias in aliases or []:
         add_alias(session, actor=actor, unit_id=unit.id, alias=alias)
-    audit.record(session, actor=actor, action="unit.create", object_type="unit", object_id=unit.id,
+    audit_trail.record(session, actor=actor, action="unit.create", object_type="unit", object_id=unit.id,
                  after={"name": name, "short_name": unit.short_name, "aliases": aliases or []})
     return unit
 
 
-def add_alias(session: Session, *, actor: User | None, unit_id: int, alias: str) -> UnitAlias:
+def add_alias(session: Session, *, actor: Actor, unit_id: int, alias: str) -> UnitAlias:
     """Records another spelling of a unit's name."""
-    if actor is not None:
-        require(actor, Capability.MANAGE_UNITS)
+    require(actor, Capability.MANAGE_UNITS)
     unit = session.get(Unit, unit_id)
     if unit is None:
         raise NotFound("Không tìm thấy đơn vị.")
@@ -81,26 +80,3 @@ def add_alias(session: Session, *, actor: User | None, unit_id: int, alias: str)
     session.add(record)
     session.flush()
     return record
-
-
-def update_unit(
-    session: Session, *, actor: User, unit_id: int, name: str, short_name: str | None,
-    active: bool,
-) -> Unit:
-    """Renames a unit or (de)activates it."""
-    require(actor, Capability.MANAGE_UNITS)
-    unit = session.get(Unit, unit_id)
-    if unit is None:
-        raise NotFound("Không tìm thấy đơn vị.")
-    name = nfc(name)
-    if not name:
-        raise ValidationError("Vui lòng nhập tên đơn vị.")
-    other = find_by_name(session, name)
-    if other is not None and other.id != unit.id:
-        raise ValidationError(f"Đơn vị “{name}” đã tồn tại.")
-    before = {"name": unit.name, "short_name": unit.short_name, "is_active": unit.is_active}
-    unit.name, unit.short_name, unit.is_active = name, nfc(short_name or "") or None, active
-    audit.record(session, actor=actor, action="unit.update", object_type="unit", object_id=unit.id,
-                 before=before,
-                 after={"name": unit.name, "short_name": unit.short_name, "is_active": active})
-    return unit

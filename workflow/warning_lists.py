@@ -7,33 +7,33 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from db.models import Plan, User, WarningList, WarningRow
-from workflow import audit, notifications, permissions
+from db.models import User, WarningList, WarningRow
+from workflow import audit_trail, notifications, permissions
 from workflow.clock import format_datetime, now_utc
 from workflow.errors import NotFound, ValidationError
-from workflow.permissions import Capability
-from workflow.warnings import WarningReport, evaluate
+from workflow.permissions import Actor, Capability
+from workflow.plans import current_plan
+from workflow.warning_rules import WarningReport, evaluate
 
 
-def preview(session: Session, *, user: User, as_of: date, period_kind: str) -> WarningReport:
+def preview(session: Session, *, actor: User, as_of: date, period_kind: str) -> WarningReport:
     """The list as it would be published now; units see only their own rows."""
-    permissions.require(user, Capability.VIEW_WARNINGS)
+    permissions.require(actor, Capability.VIEW_WARNINGS)
     if period_kind not in ("month", "quarter"):
         raise ValidationError("Kỳ cảnh báo phải là tháng hoặc quý.")
-    report = evaluate(session, as_of=as_of, period_kind=period_kind)
-    if not permissions.has(user, Capability.VIEW_ALL_TASKS):
-        report.items = [i for i in report.items if i.unit_id == user.unit_id]
-        report.undetermined = [i for i in report.undetermined if i.unit_id == user.unit_id]
+    report = evaluate(session, actor=actor, as_of=as_of, period_kind=period_kind)
+    if not permissions.has(actor, Capability.VIEW_ALL_TASKS):
+        report.items = [i for i in report.items if i.unit_id == actor.unit_id]
+        report.undetermined = [i for i in report.undetermined if i.unit_id == actor.unit_id]
     return report
 
 
-def publish(session: Session, *, user: User | None, as_of: date,
+def publish(session: Session, *, actor: Actor, as_of: date,
             period_kind: str) -> WarningList:
     """Stores the list for the period as a snapshot; a period is published once."""
-    if user is not None:
-        permissions.require(user, Capability.PUBLISH_WARNINGS)
-    report = evaluate(session, as_of=as_of, period_kind=period_kind)
-    plan = session.scalar(select(Plan).order_by(Plan.year.desc(), Plan.id.desc()))
+    permissions.require(actor, Capability.PUBLISH_WARNINGS)
+    report = evaluate(session, actor=actor, as_of=as_of, period_kind=period_kind)
+    plan = current_plan(session, actor=actor)
     if plan is None:
         raise ValidationError("Chưa có kế hoạch nào để lập danh sách cảnh báo.")
     existing = session.scalar(select(WarningList).where(
@@ -45,7 +45,7 @@ def publish(session: Session, *, user: User | None, as_of: date,
                               "không thay đổi.")
     published = WarningList(plan_id=plan.id, period_kind=report.period.kind,
                             period_label=report.period.label, as_of=as_of,
-                            published_by_id=user.id if user else None,
+                            published_by_id=actor.id,
                             published_at=now_utc())
     session.add(published)
     session.flush()
@@ -57,7 +57,7 @@ def publish(session: Session, *, user: User | None, as_of: date,
                                deadline_text=item.deadline_text, deadline_date=item.deadline,
                                reasons=list(item.reasons), details=dict(item.details)))
     session.flush()
-    audit.record(session, actor=user, action="warnings.publish", object_type="warning_list",
+    audit_trail.record(session, actor=actor, action="warnings.publish", object_type="warning_list",
                  object_id=published.id,
                  after={"period": report.period.label, "rows": len(report.items)})
     units_warned = {item.unit_id for item in report.items if item.unit_id}
@@ -70,41 +70,41 @@ def publish(session: Session, *, user: User | None, as_of: date,
     return published
 
 
-def published_lists(session: Session, *, user: User) -> list[WarningList]:
+def published_lists(session: Session, *, actor: User) -> list[WarningList]:
     """Every published list, newest first."""
-    permissions.require(user, Capability.VIEW_WARNINGS)
+    permissions.require(actor, Capability.VIEW_WARNINGS)
     return list(session.scalars(select(WarningList).order_by(WarningList.published_at.desc(),
                                                               WarningList.id.desc())))
 
 
-def get_published(session: Session, *, user: User, list_id: int) -> tuple[WarningList,
+def get_published(session: Session, *, actor: User, list_id: int) -> tuple[WarningList,
                                                                              list[WarningRow]]:
     """A published list and the rows the user may see (units: their own)."""
-    permissions.require(user, Capability.VIEW_WARNINGS)
+    permissions.require(actor, Capability.VIEW_WARNINGS)
     published = session.scalar(select(WarningList).where(WarningList.id == list_id)
                                .options(selectinload(WarningList.rows)))
     if published is None:
         raise NotFound("Không tìm thấy danh sách cảnh báo.")
     rows = list(published.rows)
-    if not permissions.has(user, Capability.VIEW_ALL_TASKS):
-        rows = [r for r in rows if r.unit_id is not None and r.unit_id == user.unit_id]
+    if not permissions.has(actor, Capability.VIEW_ALL_TASKS):
+        rows = [r for r in rows if r.unit_id is not None and r.unit_id == actor.unit_id]
     return published, rows
 
 
-def latest_rows_for_unit(session: Session, *, user: User) -> tuple[WarningList | None,
+def latest_rows_for_unit(session: Session, *, actor: User) -> tuple[WarningList | None,
                                                                      list[WarningRow]]:
     """The unit's rows of the newest published list (for its home page)."""
-    lists = published_lists(session, user=user)
+    lists = published_lists(session, actor=actor)
     if not lists:
         return None, []
-    return get_published(session, user=user, list_id=lists[0].id)
+    return get_published(session, actor=actor, list_id=lists[0].id)
 
 
 def document(*, committee: str, office: str, report: WarningReport | None = None,
              published: WarningList | None = None, rows: list[WarningRow] | None = None):
     """The exportable document of a preview (``report``) or a published list."""
     from workflow.reports.warning_exports import WarningDocument, WarningLine
-    from workflow.warnings import period_for
+    from workflow.warning_rules import period_for
 
     place = committee.split("phường")[-1].split("xã")[-1].strip() or committee
     if published is not None:

@@ -13,16 +13,22 @@ from db.models.claims import (
     Review,
     ReviewDecision,
 )
+from db.models.login_sessions import LoginSession
 from db.models.plans import DeadlineKind, Plan, Section, Task, TaskCoordinator
-from db.models.warnings import WarningList, WarningRow
+from db.models.reporting import ApiCall, ApiToken, PeriodicReport
+from db.models.warning_lists import WarningList, WarningRow
 
 __all__ = [
+    "ApiCall",
+    "ApiToken",
+    "PeriodicReport",
     "AuditEvent",
     "ClaimState",
     "CompletionClaim",
     "DeadlineKind",
     "EvidenceFile",
     "EvidenceKind",
+    "LoginSession",
     "Notification",
     "Plan",
     "ProgressReport",

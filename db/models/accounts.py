@@ -12,7 +12,7 @@ from db.base import Base, UtcDateTime
 
 
 class Role(enum.StrEnum):
-    """What a user may do (DESIGN.md §2)."""
+    """What a user may do; each role's capabilities are in workflow/permissions.py."""
 
     UNIT_MEMBER = "unit_member"
     REVIEWER = "reviewer"

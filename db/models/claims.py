@@ -12,9 +12,11 @@ from sqlalchemy import (
     Date,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -108,6 +110,12 @@ class CompletionClaim(Base):
     reviews: Mapped[list[Review]] = relationship(back_populates="claim", order_by="Review.id")
 
     __mapper_args__ = {"version_id_col": version}
+    # At most one pending claim per task, whatever races the application layer loses.
+    __table_args__ = (
+        Index("uq_completion_claims_one_pending", "task_id", unique=True,
+              sqlite_where=text("state = 'pending'"),
+              postgresql_where=text("state = 'pending'")),
+    )
 
 
 class EvidenceFile(Base):
@@ -133,6 +141,12 @@ class EvidenceFile(Base):
     pdf_pages: Mapped[int | None] = mapped_column(Integer)
     pdf_signed: Mapped[bool | None] = mapped_column(Boolean)
     pdf_encrypted: Mapped[bool | None] = mapped_column(Boolean)
+    # Comma-separated active content found in a PDF (javascript, launch, embedded_file,
+    # open_action); shown to the reviewer as a warning. Null: none found or not a PDF.
+    pdf_active_content: Mapped[str | None] = mapped_column(String(255))
+    # Validation of every embedded signature (storage.pdf_signatures), computed at ingest
+    # and again only when the trust store changes: {"signed", "signatures": [...], ...}.
+    pdf_signatures: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     derived: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 

@@ -6,6 +6,7 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Date,
     Enum,
@@ -23,11 +24,13 @@ from db.models.accounts import Unit
 
 
 class DeadlineKind(enum.StrEnum):
-    """How a plan writes a deadline: a date, "thường xuyên", "sau khi ...", or unreadable."""
+    """How a plan writes a deadline: a date, "thường xuyên", "sau khi ...", the plan year (an
+    appendix without a deadline column), or unreadable."""
 
     FIXED = "fixed"
     RECURRING = "recurring"
     CONDITIONAL = "conditional"
+    PLAN_YEAR = "plan_year"
     UNKNOWN = "unknown"
 
 
@@ -46,6 +49,13 @@ class Plan(Base):
     # Reporting cycle of the plan (IV.2.2): "month" by default, report due by reporting_day.
     report_cycle: Mapped[str] = mapped_column(String(16), default="month")
     reporting_day: Mapped[int] = mapped_column(Integer, default=18)
+    # The rest of the reporting calendar (#15): the office's aggregation day each month, the
+    # quarterly report day in the quarter's last month (clamped), the year-end report date.
+    office_aggregation_day: Mapped[int] = mapped_column(Integer, default=19,
+                                                        server_default="19")
+    quarterly_report_day: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
+    year_end_report_month: Mapped[int] = mapped_column(Integer, default=12, server_default="12")
+    year_end_report_day: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     sections: Mapped[list[Section]] = relationship(
@@ -96,6 +106,12 @@ class Task(Base):
     )
     basis: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # From the appendix: the body that monitors the task (often above the ward, kept as
+    # written after alias matching), the task group ("Chính quyền số"), and columns the
+    # importer has no field for, by their header text.
+    monitoring_unit: Mapped[str] = mapped_column(Text, default="", server_default="")
+    task_group: Mapped[str] = mapped_column(Text, default="", server_default="")
+    extra_fields: Mapped[dict | None] = mapped_column(JSON)
     # Set when a re-import no longer contains the row: reported, never deleted.
     removed_from_plan_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

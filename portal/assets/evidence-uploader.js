@@ -5,8 +5,6 @@
 (function () {
   "use strict";
   var ACCEPT = ".pdf,.jpg,.jpeg,.png,.webp,.heic,.heif,.docx,.xlsx,.doc,.xls";
-  var KINDS = [["signed_document", "Văn bản pháp lý đã ký"], ["photo", "Ảnh chụp sản phẩm"],
-               ["other", "Khác"]];
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -31,7 +29,10 @@
 
     var kind = el("select", {"class": "form-select form-select-sm", "id": "evidence-kind",
                              "aria-label": "Loại minh chứng"});
-    KINDS.forEach(function (k) { kind.appendChild(el("option", {value: k[0], text: k[1]})); });
+    // The kinds and their labels come from workflow/labels.py through data-kinds.
+    JSON.parse(root.dataset.kinds || "[]").forEach(function (k) {
+      kind.appendChild(el("option", {value: k.value, text: k.label}));
+    });
     var docDate = el("input", {type: "text", "class": "form-control form-control-sm",
                                id: "evidence-date", inputmode: "numeric",
                                placeholder: "Ngày (dd/mm/yyyy)",

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from portal.callbacks.router import unit_lines, user_lines
 from portal.context import current_account, unit_of_work
 from portal.guard import guarded_callback
-from portal.layouts.admin import units_table, users_table
+from portal.layouts.admin import unit_lines, units_table, user_lines, users_table
 from portal.layouts.common import message
 from workflow import accounts, units
 from workflow.errors import DomainError
@@ -19,8 +18,8 @@ def _users_view(session, user):
     return users_table(user_lines(accounts.list_users(session, actor=user)))
 
 
-def _units_view(session):
-    return units_table(unit_lines(units.list_units(session)))
+def _units_view(session, user):
+    return units_table(unit_lines(units.list_units(session, actor=user)))
 
 
 def register(app: Dash) -> None:
@@ -110,7 +109,7 @@ def register(app: Dash) -> None:
             with unit_of_work() as session:
                 unit = units.create_unit(session, actor=current_account(), name=name or "",
                                          short_name=short_name, aliases=alias_list)
-                table = _units_view(session)
+                table = _units_view(session, current_account())
         except DomainError as error:
             return message(error.message), no_update
         return message(f"Đã thêm đơn vị “{unit.name}”.", "success"), table
@@ -132,7 +131,7 @@ def register(app: Dash) -> None:
             with unit_of_work() as session:
                 units.add_alias(session, actor=current_account(), unit_id=int(unit_id),
                                 alias=alias or "")
-                table = _units_view(session)
+                table = _units_view(session, current_account())
         except DomainError as error:
             return message(error.message), no_update
         return message("Đã lưu tên gọi khác.", "success"), table

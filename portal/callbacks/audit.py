@@ -10,15 +10,20 @@ from dash import Dash, Input, Output
 from portal.context import current_account, db
 from portal.guard import guarded_callback
 from portal.layouts.audit import PAGE_SIZE, audit_rows
-from workflow.audit_log import AuditFilter, list_events
+from workflow.audit_search import AuditFilter, list_events
+from workflow.errors import ValidationError
 from workflow.permissions import Capability
 
 
 def audit_filter(action, actor_id, start, end) -> AuditFilter:
     """Builds the filter from control values or query parameters."""
-    return AuditFilter(action=action or None, actor_id=int(actor_id) if actor_id else None,
-                       date_from=date.fromisoformat(start[:10]) if start else None,
-                       date_to=date.fromisoformat(end[:10]) if end else None)
+    try:
+        return AuditFilter(action=action or None,
+                           actor_id=int(actor_id) if actor_id else None,
+                           date_from=date.fromisoformat(str(start)[:10]) if start else None,
+                           date_to=date.fromisoformat(str(end)[:10]) if end else None)
+    except (TypeError, ValueError):
+        raise ValidationError("Bộ lọc nhật ký không hợp lệ (người thực hiện hoặc ngày).") from None
 
 
 def register(app: Dash) -> None:
@@ -32,7 +37,7 @@ def register(app: Dash) -> None:
         Input("audit-dates", "start_date"), Input("audit-dates", "end_date"),
     )
     def refresh(action, actor_id, start, end):
-        lines, total = list_events(db(), user=current_account(),
+        lines, total = list_events(db(), actor=current_account(),
                                    filters=audit_filter(action, actor_id, start, end),
                                    limit=PAGE_SIZE)
         params = {k: v for k, v in {"action": action, "actor": actor_id, "from": start,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
-from portal.callbacks.router import render_page
 from portal.context import current_account, unit_of_work
 from portal.guard import guarded_callback
 from portal.layouts.common import message
+from portal.refresh import refresh_output, refresh_token
 from workflow import claims
 from workflow.errors import DomainError
 from workflow.permissions import Capability
@@ -22,13 +22,12 @@ def register(app: Dash) -> None:
     @guarded_callback(
         app, Capability.FILE_CLAIM,
         Output("claim-form-message", "children"),
-        Output("page-content", "children", allow_duplicate=True),
+        refresh_output(),
         Input("claim-submit", "n_clicks"),
         State("claim-task", "data"), State("claim-staged", "data"), State("claim-note", "value"),
-        State("url", "pathname"), State("url", "search"),
         prevent_initial_call=True,
     )
-    def submit(clicks, task_id, staged, note, pathname, search):
+    def submit(clicks, task_id, staged, note):
         if not clicks:  # a button re-created by a re-render is not a click
             raise PreventUpdate
         staged = staged or {}
@@ -36,30 +35,27 @@ def register(app: Dash) -> None:
             return message(STILL_UPLOADING, "warning"), no_update
         try:
             with unit_of_work() as session:
-                claims.file_claim(session, user=current_account(), task_id=int(task_id),
+                claims.file_claim(session, actor=current_account(), task_id=int(task_id),
                                   evidence_ids=[int(i) for i in staged.get("ids") or []],
                                   note=note or "")
         except DomainError as error:
             return message(error.message), no_update
-        return no_update, render_page(pathname, search)
+        return no_update, refresh_token()
 
     @guarded_callback(
         app, Capability.FILE_CLAIM,
         Output("claim-form-message", "children", allow_duplicate=True),
-        Output("page-content", "children", allow_duplicate=True),
+        refresh_output(),
         Input("claim-withdraw", "n_clicks"),
-        State("claim-task", "data"), State("url", "pathname"), State("url", "search"),
+        State("claim-task", "data"),
         prevent_initial_call=True,
     )
-    def withdraw(clicks, task_id, pathname, search):
+    def withdraw(clicks, task_id):
         if not clicks:  # a button re-created by a re-render is not a click
             raise PreventUpdate
         try:
             with unit_of_work() as session:
-                pending = claims.pending_claim(session, int(task_id))
-                if pending is None:
-                    return message("Không còn đề nghị nào đang chờ thẩm định."), no_update
-                claims.withdraw_claim(session, user=current_account(), claim_id=pending.id)
+                claims.withdraw_pending(session, actor=current_account(), task_id=int(task_id))
         except DomainError as error:
             return message(error.message), no_update
-        return no_update, render_page(pathname, search)
+        return no_update, refresh_token()

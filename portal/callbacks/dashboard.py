@@ -8,6 +8,7 @@ from dash import Dash, Input, Output, ctx, no_update
 
 from portal.context import current_account, db
 from portal.guard import guarded_callback
+from portal.inputs import optional_id
 from portal.layouts.dashboard import dashboard_body
 from workflow import permissions
 from workflow.clock import today
@@ -45,8 +46,9 @@ def register(app: Dash) -> None:
                       Input("dash-section", "value"), Input("dash-unit", "value"))
     def refresh(section_id, unit_id):
         user = current_account()
-        data = dashboard(db(), user=user, unit_id=unit_id, section_id=section_id)
-        ranking = rank_units(db(), user=user, as_of=today()) \
+        data = dashboard(db(), actor=user, unit_id=optional_id(unit_id),
+                         section_id=optional_id(section_id))
+        ranking = rank_units(db(), actor=user, as_of=today()) \
             if permissions.has(user, Capability.VIEW_ALL_TASKS) else None
         return dashboard_body(data, ranking=ranking,
                               can_export=permissions.has(user, Capability.EXPORT))

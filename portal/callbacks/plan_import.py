@@ -11,10 +11,9 @@ from dash.exceptions import PreventUpdate
 from portal.context import current_account, db, unit_of_work
 from portal.guard import guarded_callback
 from portal.layouts.common import message
-from portal.layouts.plan_import import mapping_form, preview_view
-from workflow.errors import DomainError, ValidationError
+from portal.layouts.plan_import import NO_COLUMN, column_mapping, mapping_form, preview_view
+from workflow.errors import DomainError, HeaderNotRecognised, ValidationError
 from workflow.permissions import Capability
-from workflow.plan_import.headers import not_recognised_message
 from workflow.plan_import.parser import parse_plan
 from workflow.plan_import.readers import column_names
 from workflow.plans import apply_import, plan_info, preview
@@ -31,7 +30,7 @@ def _decode(contents: str | None) -> bytes:
 
 def _mapping(values, ids) -> dict[str, int] | None:
     chosen = {i["field"]: v for v, i in zip(values or [], ids or [], strict=False)
-              if v is not None}
+              if v is not None and v != NO_COLUMN}
     return chosen or None
 
 
@@ -42,35 +41,41 @@ def register(app: Dash) -> None:
         app, Capability.IMPORT_PLAN,
         Output("import-preview", "children"), Output("import-mapping", "children"),
         Output("import-file-name", "children"),
-        Input("import-upload", "contents"), Input({"type": "import-apply-mapping", "index": ALL}, "n_clicks"),
+        Input("import-upload", "contents"),
+        Input({"type": "import-apply-mapping", "index": ALL}, "n_clicks"),
         Input("import-year", "value"),
+        Input({"type": "import-map", "field": ALL}, "value"),
         State("import-upload", "filename"), State("import-number", "value"),
         State("import-body", "value"), State("import-title", "value"),
-        State({"type": "import-map", "field": ALL}, "value"),
         State({"type": "import-map", "field": ALL}, "id"),
         prevent_initial_call=True,
     )
-    def show_preview(contents, _apply, year, filename, number, body, title, map_values,
+    def show_preview(contents, _apply, year, map_values, filename, number, body, title,
                      map_ids):
+        """A new file is read on its own; a changed column choice re-reads it with the
+        admin's mapping and leaves the column choices as they are."""
         if not contents:
             raise PreventUpdate
-        applied = isinstance(ctx.triggered_id, dict) and any(_apply or [])
-        use_mapping = applied or bool(_mapping(map_values, map_ids))
+        new_file = ctx.triggered_id == "import-upload"
+        mapping = None if new_file else _mapping(map_values, map_ids)
         try:
             data = _decode(contents)
             info = plan_info(number=number, year=year, issuing_body=body, title=title,
                              filename=filename)
             parsed = parse_plan(data, filename or "", plan_year=info.year,
-                                mapping_override=_mapping(map_values, map_ids)
-                                if use_mapping else None)
-            view = preview_view(preview(db(), actor=current_account(), parsed=parsed, info=info))
+                                mapping_override=mapping)
+            shown = preview(db(), actor=current_account(), parsed=parsed, info=info)
+        except HeaderNotRecognised as error:
+            if mapping is not None:
+                return message(error.message), no_update, f"Tệp: {filename}"
+            columns = column_names(_decode(contents), filename or "")
+            return message(error.message, "warning"), mapping_form(columns, error.message), \
+                f"Tệp: {filename}"
         except ValidationError as error:
-            if error.message == not_recognised_message() and not use_mapping:
-                columns = column_names(_decode(contents), filename or "")
-                return message(error.message, "warning"), mapping_form(columns, error.message), \
-                    f"Tệp: {filename}"
             return message(error.message), no_update, f"Tệp: {filename}"
-        return view, no_update if use_mapping else None, f"Tệp: {filename}"
+        columns = no_update if mapping is not None else column_mapping(
+            shown.column_headers, current=shown.columns, extra_columns=shown.extra_columns)
+        return preview_view(shown), columns, f"Tệp: {filename}"
 
     @guarded_callback(
         app, Capability.IMPORT_PLAN,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
-from portal.callbacks.router import render_page
 from portal.context import current_account, unit_of_work
 from portal.guard import guarded_callback
 from portal.layouts.common import message
+from portal.refresh import refresh_output, refresh_token
 from workflow import progress
 from workflow.errors import DomainError
 from workflow.permissions import Capability
@@ -20,24 +20,22 @@ def register(app: Dash) -> None:
     @guarded_callback(
         app, Capability.REPORT_PROGRESS,
         Output("progress-message", "children"),
-        Output("page-content", "children", allow_duplicate=True),
+        refresh_output(),
         Input("progress-submit", "n_clicks"),
         State("progress-task", "data"), State("progress-period", "value"),
         State("progress-percent", "value"), State("progress-narrative", "value"),
         State("progress-difficulties", "value"), State("progress-proposals", "value"),
-        State("url", "pathname"), State("url", "search"),
         prevent_initial_call=True,
     )
-    def submit(clicks, task_id, period, percent, narrative, difficulties, proposals,
-               pathname, search):
+    def submit(clicks, task_id, period, percent, narrative, difficulties, proposals):
         if not clicks:  # a button re-created by a re-render is not a click
             raise PreventUpdate
         try:
             with unit_of_work() as session:
-                progress.report_progress(session, user=current_account(), task_id=int(task_id),
+                progress.report_progress(session, actor=current_account(), task_id=int(task_id),
                                          percent=percent, narrative=narrative or "",
                                          difficulties=difficulties or "",
                                          proposals=proposals or "", period_kind=period or "month")
         except DomainError as error:
             return message(error.message), no_update
-        return no_update, render_page(pathname, search)
+        return no_update, refresh_token()

@@ -33,7 +33,7 @@ def register(app: Dash) -> None:
             return no_update, no_update
         try:
             with unit_of_work() as session:
-                reviews.decide(session, user=current_account(), claim_id=int(ref["id"]),
+                reviews.decide(session, actor=current_account(), claim_id=int(ref["id"]),
                                version=int(ref["version"]),
                                approve=ctx.triggered_id == "claim-approve",
                                reason_code=reason_code or None, reason_text=reason_text or "")
@@ -58,7 +58,7 @@ def register(app: Dash) -> None:
                   for i, value in zip(ids or [], selected or [], strict=False) if value]
         try:
             with unit_of_work() as session:
-                done = reviews.bulk_approve(session, user=current_account(), items=chosen)
+                done = reviews.bulk_approve(session, actor=current_account(), items=chosen)
         except DomainError as error:
             return message(error.message), no_update
         return no_update, f"?da-duyet={len(done)}"

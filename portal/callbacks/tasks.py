@@ -40,7 +40,7 @@ def register(app: Dash) -> None:
             overdue_only=bool(overdue), deadline_from=_date(start), deadline_to=_date(end),
             search=search or "",
         )
-        result = list_tasks(db(), user=user, filters=filters, offset=(page - 1) * PAGE_SIZE,
+        result = list_tasks(db(), actor=user, filters=filters, offset=(page - 1) * PAGE_SIZE,
                             limit=PAGE_SIZE)
         pages = max(ceil(result.total / PAGE_SIZE), 1)
         return (task_table(result.rows),

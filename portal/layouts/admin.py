@@ -7,8 +7,10 @@ from dataclasses import dataclass
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from db.models import Role
 from portal.layouts.common import page_header
 from workflow.clock import format_datetime
+from workflow.permissions import ROLE_LABELS
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,20 @@ class UnitLine:
     aliases: str
     is_active: bool
     members: int
+
+
+def user_lines(users) -> list[UserLine]:
+    """Accounts as the admin table shows them."""
+    return [UserLine(u.id, u.username, u.full_name, ROLE_LABELS[Role(u.role)],
+                     u.unit.name if u.unit else "", u.is_active, u.last_login_at)
+            for u in users]
+
+
+def unit_lines(unit_list) -> list[UnitLine]:
+    """Units as the admin table shows them."""
+    return [UnitLine(u.id, u.name, u.short_name or "", "; ".join(a.alias for a in u.aliases),
+                     u.is_active, len(u.users))
+            for u in unit_list]
 
 
 def users_table(users: list[UserLine]) -> dbc.Table:

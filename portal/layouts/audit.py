@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from portal.layouts.common import empty_state, page_header
-from workflow.audit_log import AuditLine
+from workflow.audit_search import AuditLine
 from workflow.clock import format_datetime
 
 PAGE_SIZE = 100

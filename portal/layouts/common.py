@@ -5,11 +5,11 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
+from workflow.labels import STATUS_LABELS
 from workflow.status import (
     LATE_LABEL,
     OVERDUE_LABEL,
     STATUS_COLOURS,
-    STATUS_LABELS,
     TaskStatus,
 )
 

@@ -8,9 +8,10 @@ from dash import dcc, html
 
 from portal.layouts.common import empty_state, page_header, stat_card
 from workflow.clock import format_date
-from workflow.dashboard import DashboardData
+from workflow.dashboard import DUE_SOON_DAYS, DashboardData
+from workflow.labels import STATUS_LABELS
 from workflow.ranking import UnitRank
-from workflow.status import STATUS_LABELS, TaskStatus
+from workflow.status import TaskStatus
 
 # The colours offices already read: grey not started, blue in progress, red not completed or
 # overdue, green done (teal while waiting for review).
@@ -124,12 +125,17 @@ def dashboard_body(data: DashboardData, *, ranking: list[UnitRank] | None,
     due = [html.Tr([html.Td(code), html.Td(dcc.Link(title, href=f"/nhiem-vu/{task_id}")),
                     html.Td(unit), html.Td(format_date(deadline), className="text-nowrap")])
            for task_id, code, title, unit, deadline in data.due_soon]
+    calendar_rows = [html.Li([html.Span(format_date(d.due), className="fw-semibold me-2"),
+                              d.label], className="small")
+                     for d in data.reporting_due]
     due_card = dbc.Card([
-        dbc.CardHeader("Đến hạn trong 30 ngày tới"),
+        dbc.CardHeader(f"Đến hạn trong {DUE_SOON_DAYS} ngày tới"),
+        html.Ul(calendar_rows, id="reporting-due", className="list-unstyled mb-0 px-3 pt-2")
+        if calendar_rows else None,
         dbc.Table([html.Thead(html.Tr([html.Th("Mã"), html.Th("Nhiệm vụ"), html.Th("Đơn vị"),
                                        html.Th("Thời hạn")])), html.Tbody(due)],
                   size="sm", hover=True, className="mb-0") if due
-        else empty_state("Không có nhiệm vụ nào đến hạn trong 30 ngày tới."),
+        else empty_state(f"Không có nhiệm vụ nào đến hạn trong {DUE_SOON_DAYS} ngày tới."),
     ], className="shadow-sm mb-3")
     return html.Div([
         cards,

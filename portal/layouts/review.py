@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
 import dash_bootstrap_components as dbc
@@ -10,26 +9,27 @@ from dash import dcc, html
 
 from portal.layouts.common import empty_state, message, page_header
 from portal.layouts.common import field as labelled
-from workflow.clock import format_date, format_datetime, now_utc
-from workflow.evidence_checks import Check
-from workflow.reviews import QueueItem
+from workflow.clock import format_date, format_datetime, format_elapsed
+from workflow.labels import EVIDENCE_KIND_LABELS, SIGNATURE_LABELS, label
+from workflow.reviews import ClaimView, EvidenceView, QueueItem
+from workflow.signatures import SUMMARY_COLOURS
 
 CHECK_COLOURS = {"ok": "success", "warning": "warning", "danger": "danger"}
-KIND_LABELS = {"signed_document": "Văn bản pháp lý đã ký", "photo": "Ảnh chụp sản phẩm",
-               "other": "Khác"}
 
 
 def waiting_label(since: datetime) -> str:
     """"3 ngày", "5 giờ" — how long a claim has waited."""
-    delta = now_utc() - since
-    if delta.days >= 1:
-        return f"{delta.days} ngày"
-    hours = delta.seconds // 3600
-    return f"{hours} giờ" if hours else "Vừa gửi"
+    return format_elapsed(since)
 
 
 AGE_OPTIONS = [{"label": "Chờ từ 3 ngày", "value": 3}, {"label": "Chờ từ 7 ngày", "value": 7},
                {"label": "Chờ từ 15 ngày", "value": 15}]
+
+
+def signature_badge(state: str) -> dbc.Badge:
+    """At a glance: does the claim carry a valid digital signature?"""
+    return dbc.Badge(SIGNATURE_LABELS[state], color=SUMMARY_COLOURS[state],
+                     className=f"signature-{state} text-wrap", title=SIGNATURE_LABELS[state])
 
 
 def queue_page(items: list[QueueItem], *, units: list[tuple[int, str]],
@@ -44,13 +44,14 @@ def queue_page(items: list[QueueItem], *, units: list[tuple[int, str]],
             html.Td(dcc.Link(i.task_title, href=f"/tham-dinh/{i.claim_id}")),
             html.Td(i.unit_name),
             html.Td(i.files),
+            html.Td(signature_badge(i.signature)),
             html.Td(format_datetime(i.created_at)),
             html.Td(dbc.Badge(waiting_label(i.created_at),
-                              color="danger" if (now_utc() - i.created_at).days >= 7
-                              else "secondary")),
+                              color="danger" if i.alert else "secondary")),
         ]) for i in items]
         table = dbc.Table([html.Thead(html.Tr([html.Th(""), html.Th("Mã"), html.Th("Nhiệm vụ"),
                                                html.Th("Đơn vị"), html.Th("Số file"),
+                                               html.Th("Chữ ký số"),
                                                html.Th("Ngày gửi"), html.Th("Đã chờ")])),
                            html.Tbody(rows)], hover=True, responsive=True, size="sm",
                           className="task-table bg-white mb-0")
@@ -80,44 +81,6 @@ def queue_page(items: list[QueueItem], *, units: list[tuple[int, str]],
     ], id="review-queue")
 
 
-@dataclass(frozen=True)
-class EvidenceView:
-    """One evidence file as the reviewer sees it."""
-
-    id: int
-    name: str
-    content_type: str
-    size_bytes: int
-    kind: str
-    document_date: object
-    uploaded_at: datetime
-    has_thumbnail: bool
-    checks: list[Check] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class ClaimView:
-    """Everything needed to decide without downloading anything."""
-
-    claim_id: int
-    version: int
-    state: str
-    task_id: int
-    task_code: str
-    task_title: str
-    required_output: str
-    kpi_text: str
-    deadline: str
-    unit_name: str
-    claimant: str
-    note: str
-    created_at: datetime
-    evidence: list[EvidenceView]
-    decided: str | None
-    next_claim_id: int | None
-    reasons: list[tuple[str, str]]
-
-
 def _size(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
@@ -135,14 +98,17 @@ def _evidence_card(item: EvidenceView) -> dbc.Card:
     else:
         preview = html.A("Tải xuống để xem", href=href, className="btn btn-outline-secondary btn-sm")
     checks = [dbc.Badge(c.text, color=CHECK_COLOURS.get(c.level, "secondary"),
+                        text_color="dark" if c.level == "warning" else None,
                         className="me-1 mb-1 text-wrap text-start evidence-check")
               for c in item.checks]
-    meta = (f"{KIND_LABELS.get(item.kind, item.kind)} · {_size(item.size_bytes)} · tải lên "
+    meta = (f"{label(item.kind, EVIDENCE_KIND_LABELS) or item.kind} · {_size(item.size_bytes)} · tải lên "
             f"{format_datetime(item.uploaded_at)}")
     if item.document_date:
         meta += f" · ngày văn bản/ảnh {format_date(item.document_date)}"
     return dbc.Card([
-        dbc.CardHeader(html.A(item.name, href=href)),
+        dbc.CardHeader([html.A(item.name, href=href), " ",
+                        signature_badge(item.signature)
+                        if item.content_type == "application/pdf" else None]),
         dbc.CardBody([preview, html.Div(meta, className="small text-muted mt-2"),
                       html.Div(checks, className="mt-1")]),
     ], className="shadow-sm mb-3 evidence-card")
@@ -158,6 +124,9 @@ def claim_page(view: ClaimView) -> html.Div:
         labelled("Đơn vị đề nghị", f"{view.unit_name} — {view.claimant}"),
         labelled("Ngày gửi", format_datetime(view.created_at)),
         labelled("Ghi chú của đơn vị", view.note),
+        *([labelled("Đề nghị trước của nhiệm vụ", html.Ul(
+            [html.Li(f"{format_datetime(p.created_at)}: {p.outcome}") for p in view.previous],
+            className="small mb-0 ps-3"))] if view.previous else []),
     ]), className="shadow-sm mb-3 claim-task")
     if view.decided:
         decision = dbc.Alert(view.decided, color="secondary", id="claim-decided")

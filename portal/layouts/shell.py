@@ -25,6 +25,8 @@ class ShellInfo:
     unit_name: str | None
     nav: tuple[NavItem, ...]
     unread: int = 0
+    # Less frequent pages, listed in the user menu so the bar stays on one line.
+    menu: tuple[NavItem, ...] = ()
 
 
 def shell(info: ShellInfo | None, footer: str = "") -> html.Div:
@@ -42,8 +44,12 @@ def shell(info: ShellInfo | None, footer: str = "") -> html.Div:
             [dbc.DropdownMenuItem(info.role_label, header=True),
              *([dbc.DropdownMenuItem(info.unit_name, header=True)] if info.unit_name else []),
              dbc.DropdownMenuItem(divider=True),
-             dbc.DropdownMenuItem("Đăng xuất", href="/logout", external_link=True,
-                                  id="logout-link")],
+             *[dbc.DropdownMenuItem(item.label, href=item.href) for item in info.menu],
+             *([dbc.DropdownMenuItem(divider=True)] if info.menu else []),
+             # A POST form: a plain link could be triggered from another site.
+             html.Form(html.Button("Đăng xuất", type="submit", className="dropdown-item",
+                                   id="logout-link"),
+                       action="/logout", method="POST", className="m-0")],
             label=who, nav=True, align_end=True, toggle_class_name="text-white",
             id="user-menu",
         )
@@ -67,6 +73,7 @@ def shell(info: ShellInfo | None, footer: str = "") -> html.Div:
     return html.Div(
         [
             dcc.Location(id="url", refresh="callback-nav"),
+            dcc.Store(id="page-refresh", data=0),
             dcc.Interval(id="notif-poll", interval=60_000),
             navbar,
             dbc.Container(html.Div(id="page-content"), fluid="lg", className="pb-4"),

@@ -3,24 +3,22 @@ the task's timeline."""
 
 from __future__ import annotations
 
+import json
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from workflow.clock import format_datetime
+from workflow.labels import (
+    EVIDENCE_KIND_LABELS,
+    REPORT_PERIOD_LABELS,
+    TIMELINE_KIND_LABELS,
+    options,
+)
 from workflow.timeline import TimelineEntry
 
-PERIOD_OPTIONS = [{"label": "Tháng", "value": "month"}, {"label": "Quý", "value": "quarter"},
-                  {"label": "Tuần", "value": "week"}]
-EVIDENCE_KIND_OPTIONS = [{"label": "Văn bản pháp lý đã ký", "value": "signed_document"},
-                         {"label": "Ảnh chụp sản phẩm", "value": "photo"},
-                         {"label": "Khác", "value": "other"}]
-TIMELINE_STYLE = {
-    "progress": ("primary", "Tiến độ"),
-    "claim": ("info", "Đề nghị"),
-    "approved": ("success", "Hoàn thành"),
-    "rejected": ("danger", "Không hoàn thành"),
-    "withdrawn": ("secondary", "Đã rút"),
-}
+TIMELINE_COLOURS = {"progress": "primary", "claim": "info", "approved": "success",
+                    "rejected": "danger", "withdrawn": "secondary"}
 
 
 def progress_form(task_id: int) -> dbc.Card:
@@ -30,7 +28,7 @@ def progress_form(task_id: int) -> dbc.Card:
         dbc.CardBody([
             dbc.Row([
                 dbc.Col([dbc.Label("Kỳ báo cáo"),
-                         dbc.Select(id="progress-period", options=PERIOD_OPTIONS,
+                         dbc.Select(id="progress-period", options=options(REPORT_PERIOD_LABELS),
                                     value="month")], md=6),
                 dbc.Col([dbc.Label("Tỷ lệ hoàn thành (%)", html_for="progress-percent"),
                          dbc.Input(id="progress-percent", type="number", min=0, max=100,
@@ -66,7 +64,8 @@ def timeline(entries: list[TimelineEntry]) -> dbc.Card:
     else:
         items = []
         for entry in entries:
-            colour, label = TIMELINE_STYLE.get(entry.kind, ("secondary", ""))
+            colour = TIMELINE_COLOURS.get(entry.kind, "secondary")
+            label = TIMELINE_KIND_LABELS.get(entry.kind, "")
             files = [html.Li(html.A(f.name, href=f"/minh-chung/{f.id}", target="_blank"))
                      for f in entry.files]
             items.append(dbc.ListGroupItem([
@@ -104,7 +103,9 @@ def claim_panel(task_id: int, *, max_mb: int, pending: bool) -> dbc.Card:
                    "Không có minh chứng thì không thể đề nghị công nhận hoàn thành.",
                    className="small text-muted"),
             html.Div(className="evidence-uploader mb-3", id="evidence-uploader",
-                     **{"data-task-id": str(task_id), "data-max-mb": str(max_mb)}),
+                     **{"data-task-id": str(task_id), "data-max-mb": str(max_mb),
+                        "data-kinds": json.dumps(options(EVIDENCE_KIND_LABELS),
+                                                 ensure_ascii=False)}),
             dbc.Label("Ghi chú gửi Văn phòng Đảng ủy", html_for="claim-note"),
             dbc.Textarea(id="claim-note", rows=2, className="mb-3"),
             html.Div(id="claim-form-message"),

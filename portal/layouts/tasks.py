@@ -8,17 +8,12 @@ from dash import dcc, html
 from portal.layouts.common import empty_state, field, page_header, status_badge
 from portal.layouts.task_actions import progress_form, rejection_banner, timeline
 from workflow.clock import format_date
-from workflow.status import STATUS_LABELS, TaskStatus
+from workflow.labels import DEADLINE_KIND_LABELS, STATUS_LABELS, label
+from workflow.status import TaskStatus
 from workflow.tasks import TaskDetail, TaskRow
 from workflow.timeline import TimelineEntry
 
 PAGE_SIZE = 50
-DEADLINE_KIND_LABELS = {
-    "fixed": "Thời hạn cụ thể",
-    "recurring": "Thường xuyên / hằng năm",
-    "conditional": "Có điều kiện (sau khi …)",
-    "unknown": "Chưa xác định",
-}
 
 
 def task_table(rows: list[TaskRow], *, show_unit: bool = True) -> html.Div:
@@ -123,7 +118,7 @@ def task_detail_page(detail: TaskDetail, *, history: list[TimelineEntry] | None 
         field("Đơn vị phối hợp", coordinating),
         field("Thời hạn (theo kế hoạch)", task.deadline_text),
         field("Thời hạn (đã xác định)", format_date(task.deadline_date) or "Chưa xác định"),
-        field("Loại thời hạn", DEADLINE_KIND_LABELS.get(str(task.deadline_kind), "")),
+        field("Loại thời hạn", label(task.deadline_kind, DEADLINE_KIND_LABELS)),
         field("Nhóm nhiệm vụ", f"{detail.section.code}. {detail.section.title}"),
     ]), className="shadow-sm mb-3")
     main = [left]

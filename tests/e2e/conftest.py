@@ -15,7 +15,8 @@ from werkzeug.serving import make_server
 
 from db.migrate import upgrade
 from db.models import Task
-from db.session import make_engine, make_session_factory, transaction
+from db.session import make_engine, make_session_factory
+from db.unit_of_work import unit_of_work
 from portal.app import create_app
 from portal.settings import PROJECT_ROOT, Settings
 
@@ -54,10 +55,11 @@ def live_portal(tmp_path_factory) -> Iterator[LivePortal]:
     root = tmp_path_factory.mktemp("live")
     url = f"sqlite:///{root / 'portal.db'}"
     upgrade(url)
-    with transaction(make_session_factory(make_engine(url))) as session:
+    with unit_of_work(make_session_factory(make_engine(url))) as session:
         load_demo(session)
     settings = Settings(database_url=url, secret_key="e2e-secret", var_dir=root,
-                        evidence_dir=root / "evidence", login_rate_limit="100 per minute")
+                        evidence_dir=root / "evidence", evidence_trust_dir=root / "trust",
+                        login_rate_limit="100 per minute")
     server = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -21,6 +21,7 @@ def settings(sqlite_url, tmp_path) -> Settings:
     """Settings for a test portal: its own database file and evidence folder."""
     return Settings(database_url=sqlite_url, secret_key="test-secret", var_dir=tmp_path,
                     evidence_dir=tmp_path / "evidence", testing=True,
+                    evidence_trust_dir=tmp_path / "trust",
                     login_rate_limit="5 per minute")
 
 
@@ -73,8 +74,9 @@ def route_page(client: FlaskClient, path: str, search: str = ""):
     """Asks the router callback for a page's content, as the browser does."""
     body = callback_body(
         "page-content.children",
-        inputs=[{"id": "url", "property": "pathname", "value": path}],
-        state=[{"id": "url", "property": "search", "value": search}],
+        inputs=[{"id": "url", "property": "pathname", "value": path},
+                {"id": "url", "property": "search", "value": search},
+                {"id": "page-refresh", "property": "data", "value": 0}],
     )
     body["outputs"] = {"id": "page-content", "property": "children"}
     return client.post("/_dash-update-component", json=body, headers=ORIGIN)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, update
 
-from db.models import Task, User
+from db.models import Notification, Role, Task, User
 from portal.cli import cli
 
 
@@ -55,13 +56,50 @@ def test_import_plan_json(tmp_path):
                         env=env)
     result = json.loads(dry.output)
     assert result["tasks"] == 32 and result["sections"] == 6
-    assert result["deadlines"] == {"fixed": 28, "recurring": 4, "conditional": 0, "unknown": 0}
+    assert result["deadlines"] == {"fixed": 28, "recurring": 4, "conditional": 0,
+                                   "plan_year": 0, "unknown": 0}
+    assert result["columns"]["deadline"].startswith("(7) Thời hạn")
+    assert [s["tasks"] for s in result["sections_detail"]] == [3, 5, 1, 4, 17, 2]
+    assert result["skipped"] == []
     assert result["units"]["UBND phường"] == 14 and "saved" not in result
     refused = runner.invoke(cli, ["import-plan", path, "--plan-year", "2026"], env=env)
     assert refused.exit_code != 0 and "Cần xác nhận tạo đơn vị mới" in refused.output
     saved = runner.invoke(cli, ["import-plan", path, "--plan-year", "2026", "--create-units",
                                 "--json"], env=env)
     assert json.loads(saved.output)["saved"]["created"] == 32
+
+
+def test_import_plan_reports_columns_sections_and_skipped_rows(tmp_path):
+    import json
+
+    from tests.conftest import FIXTURES
+
+    runner, env = CliRunner(), _env(tmp_path)
+    runner.invoke(cli, ["migrate"], env=env)
+    path = str(FIXTURES / "plans" / "empty-and-split-rows.xlsx")
+    result = json.loads(runner.invoke(cli, ["import-plan", path, "--plan-year", "2026",
+                                            "--dry-run", "--json"], env=env).output)
+    assert result["columns"]["lead_unit"] == "Cơ quan chủ trì"
+    assert result["sections_detail"] == [{"code": "I", "title": "Thể chế số", "tasks": 2},
+                                         {"code": "II", "title": "Nhân lực số", "tasks": 2}]
+    assert [(r["row"], r["reason"]) for r in result["skipped"]] == [
+        (2, "column_numbers"), (5, "numbered_empty"), (9, "continuation"), (11, "numbered_empty")]
+    text = runner.invoke(cli, ["import-plan", path, "--plan-year", "2026", "--dry-run"], env=env)
+    assert "bỏ qua dòng 5: có số thứ tự nhưng không có nội dung" in text.output
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_import_plan_on_an_unmigrated_database_says_what_to_run(tmp_path, as_json):
+    from tests.conftest import FIXTURES
+
+    runner, env = CliRunner(), _env(tmp_path)
+    path = str(FIXTURES / "ke-hoach-phuoc-binh-2026.xlsx")
+    result = runner.invoke(cli, ["import-plan", path, "--dry-run"] + (["--json"] if as_json
+                                                                        else []), env=env)
+    assert result.exit_code == 1
+    output = (result.stdout if as_json else result.stderr).strip()
+    assert len(output.splitlines()) == 1 and "portal migrate" in output
+    assert isinstance(result.exception, SystemExit)  # not a traceback
 
 
 def test_import_plan_unreadable_file(tmp_path):
@@ -92,3 +130,23 @@ def test_warnings_and_reminders_commands(tmp_path):
     assert not first.output.startswith("Đã gửi 0 ")
     second = runner.invoke(cli, ["reminders", "--as-of", "2026-12-24"], env=env)
     assert second.output.startswith("Đã gửi 0 nhắc hạn nhiệm vụ, 0 nhắc hạn báo cáo")
+
+
+def test_warnings_publish_mails_the_notifications_it_queues(tmp_path, smtp_server):
+    controller, received = smtp_server
+    runner, env = CliRunner(), _env(tmp_path)
+    env.update(SMTP_HOST=controller.hostname, SMTP_PORT=str(controller.port),
+               SMTP_SENDER="cong@phuocbinh.example")
+    runner.invoke(cli, ["load-demo"], env=env)
+    engine = create_engine(env["DATABASE_URL"])
+    with engine.begin() as connection:
+        connection.execute(update(User).where(User.role == Role.UNIT_MEMBER)
+                           .values(email=User.username + "@phuocbinh.example"))
+    published = runner.invoke(cli, ["warnings", "--as-of", "2026-10-31", "--publish"], env=env)
+    assert published.exit_code == 0, published.output
+    with engine.connect() as connection:
+        warned = connection.scalars(
+            select(User.email).join(Notification, Notification.user_id == User.id)
+            .where(Notification.kind == "warnings")).all()
+    assert warned and sorted(m["To"] for m in received) == sorted(warned)
+    assert f"({len(warned)} thư điện tử)" in published.output

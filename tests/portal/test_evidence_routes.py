@@ -17,6 +17,7 @@ from tests.portal.conftest import ORIGIN, login
 from tests.storage.samples import EXE, jpeg_bytes, pdf_bytes
 from workflow import claims
 from workflow.evidence import collect_garbage
+from workflow.permissions import SYSTEM
 
 
 def _upload(client, task_id: int, data: bytes, name: str, kind: str = "signed_document"):
@@ -117,12 +118,12 @@ def test_gc_removes_objects_no_row_references(app, client_for, web_world, settin
                     max_bytes=10**7)
     factory = make_session_factory(make_engine(settings.database_url))
     with factory() as session:
-        dry = collect_garbage(session, store=store, older_than=timedelta(0), dry_run=True)
+        dry = collect_garbage(session, actor=SYSTEM, store=store, older_than=timedelta(0), dry_run=True)
         assert sorted(dry.orphaned) == sorted([orphan.key, orphan.derived["thumbnail_key"]])
         assert dry.removed == [] and store.exists(orphan.key)
-        young = collect_garbage(session, store=store, older_than=timedelta(hours=1))
+        young = collect_garbage(session, actor=SYSTEM, store=store, older_than=timedelta(hours=1))
         assert young.orphaned == []
-        done = collect_garbage(session, store=store, older_than=timedelta(0))
+        done = collect_garbage(session, actor=SYSTEM, store=store, older_than=timedelta(0))
     assert sorted(done.removed) == sorted(dry.orphaned)
     assert len(_objects(app)) == 1
 
@@ -140,7 +141,7 @@ def test_download_rules(app, client_for, web_world, settings):
     factory = make_session_factory(make_engine(settings.database_url))
     with factory() as session:
         member = session.get(type(web_world.member_a), web_world.member_a.id)
-        claims.file_claim(session, user=member, task_id=web_world.task_a.id,
+        claims.file_claim(session, actor=member, task_id=web_world.task_a.id,
                           evidence_ids=[evidence_id])
         session.commit()
     inline = leader.get(f"/minh-chung/{evidence_id}?xem=1")

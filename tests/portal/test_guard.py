@@ -1,4 +1,4 @@
-"""Every page, Dash callback and Flask route goes through the guard (DESIGN.md §2)."""
+"""Every page, Dash callback and Flask route goes through the guard (portal/guard.py)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,17 @@ import re
 import pytest
 
 from portal.guard import CAPABILITY_ATTR, PUBLIC_PATHS, PUBLIC_PREFIXES
-from portal.pages import PAGES
+from portal.pages import PAGES, find_page
 from tests.portal.conftest import ORIGIN, callback_body, content_text, route_page
 from workflow.permissions import ROLE_CAPABILITIES, Capability, Role
 
 ROLE_USERS = {Role.ADMIN: "admin", Role.REVIEWER: "reviewer", Role.LEADER: "leader",
               Role.UNIT_MEMBER: "member_a"}
-PAGE_PATHS = {"home": "/", "dashboard": "/tong-quan", "tasks": "/nhiem-vu", "task": "/nhiem-vu/{task_id}",
-              "review": "/tham-dinh", "audit": "/nhat-ky", "warnings": "/canh-bao",
-              "warning_list": "/canh-bao/999999",
-              "notifications": "/thong-bao", "import": "/quan-tri/nhap-ke-hoach", "claim": "/tham-dinh/999999",
-              "users": "/quan-tri/tai-khoan", "units": "/quan-tri/don-vi"}
+
+
+def page_path(page, world) -> str:
+    """A real address of a registered page: an existing task, ids that do not exist otherwise."""
+    return page.url(task_id=world.task_a.id, claim_id=999999, list_id=999999)
 
 
 def _concrete(rule: str) -> str:
@@ -26,8 +26,10 @@ def _concrete(rule: str) -> str:
     return re.sub(r"<[^>]+>", "x", rule)
 
 
-def test_every_page_path_is_listed_here():
-    assert set(PAGE_PATHS) == {page.name for page in PAGES}
+def test_every_page_is_found_at_its_own_address(web_world):
+    assert len(PAGES) >= 16
+    for page in PAGES:
+        assert find_page(page_path(page, web_world))[0] is page
 
 
 def test_anonymous_page_request_redirects_to_login(app):
@@ -100,7 +102,7 @@ def test_role_by_callback_permissions(app, client_for, role):
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_role_by_page_permissions(client_for, web_world, role, page):
     client = client_for(ROLE_USERS[role])
-    path = PAGE_PATHS[page.name].format(task_id=web_world.task_a.id)
+    path = page_path(page, web_world)
     allowed = page.capability in ROLE_CAPABILITIES[role]
     response = client.get(path)
     assert response.status_code == (200 if allowed else 403), (role, path)
@@ -110,6 +112,8 @@ def test_role_by_page_permissions(client_for, web_world, role, page):
     assert content.status_code == 200
     text = content_text(content)
     assert ("page-forbidden" in text) is (not allowed), (role, path)
+    if allowed:  # the browser tab title is the page's own
+        assert f'"data-title": "{page.document_title}"' in text, (role, path)
 
 
 def test_unit_member_cannot_open_another_units_task(client_for, web_world):

@@ -22,10 +22,10 @@ def _approved_claim(app, client_for, web_world, settings):
     factory = make_session_factory(make_engine(settings.database_url))
     with factory() as session:
         user = session.get(type(web_world.member_a), web_world.member_a.id)
-        claim = claims.file_claim(session, user=user, task_id=web_world.task_a.id,
+        claim = claims.file_claim(session, actor=user, task_id=web_world.task_a.id,
                                   evidence_ids=[evidence["id"]])
         reviewer = session.get(type(web_world.reviewer), web_world.reviewer.id)
-        reviews.approve(session, user=reviewer, claim_id=claim.id, version=claim.version)
+        reviews.approve(session, actor=reviewer, claim_id=claim.id, version=claim.version)
         session.commit()
     return evidence
 

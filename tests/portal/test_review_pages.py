@@ -17,7 +17,7 @@ def _file_claims(settings, world, tasks):
         ids = []
         for task in tasks:
             task = session.get(type(task), task.id)
-            ids.append(claims.file_claim(session, user=member, task_id=task.id,
+            ids.append(claims.file_claim(session, actor=member, task_id=task.id,
                                          evidence_ids=[staged(session, member, task).id]).id)
         session.commit()
     return ids
@@ -27,7 +27,7 @@ def _status(settings, world, task):
     factory = make_session_factory(make_engine(settings.database_url))
     with factory() as session:
         reviewer = session.get(type(world.reviewer), world.reviewer.id)
-        return get_for_user(session, user=reviewer, task_id=task.id).status
+        return get_for_user(session, actor=reviewer, task_id=task.id).status
 
 
 def _bulk(app, client, claim_ids, versions):

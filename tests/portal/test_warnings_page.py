@@ -24,12 +24,10 @@ def _publish(app, client, as_of="2026-02-01"):
                if spec["inputs"][0]["id"] == "warnings-publish")
     body = {"output": key,
             "outputs": [{"id": "warnings-message", "property": "children"},
-                        {"id": "page-content", "property": "children"}],
+                        {"id": "page-refresh", "property": "data"}],
             "inputs": [{"id": "warnings-publish", "property": "n_clicks", "value": 1}],
             "state": [{"id": "warnings-as-of", "property": "date", "value": as_of},
-                      {"id": "warnings-period", "property": "value", "value": "month"},
-                      {"id": "url", "property": "pathname", "value": "/canh-bao"},
-                      {"id": "url", "property": "search", "value": ""}],
+                      {"id": "warnings-period", "property": "value", "value": "month"}],
             "changedPropIds": ["warnings-publish.n_clicks"]}
     return client.post("/_dash-update-component", json=body, headers=ORIGIN)
 

@@ -109,8 +109,37 @@ def ole2_bytes(stream: str) -> bytes:
     return header + b"\x00" * 512 + entry + b"\x00" * 1024
 
 
-HEIC = (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"
-        + b"\x00\x00\x00\x08free" + b"\x00" * 200)
+# A HEIC header followed by junk: no decoder can read it.
+HEIC_JUNK = (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"
+             + b"\x00\x00\x00\x08free" + b"\x00" * 200)
+
+
+def heic_bytes(size=(640, 480), *, taken: str | None = None) -> bytes:
+    """A real HEIC photo (encoded with pillow-heif), optionally with EXIF DateTimeOriginal."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    image = Image.new("RGB", size, (200, 30, 30))
+    for x in range(0, size[0], 40):  # some detail, for a perceptual hash worth the name
+        image.paste((20, 120, 200), (x, 0, x + 20, size[1]))
+    exif = Image.Exif()
+    if taken:
+        exif.get_ifd(0x8769)[36867] = taken
+    buffer = io.BytesIO()
+    image.save(buffer, format="HEIF", quality=70, exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+def zip_bytes(members: dict[str, bytes], *, level: int = 6) -> bytes:
+    """A zip of the given members (deflated)."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED,
+                         compresslevel=level) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
 
 
 def docx_bytes() -> bytes:

@@ -15,12 +15,13 @@ from PIL import Image
 
 from storage.base import StoredObject
 from storage.errors import IngestRejected, StorageError
-from storage.ingest import clean_name, format_megabytes, ingest, phash_distance
+from storage.ingest import clean_name, format_megabytes, ingest
 from tests.storage.samples import (
     EXE,
-    HEIC,
+    HEIC_JUNK,
     bomb_png,
     docx_bytes,
+    heic_bytes,
     jpeg_bytes,
     ole2_bytes,
     pdf_bytes,
@@ -29,6 +30,7 @@ from tests.storage.samples import (
     webp_bytes,
     xlsx_bytes,
 )
+from workflow.evidence_checks import NEAR_DUPLICATE_DISTANCE, phash_distance
 
 MIB = 1024 * 1024
 LIMIT = 2 * MIB
@@ -83,6 +85,8 @@ REFUSALS = [
     (jpeg_bytes()[:200], "hong.jpg", "Ảnh “hong.jpg” bị hỏng hoặc không đọc được."),
     (jpeg_bytes((400, 300))[:1500], "nua.jpg", "Ảnh “nua.jpg” bị hỏng"),
     (_bad_crc_png(), "crc.png", "Ảnh “crc.png” bị hỏng"),
+    (HEIC_JUNK, "IMG_0002.HEIC", "Ảnh “IMG_0002.HEIC” bị hỏng hoặc không đọc được."),
+    (heic_bytes()[:-400], "IMG_0003.HEIC", "Ảnh “IMG_0003.HEIC” bị hỏng"),
     (png_header_only(100, 100), "cut.png", "Ảnh “cut.png” bị hỏng"),
     # decompression bombs: above our 60 MP limit, Pillow's warning, Pillow's error
     (bomb_png(8000, 8000), "bom.png", "Ảnh “bom.png” quá lớn (8000×8000 điểm ảnh); "
@@ -162,7 +166,8 @@ def test_pdf_facts(store):
     data = pdf_bytes(3)
     result = _ingest(store, data, "Biên bản nghiệm thu.pdf")
     assert result.content_type == "application/pdf" and result.kind_guess == "document"
-    assert result.derived == {"encrypted": False, "signed": False, "pages": 3}
+    assert result.derived == {"encrypted": False, "signed": False, "pages": 3, "signatures": {
+        "signed": False, "encrypted": False, "error": None, "signatures": []}}
     assert result.original_name == "Biên bản nghiệm thu.pdf"
     assert result.size == len(data) and result.sha256 == hashlib.sha256(data).hexdigest()
     assert result.key.endswith("/Bien-ban-nghiem-thu.pdf")
@@ -173,19 +178,25 @@ def test_pdf_facts(store):
 
 
 @pytest.mark.parametrize("byte_range", [True, False])
-def test_signed_pdf_is_recognised(store, byte_range):
+def test_a_made_up_signature_is_recognised_and_not_valid(store, byte_range):
     data = pdf_bytes(signed=True, byte_range=byte_range)
-    assert _ingest(store, data, "ky-so.pdf").derived["signed"] is True
+    derived = _ingest(store, data, "ky-so.pdf").derived
+    assert derived["signed"] is True
+    [signature] = derived["signatures"]["signatures"]
+    assert signature["valid"] is False and signature["problems"]
 
 
 def test_encrypted_pdf_is_accepted_and_flagged(store):
     derived = _ingest(store, pdf_bytes(password="matkhau"), "mat-khau.pdf").derived
-    assert derived == {"encrypted": True, "signed": False, "pages": None}
+    assert {k: derived[k] for k in ("encrypted", "signed", "pages")} == {
+        "encrypted": True, "signed": False, "pages": None}
+    assert derived["signatures"]["signatures"] == []
 
 
 def test_pdf_with_only_an_owner_password_is_counted(store):
     derived = _ingest(store, pdf_bytes(2, owner_password="chu"), "han-che.pdf").derived
-    assert derived == {"encrypted": True, "signed": False, "pages": 2}
+    assert {k: derived[k] for k in ("encrypted", "signed", "pages")} == {
+        "encrypted": True, "signed": False, "pages": 2}
 
 
 def test_photo_thumbnail_orientation_capture_time_and_phash(store):
@@ -233,7 +244,7 @@ def test_large_photo_is_thumbnailed_within_320_pixels(store):
      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "document"),
     (ole2_bytes("WordDocument"), "cong-van.doc", "application/msword", "document"),
     (ole2_bytes("Workbook"), "bang-cu.xls", "application/vnd.ms-excel", "document"),
-    (HEIC, "IMG_0001.HEIC", "image/heic", "photo"),
+    (heic_bytes(), "IMG_0001.HEIC", "image/heic", "photo"),
 ])
 def test_accepted_types(store, data, name, content_type, kind):
     result = _ingest(store, data, name)
@@ -283,6 +294,20 @@ def test_phash_distance(local_store):
     scene = Image.effect_noise((256, 192), 80).convert("RGB")
     first = phash_of(scene, "a.jpg", "JPEG")
     assert phash_distance(first, first) == 0
-    assert phash_distance(first, phash_of(scene.resize((128, 96)), "b.png", "PNG")) <= 8
+    resized = phash_distance(first, phash_of(scene.resize((128, 96)), "b.png", "PNG"))
+    assert resized <= 8 and resized <= NEAR_DUPLICATE_DISTANCE
     other = Image.effect_noise((256, 192), 80).convert("RGB")
-    assert phash_distance(first, phash_of(other, "c.jpg", "JPEG")) > 8
+    different = phash_distance(first, phash_of(other, "c.jpg", "JPEG"))
+    assert different > 8 and different > NEAR_DUPLICATE_DISTANCE
+
+
+def test_signatures_are_validated_from_the_spooled_copy(store):
+    from tests.signing import shared_cases
+
+    pki, cases = shared_cases()
+    result = ingest(io.BytesIO(cases["two"]), original_name="Quyết định.pdf", store=store,
+                    max_bytes=MIB, trust=pki.trust())
+    assert result.derived["signed"] is True
+    assert [s["valid"] for s in result.derived["signatures"]["signatures"]] == [True, True]
+    with store.open(result.key) as handle:
+        assert handle.read() == cases["two"]

@@ -26,12 +26,12 @@ def staged(session, user, task, name="bien-ban.pdf") -> EvidenceFile:
 
 
 def status(session, world, task):
-    return get_for_user(session, user=world.reviewer, task_id=task.id).status
+    return get_for_user(session, actor=world.reviewer, task_id=task.id).status
 
 
 def claim_for(session, world, task=None):
     task = task or world.task_a
-    return claims.file_claim(session, user=world.member_a, task_id=task.id,
+    return claims.file_claim(session, actor=world.member_a, task_id=task.id,
                              evidence_ids=[staged(session, world.member_a, task).id],
                              note="Đã hoàn thành")
 
@@ -43,34 +43,34 @@ def _claims(session) -> int:
 def test_full_loop_reject_then_approve(session, world):
     first = claim_for(session, world)
     assert status(session, world, world.task_a) == TaskStatus.PENDING_REVIEW
-    reviews.reject(session, user=world.reviewer, claim_id=first.id, version=first.version,
+    reviews.reject(session, actor=world.reviewer, claim_id=first.id, version=first.version,
                    reason_code="unsigned", reason_text="Thiếu chữ ký lãnh đạo")
     assert status(session, world, world.task_a) == TaskStatus.NOT_COMPLETED
     second = claim_for(session, world)
     assert status(session, world, world.task_a) == TaskStatus.PENDING_REVIEW
-    reviews.approve(session, user=world.reviewer, claim_id=second.id, version=second.version)
+    reviews.approve(session, actor=world.reviewer, claim_id=second.id, version=second.version)
     assert status(session, world, world.task_a) == TaskStatus.COMPLETED
     actions = list(session.scalars(select(AuditEvent.action).where(
         AuditEvent.object_type == "claim").order_by(AuditEvent.id)))
     assert actions == ["claim.file", "claim.reject", "claim.file", "claim.approve"]
-    history = claims.claims_of_task(session, user=world.member_a, task_id=world.task_a.id)
+    history = claims.claims_of_task(session, actor=world.member_a, task_id=world.task_a.id)
     assert [c.state.value for c in history] == ["rejected", "approved"]
     assert all(len(c.evidence) == 1 for c in history)
 
 
 def test_claim_without_evidence_is_refused(session, world):
     with pytest.raises(ValidationError, match="ít nhất một file minh chứng"):
-        claims.file_claim(session, user=world.member_a, task_id=world.task_a.id, evidence_ids=[])
+        claims.file_claim(session, actor=world.member_a, task_id=world.task_a.id, evidence_ids=[])
     assert _claims(session) == 0
 
 
 def test_only_the_lead_unit_claims(session, world):
     evidence = staged(session, world.member_b, world.task_a)
     with pytest.raises(PermissionDenied):  # member_b coordinates task_a, does not lead it
-        claims.file_claim(session, user=world.member_b, task_id=world.task_a.id,
+        claims.file_claim(session, actor=world.member_b, task_id=world.task_a.id,
                           evidence_ids=[evidence.id])
     with pytest.raises(NotFound):  # member_c cannot even see it
-        claims.file_claim(session, user=world.member_c, task_id=world.task_a.id,
+        claims.file_claim(session, actor=world.member_c, task_id=world.task_a.id,
                           evidence_ids=[evidence.id])
     assert _claims(session) == 0
 
@@ -79,7 +79,7 @@ def test_only_the_lead_unit_claims(session, world):
 def test_office_roles_do_not_claim(session, world, actor):
     evidence = staged(session, world.member_a, world.task_a)
     with pytest.raises(PermissionDenied):
-        claims.file_claim(session, user=getattr(world, actor), task_id=world.task_a.id,
+        claims.file_claim(session, actor=getattr(world, actor), task_id=world.task_a.id,
                           evidence_ids=[evidence.id])
 
 
@@ -92,8 +92,8 @@ def test_second_pending_claim_is_refused(session, world):
 
 def test_evidence_of_another_task_cannot_be_attached(session, world):
     other = staged(session, world.member_a, world.task_overdue)
-    with pytest.raises(ValidationError, match="không thuộc đề nghị này"):
-        claims.file_claim(session, user=world.member_a, task_id=world.task_a.id,
+    with pytest.raises(ValidationError, match="không còn dùng được"):
+        claims.file_claim(session, actor=world.member_a, task_id=world.task_a.id,
                           evidence_ids=[other.id])
     assert _claims(session) == 0
 
@@ -101,10 +101,10 @@ def test_evidence_of_another_task_cannot_be_attached(session, world):
 def test_reject_requires_a_reason(session, world):
     claim = claim_for(session, world)
     with pytest.raises(ValidationError, match="lý do"):
-        reviews.reject(session, user=world.reviewer, claim_id=claim.id, version=claim.version,
+        reviews.reject(session, actor=world.reviewer, claim_id=claim.id, version=claim.version,
                        reason_code=None, reason_text="  ")
     with pytest.raises(ValidationError, match="lý do khác"):
-        reviews.reject(session, user=world.reviewer, claim_id=claim.id, version=claim.version,
+        reviews.reject(session, actor=world.reviewer, claim_id=claim.id, version=claim.version,
                        reason_code="other")
     assert status(session, world, world.task_a) == TaskStatus.PENDING_REVIEW
 
@@ -113,7 +113,7 @@ def test_reject_requires_a_reason(session, world):
 def test_only_reviewers_decide(session, world, actor):
     claim = claim_for(session, world)
     with pytest.raises(PermissionDenied):
-        reviews.approve(session, user=getattr(world, actor), claim_id=claim.id,
+        reviews.approve(session, actor=getattr(world, actor), claim_id=claim.id,
                         version=claim.version)
     assert status(session, world, world.task_a) == TaskStatus.PENDING_REVIEW
 
@@ -121,9 +121,9 @@ def test_only_reviewers_decide(session, world, actor):
 def test_double_decision_is_refused_with_who_and_when(session, world):
     claim = claim_for(session, world)
     seen_version = claim.version
-    reviews.approve(session, user=world.reviewer, claim_id=claim.id, version=seen_version)
+    reviews.approve(session, actor=world.reviewer, claim_id=claim.id, version=seen_version)
     with pytest.raises(Conflict, match="đã được thẩm định bởi Người dùng reviewer lúc"):
-        reviews.reject(session, user=world.reviewer, claim_id=claim.id, version=seen_version,
+        reviews.reject(session, actor=world.reviewer, claim_id=claim.id, version=seen_version,
                        reason_code="unclear")
     assert status(session, world, world.task_a) == TaskStatus.COMPLETED
 
@@ -131,27 +131,31 @@ def test_double_decision_is_refused_with_who_and_when(session, world):
 def test_withdraw_a_pending_claim(session, world):
     claim = claim_for(session, world)
     with pytest.raises(NotFound):
-        claims.withdraw_claim(session, user=world.member_c, claim_id=claim.id)
-    claims.withdraw_claim(session, user=world.member_a, claim_id=claim.id)
+        claims.withdraw_claim(session, actor=world.member_c, claim_id=claim.id)
+    claims.withdraw_claim(session, actor=world.member_a, claim_id=claim.id)
     assert status(session, world, world.task_a) == TaskStatus.NOT_STARTED
     with pytest.raises(ValidationError):
-        claims.withdraw_claim(session, user=world.member_a, claim_id=claim.id)
+        claims.withdraw_claim(session, actor=world.member_a, claim_id=claim.id)
     with pytest.raises(Conflict):
-        reviews.approve(session, user=world.reviewer, claim_id=claim.id, version=claim.version)
+        reviews.approve(session, actor=world.reviewer, claim_id=claim.id, version=claim.version)
 
 
 def test_queue_and_bulk_approve_need_each_claim_opened(session, world):
     first = claim_for(session, world)
     second = claim_for(session, world, world.task_overdue)
-    items = reviews.queue(session, user=world.reviewer)
+    items = reviews.queue(session, actor=world.reviewer)
     assert [i.claim_id for i in items] == [first.id, second.id]
     pairs = [(i.claim_id, i.version) for i in items]
     with pytest.raises(ValidationError, match="mở xem từng đề nghị"):
-        reviews.bulk_approve(session, user=world.reviewer, items=pairs)
+        reviews.bulk_approve(session, actor=world.reviewer, items=pairs)
     for claim_id, _ in pairs:
-        reviews.get_for_reviewer(session, user=world.reviewer, claim_id=claim_id)
-    decided = reviews.bulk_approve(session, user=world.reviewer, items=pairs)
-    assert len(decided) == 2 and reviews.queue(session, user=world.reviewer) == []
+        reviews.get_for_reviewer(session, actor=world.reviewer, claim_id=claim_id)
+    with pytest.raises(ValidationError, match="mở xem từng đề nghị"):  # reading is not opening
+        reviews.bulk_approve(session, actor=world.reviewer, items=pairs)
+    for claim_id, _ in pairs:
+        reviews.mark_opened(session, actor=world.reviewer, claim_id=claim_id)
+    decided = reviews.bulk_approve(session, actor=world.reviewer, items=pairs)
+    assert len(decided) == 2 and reviews.queue(session, actor=world.reviewer) == []
 
 
 def test_notifications_go_to_reviewers_then_to_the_unit(session, world):
@@ -159,7 +163,7 @@ def test_notifications_go_to_reviewers_then_to_the_unit(session, world):
     to_reviewer = session.scalars(select(Notification).where(
         Notification.user_id == world.reviewer.id)).all()
     assert len(to_reviewer) == 1 and "I.1" in to_reviewer[0].message
-    reviews.reject(session, user=world.reviewer, claim_id=claim.id, version=claim.version,
+    reviews.reject(session, actor=world.reviewer, claim_id=claim.id, version=claim.version,
                    reason_code="unclear", reason_text="Ảnh mờ")
     to_unit = session.scalars(select(Notification).where(
         Notification.user_id == world.member_a.id)).all()
@@ -173,9 +177,48 @@ def test_queue_filters_by_unit_section_and_waiting_time(session, world):
     first.created_at = first.created_at - timedelta(days=8)
     claim_for(session, world, world.task_overdue)
     session.flush()
-    everything = reviews.queue(session, user=world.reviewer)
+    everything = reviews.queue(session, actor=world.reviewer)
     assert [i.claim_id for i in everything][0] == first.id and len(everything) == 2
-    assert [i.claim_id for i in reviews.queue(session, user=world.reviewer,
+    assert [i.claim_id for i in reviews.queue(session, actor=world.reviewer,
                                               min_age_days=7)] == [first.id]
-    assert reviews.queue(session, user=world.reviewer, unit_id=world.unit_b.id) == []
-    assert len(reviews.queue(session, user=world.reviewer, section_id=world.section.id)) == 2
+    assert reviews.queue(session, actor=world.reviewer, unit_id=world.unit_b.id) == []
+    assert len(reviews.queue(session, actor=world.reviewer, section_id=world.section.id)) == 2
+
+
+def test_withdraw_pending_by_task(session, world):
+    claim_for(session, world)
+    with pytest.raises(PermissionDenied):
+        claims.withdraw_pending(session, actor=world.reviewer, task_id=world.task_a.id)
+    with pytest.raises(NotFound):
+        claims.withdraw_pending(session, actor=world.member_c, task_id=world.task_a.id)
+    claims.withdraw_pending(session, actor=world.member_a, task_id=world.task_a.id)
+    assert status(session, world, world.task_a) == TaskStatus.NOT_STARTED
+    with pytest.raises(ValidationError, match="Không còn đề nghị"):
+        claims.withdraw_pending(session, actor=world.member_a, task_id=world.task_a.id)
+
+
+def test_queue_flags_claims_waiting_a_week(session, world):
+    from datetime import timedelta
+
+    old = claim_for(session, world)
+    old.created_at = old.created_at - timedelta(days=reviews.WAITING_ALERT_DAYS)
+    claim_for(session, world, world.task_overdue)
+    session.flush()
+    waiting = {i.claim_id: (i.waiting_days, i.alert) for i in reviews.queue(session,
+                                                                          actor=world.reviewer)}
+    assert waiting[old.id] == (reviews.WAITING_ALERT_DAYS, True)
+    assert [flag for days, flag in waiting.values() if days == 0] == [False]
+
+
+def test_claim_view_shows_the_verdict_and_earlier_claims(session, world):
+    first = claim_for(session, world)
+    reviews.reject(session, actor=world.reviewer, claim_id=first.id, version=first.version,
+                   reason_code="unclear", reason_text="Ảnh mờ")
+    second = claim_for(session, world)
+    view = reviews.claim_view(session, actor=world.reviewer, claim_id=second.id)
+    assert view.decided is None and view.next_claim_id is None
+    assert [p.claim_id for p in view.previous] == [first.id]
+    assert view.previous[0].outcome.startswith("Đã trả lại — Ảnh không rõ — Ảnh mờ")
+    assert reviews.claim_view(session, actor=world.reviewer, claim_id=first.id).decided
+    with pytest.raises(PermissionDenied):
+        reviews.claim_view(session, actor=world.member_a, claim_id=second.id)

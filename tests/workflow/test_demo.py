@@ -29,6 +29,6 @@ def test_demo_accounts_see_their_units_tasks(session):
     from db.models import User
 
     ubnd = session.scalar(select(User).where(User.username == "ubnd"))
-    rows = list_tasks(session, user=ubnd, limit=100).rows
+    rows = list_tasks(session, actor=ubnd, limit=100).rows
     assert any(r.code == "II.1" and r.percent == 60 for r in rows)
     assert all(r.lead_unit == "UBND phường" or True for r in rows)

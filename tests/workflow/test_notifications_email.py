@@ -5,38 +5,26 @@ from __future__ import annotations
 import email
 from email.header import decode_header, make_header
 
-import pytest
-
 from tests.conftest import free_port
 from tests.workflow.test_claims_reviews import claim_for
 from workflow import notifications
 
 
-@pytest.fixture
-def smtp_server():
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Message
-
-    received = []
-
-    class Collect(Message):
-        def handle_message(self, message):
-            received.append(message)
-
-    controller = Controller(Collect(), hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, received
-    controller.stop()
+def with_mailer(session, mailer, base_url=""):
+    """Gives the test session what the session factory gives every portal session."""
+    session.info.update(notifications.mail_settings(mailer, base_url))
 
 
 def test_claim_mails_reviewers_after_commit(session, world, smtp_server):
     controller, received = smtp_server
+    with_mailer(session, notifications.Mailer(controller.hostname, controller.port,
+                                              "cong@phuocbinh.example"), "https://cong.example")
     world.reviewer.email = "vanphong@phuocbinh.example"
     session.flush()
     claim_for(session, world)
+    assert received == []  # nothing leaves before the commit
     session.commit()
-    mailer = notifications.Mailer(controller.hostname, controller.port, "cong@phuocbinh.example")
-    assert notifications.send_outbox(session, mailer, "https://cong.example") == 1
+    assert notifications.emails_sent(session) == 1
     assert len(received) == 1
     message = received[0]
     assert message["To"] == "vanphong@phuocbinh.example"
@@ -48,24 +36,26 @@ def test_claim_mails_reviewers_after_commit(session, world, smtp_server):
 
 def test_rolled_back_actions_send_nothing(session, world, smtp_server):
     controller, received = smtp_server
+    with_mailer(session, notifications.Mailer(controller.hostname, controller.port,
+                                              "cong@x.example"))
     world.reviewer.email = "vanphong@phuocbinh.example"
     claim_for(session, world)
     session.rollback()
-    notifications.discard_outbox(session)
-    mailer = notifications.Mailer(controller.hostname, controller.port, "cong@x.example")
-    assert notifications.send_outbox(session, mailer) == 0 and received == []
+    session.commit()  # a later commit does not send what was rolled back
+    assert notifications.emails_sent(session) == 0 and received == []
 
 
 def test_without_smtp_nothing_is_sent_and_nothing_fails(session, world):
+    with_mailer(session, notifications.Mailer(None))
     world.reviewer.email = "vanphong@phuocbinh.example"
     claim_for(session, world)
     session.commit()
-    assert notifications.send_outbox(session, notifications.Mailer(None)) == 0
+    assert notifications.emails_sent(session) == 0
 
 
 def test_unreachable_smtp_is_logged_not_raised(session, world):
+    with_mailer(session, notifications.Mailer("127.0.0.1", free_port(), "cong@x.example"))
     world.reviewer.email = "vanphong@phuocbinh.example"
     claim_for(session, world)
     session.commit()
-    mailer = notifications.Mailer("127.0.0.1", free_port(), "cong@x.example")
-    assert notifications.send_outbox(session, mailer) == 0
+    assert notifications.emails_sent(session) == 0

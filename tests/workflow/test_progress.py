@@ -15,11 +15,11 @@ def _count(session) -> int:
 
 
 def test_lead_and_coordinating_units_report(session, world):
-    progress.report_progress(session, user=world.member_a, task_id=world.task_a.id, percent="30",
+    progress.report_progress(session, actor=world.member_a, task_id=world.task_a.id, percent="30",
                              narrative="Đã xây dựng dự thảo")
-    progress.report_progress(session, user=world.member_b, task_id=world.task_a.id, percent=50,
+    progress.report_progress(session, actor=world.member_b, task_id=world.task_a.id, percent=50,
                              narrative="Đã góp ý dự thảo", difficulties="Thiếu nhân lực")
-    history = progress.history(session, user=world.leader, task_id=world.task_a.id)
+    history = progress.history(session, actor=world.leader, task_id=world.task_a.id)
     assert [r.percent_complete for r in history] == [50, 30]
     assert history[0].period_label.startswith("Tháng ")
     assert session.scalar(select(func.count()).select_from(AuditEvent)
@@ -29,14 +29,14 @@ def test_lead_and_coordinating_units_report(session, world):
 @pytest.mark.parametrize("actor", ["reviewer", "leader", "admin"])
 def test_office_roles_do_not_report(session, world, actor):
     with pytest.raises(PermissionDenied):
-        progress.report_progress(session, user=getattr(world, actor), task_id=world.task_a.id,
+        progress.report_progress(session, actor=getattr(world, actor), task_id=world.task_a.id,
                                  percent=10, narrative="x")
     assert _count(session) == 0
 
 
 def test_another_unit_cannot_report(session, world):
     with pytest.raises(NotFound):
-        progress.report_progress(session, user=world.member_c, task_id=world.task_a.id,
+        progress.report_progress(session, actor=world.member_c, task_id=world.task_a.id,
                                  percent=10, narrative="x")
     assert _count(session) == 0
 
@@ -44,13 +44,13 @@ def test_another_unit_cannot_report(session, world):
 @pytest.mark.parametrize("percent", [-1, 101, "abc", None, "12.5"])
 def test_bad_percent_is_refused(session, world, percent):
     with pytest.raises(ValidationError, match="0 đến 100"):
-        progress.report_progress(session, user=world.member_a, task_id=world.task_a.id,
+        progress.report_progress(session, actor=world.member_a, task_id=world.task_a.id,
                                  percent=percent, narrative="x")
     assert _count(session) == 0
 
 
 def test_empty_narrative_is_refused(session, world):
     with pytest.raises(ValidationError, match="nội dung đã thực hiện"):
-        progress.report_progress(session, user=world.member_a, task_id=world.task_a.id,
+        progress.report_progress(session, actor=world.member_a, task_id=world.task_a.id,
                                  percent=10, narrative="  ")
     assert _count(session) == 0

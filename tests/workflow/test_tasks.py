@@ -22,28 +22,28 @@ def _codes(page) -> list[str]:
 
 def test_office_roles_see_every_task(session, world):
     for user in (world.admin, world.reviewer, world.leader):
-        assert _codes(list_tasks(session, user=user, as_of=AS_OF)) == ["I.1", "I.2", "I.3", "I.4"]
+        assert _codes(list_tasks(session, actor=user, as_of=AS_OF)) == ["I.1", "I.2", "I.3", "I.4"]
 
 
 def test_a_unit_sees_tasks_it_leads_or_coordinates(session, world):
-    assert _codes(list_tasks(session, user=world.member_a)) == ["I.1", "I.3", "I.4"]
-    assert _codes(list_tasks(session, user=world.member_b)) == ["I.1", "I.2", "I.3"]
-    assert _codes(list_tasks(session, user=world.member_c)) == ["I.3"]
+    assert _codes(list_tasks(session, actor=world.member_a)) == ["I.1", "I.3", "I.4"]
+    assert _codes(list_tasks(session, actor=world.member_b)) == ["I.1", "I.2", "I.3"]
+    assert _codes(list_tasks(session, actor=world.member_c)) == ["I.3"]
 
 
 def test_detail_of_an_invisible_task_is_not_found(session, world):
     with pytest.raises(NotFound):
-        get_for_user(session, user=world.member_c, task_id=world.task_a.id)
+        get_for_user(session, actor=world.member_c, task_id=world.task_a.id)
     with pytest.raises(NotFound):
-        get_for_user(session, user=world.admin, task_id=999999)
+        get_for_user(session, actor=world.admin, task_id=999999)
 
 
 def test_status_is_derived_from_history(session, world):
     def status():
-        return get_for_user(session, user=world.reviewer, task_id=world.task_a.id).status
+        return get_for_user(session, actor=world.reviewer, task_id=world.task_a.id).status
 
     assert status() == TaskStatus.NOT_STARTED
-    progress.report_progress(session, user=world.member_a, task_id=world.task_a.id, percent=40,
+    progress.report_progress(session, actor=world.member_a, task_id=world.task_a.id, percent=40,
                              narrative="Đang làm")
     assert status() == TaskStatus.IN_PROGRESS
     claim = CompletionClaim(task_id=world.task_a.id, unit_id=world.unit_a.id,
@@ -67,13 +67,13 @@ def test_status_is_derived_from_history(session, world):
 
 
 def test_overdue_flag_and_filter(session, world):
-    page = list_tasks(session, user=world.reviewer, filters=TaskFilter(overdue_only=True),
+    page = list_tasks(session, actor=world.reviewer, filters=TaskFilter(overdue_only=True),
                       as_of=AS_OF)
     assert _codes(page) == ["I.4"] and page.rows[0].overdue
     # A deadline today is not overdue yet; the day after it is.
-    assert not list_tasks(session, user=world.reviewer, filters=TaskFilter(overdue_only=True),
+    assert not list_tasks(session, actor=world.reviewer, filters=TaskFilter(overdue_only=True),
                           as_of=date(2026, 1, 31)).rows
-    assert status_counts(session, user=world.reviewer, as_of=AS_OF)["overdue"] == 1
+    assert status_counts(session, actor=world.reviewer, as_of=AS_OF)["overdue"] == 1
 
 
 @pytest.mark.parametrize(
@@ -87,21 +87,21 @@ def test_overdue_flag_and_filter(session, world):
     ],
 )
 def test_filters(session, world, filters, expected):
-    assert _codes(list_tasks(session, user=world.reviewer, filters=filters, as_of=AS_OF)) == expected
+    assert _codes(list_tasks(session, actor=world.reviewer, filters=filters, as_of=AS_OF)) == expected
 
 
 def test_unit_filter_and_paging(session, world):
-    page = list_tasks(session, user=world.reviewer, filters=TaskFilter(unit_id=world.unit_b.id),
+    page = list_tasks(session, actor=world.reviewer, filters=TaskFilter(unit_id=world.unit_b.id),
                       limit=1, offset=1)
     assert page.total == 2 and _codes(page) == ["I.3"]
     with pytest.raises(ValidationError):
-        list_tasks(session, user=world.reviewer, limit=0)
+        list_tasks(session, actor=world.reviewer, limit=0)
 
 
 def test_inactive_user_sees_nothing(session, world):
     world.member_a.is_active = False
     with pytest.raises(PermissionDenied):
-        list_tasks(session, user=world.member_a)
+        list_tasks(session, actor=world.member_a)
 
 
 def test_completion_after_the_deadline_is_marked_late(session, world):
@@ -113,7 +113,7 @@ def test_completion_after_the_deadline_is_marked_late(session, world):
                                     claimant_id=world.member_a.id, state=ClaimState.APPROVED,
                                     created_at=decided, decided_at=decided))
     session.flush()
-    rows = {r.code: r for r in list_tasks(session, user=world.reviewer).rows}
+    rows = {r.code: r for r in list_tasks(session, actor=world.reviewer).rows}
     assert rows["I.4"].late and rows["I.4"].status == TaskStatus.COMPLETED  # due 31/01
     assert not rows["I.1"].late  # due 31/12
-    assert get_for_user(session, user=world.reviewer, task_id=world.task_overdue.id).late
+    assert get_for_user(session, actor=world.reviewer, task_id=world.task_overdue.id).late

@@ -7,19 +7,25 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workflow.errors import ValidationError
-from workflow.plan_import.deadlines import ParsedDeadline, parse_deadline
+from workflow.errors import HeaderNotRecognised
+from workflow.plan_import.deadlines import (
+    KINDS,
+    ParsedDeadline,
+    parse_deadline,
+    plan_year_deadline,
+)
 from workflow.plan_import.headers import (
+    Header,
     find_header,
     header_key,
     not_recognised_message,
-    validate_override,
+    override,
 )
 from workflow.plan_import.readers import RawTable, read_tables
 from workflow.plan_import.units import UnitMatcher, is_all_units
-from workflow.text import fold
 
-_SECTION = re.compile(r"^\s*([IVXLC]+)\s*[\.\-–:)]\s*(.+)$", re.S)
+# Sections are numbered with roman numerals, or letters ("A. Nhiệm vụ chung").
+_SECTION = re.compile(r"^\s*([IVXLC]+|[A-H])\s*[\.\-–:)]\s*(.+)$", re.S)
 _PARENT_NUMBER = re.compile(r"^\s*(\d+)\s*[\.\)]\s*")
 _SUB_NUMBER = re.compile(r"^\s*(\d+)\.(\d+)\.?\s+")
 _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*%")
@@ -46,6 +52,9 @@ class ParsedTask:
     basis: str
     row_number: int
     problems: list[str] = field(default_factory=list)
+    monitoring_unit: str = ""
+    group: str = ""
+    extra_fields: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -57,6 +66,23 @@ class ParsedSection:
     tasks: list[ParsedTask] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class SkippedRow:
+    """A body row that gave no task, and why ("header_repeat", "numbered_empty", ...)."""
+
+    row_number: int
+    reason: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ColumnUse:
+    """Which column a field was read from, and that column's header text."""
+
+    column: int
+    header: str
+
+
 @dataclass
 class ParsedPlan:
     """Everything understood from the file, and what needs a person's attention."""
@@ -65,6 +91,11 @@ class ParsedPlan:
     sections: list[ParsedSection]
     problems: list[str]
     proposed_units: list[str]
+    columns: dict[str, ColumnUse] = field(default_factory=dict)
+    extra_columns: list[str] = field(default_factory=list)
+    column_headers: list[str] = field(default_factory=list)
+    skipped: list[SkippedRow] = field(default_factory=list)
+    has_deadline_column: bool = True
 
     @property
     def tasks(self) -> list[ParsedTask]:
@@ -87,38 +118,149 @@ def _strip_parent_number(text: str) -> str:
     return _PARENT_NUMBER.sub("", text, count=1).strip()
 
 
+SKIP_MESSAGES = {
+    "header_repeat": "tiêu đề bảng lặp lại (sang trang mới)",
+    "column_numbers": "dòng đánh số cột",
+    "numbered_empty": "có số thứ tự nhưng không có nội dung",
+    "continuation": "phần tiếp theo của nhiệm vụ ở dòng {row} (đã ghép vào nhiệm vụ đó)",
+    "orphan": "không thuộc nhiệm vụ nào và không có nội dung nhiệm vụ",
+    "parent_row": "nhiệm vụ lớn gồm các nhiệm vụ chi tiết bên dưới (ghi làm nhiệm vụ tổng quát)",
+}
+_ROMAN_ONLY = re.compile(r"^\s*([IVXLC]+|[A-H])\s*[\.\-–:)]?\s*$")
+_NUMBER_CELL = re.compile(r"^\(?\s*\d+\s*\)?$")
+# Fields that may be merged down over several rows (a parent over its sub-tasks).
+_INHERITED = ("code", "sub_code", "group", "parent")
+
+
 @dataclass
 class _Row:
     number: int
     cells: dict[str, str]
+    extras: dict[str, str]
     section: ParsedSection
 
 
-def _rows_of(table: RawTable, header_index: int, mapping: dict[str, int],
-             sections: list[ParsedSection], row_offset: int) -> list[_Row]:
-    header_keys = [header_key(c) for c in table.rows[header_index]]
-    rows: list[_Row] = []
-    for index in range(header_index + 1, len(table.rows)):
+def _skip(skipped: list[SkippedRow], number: int, reason: str, row: int | None = None) -> None:
+    message = SKIP_MESSAGES[reason].format(row=row)
+    skipped.append(SkippedRow(number, reason, f"Dòng {number}: {message}"))
+
+
+def _is_header_repeat(raw: list[str], header_rows: list[list[str]]) -> bool:
+    values = [c for c in raw if c]
+    for header_row in header_rows:
+        same = sum(1 for a, b in zip(raw, header_row, strict=False)
+                   if a and header_key(a) == header_key(b))
+        if same >= 2 and same * 2 >= len(values):
+            return True
+    return False
+
+
+def _section_of(raw: list[str], full_width: bool, count: int) -> ParsedSection | None:
+    """A section row: merged across the row, or a roman numeral with the title beside it."""
+    values: list[str] = []
+    for cell in raw:
+        if cell and cell not in values:
+            values.append(cell)
+    first = values[0]
+    numbered = _SECTION.match(first)
+    if full_width or (numbered and len(values) == 1):
+        if numbered:
+            return ParsedSection(numbered.group(1).upper(), numbered.group(2).strip())
+        return ParsedSection(str(count + 1), first)
+    roman = _ROMAN_ONLY.match(first)
+    if roman and len(values) == 2:
+        return ParsedSection(roman.group(1).upper(), values[1].strip())
+    return None
+
+
+def _read_rows(table: RawTable, header: Header, sections: list[ParsedSection],
+               skipped: list[SkippedRow], row_offset: int, rows: list[_Row]) -> None:
+    """Appends the table's tasks to ``rows`` (the tasks of earlier tables are there too, so a
+    task split across two Word tables at a page break is joined again)."""
+    header_rows = table.rows[header.index:header.body_start]
+    previous_raw: list[str] = []
+    for index in range(header.body_start, len(table.rows)):
         raw = table.rows[index]
+        number = row_offset + index + 1
         if not any(raw):
             continue
-        if sum(1 for a, b in zip(raw, header_keys, strict=False) if b and header_key(a) == b) >= 3:
-            continue  # header repeated on a new page
-        cells = {name: raw[col] if col < len(raw) else "" for name, col in mapping.items()}
-        first = next((c for c in raw if c), "")
-        section_match = _SECTION.match(first)
-        others = [v for k, v in cells.items() if k not in ("parent", "title", "code") and v]
-        if section_match and (table.full_width[index] or not others or len(set(raw) - {""}) == 1):
-            sections.append(ParsedSection(section_match.group(1).upper(),
-                                          section_match.group(2).strip()))
+        if _is_header_repeat(raw, header_rows):
+            _skip(skipped, number, "header_repeat")
             continue
-        if table.full_width[index]:
-            sections.append(ParsedSection(str(len(sections) + 1), first))
+        values = [c for c in raw if c]
+        if len(values) >= 3 and all(_NUMBER_CELL.match(c) for c in values):
+            _skip(skipped, number, "column_numbers")
+            continue
+        section = _section_of(raw, table.full_width[index], len(sections))
+        if section is not None:
+            sections.append(section)
+            previous_raw = []
+            continue
+        cells = {name: raw[col] if col < len(raw) else "" for name, col in header.mapping.items()}
+        extras = {name: raw[col] for col, name in header.extras.items()
+                  if col < len(raw) and raw[col]}
+
+        def inherited(name: str, cells=cells, above=previous_raw) -> bool:
+            """The cell repeats the row above: a value merged down, not written again."""
+            column = header.mapping.get(name)
+            value = cells.get(name, "")
+            return bool(value) and column is not None and column < len(above) \
+                and above[column] == value
+        own = {k: v for k, v in cells.items() if v and k not in _INHERITED}
+        numbered = bool(cells.get("code") or cells.get("sub_code"))
+        new_parent = bool(cells.get("parent")) and not inherited("parent")
+        if numbered and not own and not extras and not new_parent:
+            _skip(skipped, number, "numbered_empty")
+            previous_raw = raw
+            continue
+        has_title = bool(cells.get("title")) and not inherited("title")
+        own_number = any(cells.get(k) and not inherited(k) for k in ("code", "sub_code"))
+        if not has_title and not new_parent and not own_number:
+            if rows and sections and rows[-1].section is sections[-1]:
+                _merge_into(rows[-1], cells, extras, previous_raw, header)
+                _skip(skipped, number, "continuation", rows[-1].number)
+            else:
+                _skip(skipped, number, "orphan")
             continue
         if not sections:
             sections.append(ParsedSection("I", "Nhiệm vụ"))
-        rows.append(_Row(row_offset + index + 1, cells, sections[-1]))
-    return rows
+        rows.append(_Row(number, cells, extras, sections[-1]))
+        previous_raw = raw
+
+
+def _lift_parent_rows(rows: list[_Row], skipped: list[SkippedRow]) -> list[_Row]:
+    """A numbered row with only a title ("1") followed by its sub-tasks ("1.1", "1.2") is
+    their parent task, not a task of its own."""
+    kept: list[_Row] = []
+    for index, row in enumerate(rows):
+        number = (row.cells.get("code") or "").strip(" .")
+        others = [v for k, v in row.cells.items()
+                  if v and k not in ("code", "sub_code", "group", "parent", "title")]
+        following = rows[index + 1] if index + 1 < len(rows) else None
+        if number and not others and not row.extras and following is not None \
+                and following.section is row.section \
+                and (following.cells.get("code") or "").startswith(number + "."):
+            for child in rows[index + 1:]:
+                if not (child.cells.get("code") or "").startswith(number + "."):
+                    break
+                if not child.cells.get("parent"):
+                    child.cells["parent"] = row.cells.get("title") or ""
+            _skip(skipped, row.number, "parent_row")
+            continue
+        kept.append(row)
+    return kept
+
+
+def _merge_into(row: _Row, cells: dict[str, str], extras: dict[str, str],
+                previous_raw: list[str], header: Header) -> None:
+    """Appends a continuation row (text split across a page break) to the task above."""
+    for name, value in cells.items():
+        column = header.mapping[name]
+        if value and not (column < len(previous_raw) and previous_raw[column] == value):
+            row.cells[name] = f"{row.cells.get(name, '')} {value}".strip()
+    for name, value in extras.items():
+        if value != row.extras.get(name):
+            row.extras[name] = f"{row.extras.get(name, '')} {value}".strip()
 
 
 def _assign_codes(rows: list[_Row]) -> dict[int, str]:
@@ -148,7 +290,34 @@ def _assign_codes(rows: list[_Row]) -> dict[int, str]:
             if used[code] > 1:
                 code = f"{code}-{used[code]}"
             codes[row.number] = code
-    return codes
+    return _explicit_codes(rows, codes)
+
+
+def _explicit_codes(rows: list[_Row], generated: dict[int, str]) -> dict[int, str]:
+    """The appendix's own numbers when they tell tasks apart: a global number as written,
+    a number that restarts in each section prefixed with the section, else generated codes."""
+    written = {row.number: (row.cells.get("code") or "").strip(" .") for row in rows}
+    if not all(written.values()):
+        return generated
+    if len(set(written.values())) == len(rows):
+        return written
+    sub = {row.number: (row.cells.get("sub_code") or "").strip(" .") for row in rows}
+    if all(sub.values()):
+        prefixed = {row.number: f"{written[row.number]}.{sub[row.number]}" for row in rows}
+    else:
+        prefixed = {row.number: f"{row.section.code}.{written[row.number]}" for row in rows}
+    if len(set(prefixed.values())) == len(rows):
+        return prefixed
+    return generated
+
+
+def _unit_text(matcher: UnitMatcher, cell: str) -> str:
+    """A units cell with each name in its canonical spelling ("Sở KH&CN" → full name)."""
+    read = matcher.split(cell)
+    names = read.names + read.unmatched
+    if read.all_units:
+        names.append("Các cơ quan, đơn vị liên quan")
+    return "; ".join(names)
 
 
 def parse_tables(tables: list[RawTable], plan_year: int,
@@ -157,27 +326,32 @@ def parse_tables(tables: list[RawTable], plan_year: int,
     """Parses already-read tables (every table with a recognised header contributes)."""
     problems: list[str] = [note for table in tables for note in table.notes]
     sections: list[ParsedSection] = []
+    skipped: list[SkippedRow] = []
     rows: list[_Row] = []
     title = None
+    first_header: Header | None = None
     offset = 0
     for table in tables:
+        header = find_header(table.rows)
         if mapping_override:
-            width = max((len(r) for r in table.rows), default=0)
-            # The first non-empty row holds the names the admin mapped by hand.
-            first = next((i for i, r in enumerate(table.rows) if any(r)), 0)
-            found = (first, validate_override(mapping_override, width))
-        else:
-            found = find_header(table.rows)
-        if found is None:
+            header = override(header, table.rows, mapping_override)
+        if header is None:
             offset += len(table.rows)
             continue
-        header_index, mapping = found
-        if title is None and header_index > 0:
-            title = next((c for r in table.rows[:header_index] for c in r if c), None)
-        rows.extend(_rows_of(table, header_index, mapping, sections, offset))
+        if first_header is None:
+            first_header = header
+        if title is None and header.index > 0:
+            title = next((c for r in table.rows[:header.index] for c in r if c), None)
+        _read_rows(table, header, sections, skipped, offset, rows)
         offset += len(table.rows)
-    if not rows:
-        raise ValidationError(not_recognised_message())
+    rows = _lift_parent_rows(rows, skipped)
+    if not rows or first_header is None:
+        raise HeaderNotRecognised(not_recognised_message())
+    has_deadline = "deadline" in first_header.mapping
+    if not has_deadline:
+        problems.append(f"Phụ lục không có cột thời hạn: mọi nhiệm vụ lấy thời hạn “Trong năm "
+                        f"{plan_year}” (31/12/{plan_year}), trừ nhiệm vụ ghi rõ thời điểm "
+                        "trong nội dung.")
     matcher = UnitMatcher(known_units)
     proposed: list[str] = []
     codes = _assign_codes(rows)
@@ -199,19 +373,28 @@ def parse_tables(tables: list[RawTable], plan_year: int,
                 + (f" (“{lead_raw}” là nhóm đơn vị)" if lead_raw and is_all_units(lead_raw)
                    else ""))
         coordinating = matcher.split(cells.get("coordinating_units"))
-        for name in coordinating.unmatched:
+        co_leads = [n for n in lead_list.names + lead_list.unmatched if n != lead]
+        for name in coordinating.unmatched + [n for n in lead_list.unmatched if n != lead]:
             if name not in proposed:
                 proposed.append(name)
-        deadline = parse_deadline(cells.get("deadline"), plan_year)
-        if deadline.kind == "unknown":
-            row_problems.append(f"Dòng {row.number}: chưa hiểu thời hạn “{deadline.text}”"
-                                if deadline.text else f"Dòng {row.number}: không có thời hạn")
+        if has_deadline:
+            deadline = parse_deadline(cells.get("deadline"), plan_year)
+            if deadline.kind == "unknown":
+                row_problems.append(f"Dòng {row.number}: chưa hiểu thời hạn “{deadline.text}”"
+                                    if deadline.text
+                                    else f"Dòng {row.number}: không có thời hạn")
+        else:
+            deadline = plan_year_deadline(" ".join(
+                cells.get(k) or "" for k in ("title", "kpi", "output")), plan_year)
         if not task_title:
             row_problems.append(f"Dòng {row.number}: không có nội dung nhiệm vụ")
         target, unit = kpi_target(cells.get("kpi") or "")
-        code = cells.get("code") if cells.get("code") and fold(cells["code"]) != "" else None
+        coordinating_names: list[str] = []
+        for name in co_leads + coordinating.names + coordinating.unmatched:
+            if name != lead and name not in coordinating_names:
+                coordinating_names.append(name)
         task = ParsedTask(
-            code=(code or codes[row.number]).strip(),
+            code=codes[row.number],
             parent_title=_strip_parent_number(parent) or None,
             title=task_title,
             output=cells.get("output") or "",
@@ -220,19 +403,28 @@ def parse_tables(tables: list[RawTable], plan_year: int,
             kpi_unit=unit,
             lead_unit=lead,
             lead_unit_raw=lead_raw,
-            coordinating_units=[n for n in coordinating.names + coordinating.unmatched
-                                if n != lead],
+            coordinating_units=coordinating_names,
             coordinates_all_units=coordinating.all_units or lead_list.all_units,
             deadline=deadline,
             notes=cells.get("notes") or "",
             basis=cells.get("basis") or "",
             row_number=row.number,
             problems=row_problems,
+            monitoring_unit=_unit_text(matcher, cells.get("monitoring_unit") or ""),
+            group=cells.get("group") or "",
+            extra_fields=dict(row.extras),
         )
         row.section.tasks.append(task)
         problems.extend(row_problems)
     sections = [s for s in sections if s.tasks]
-    return ParsedPlan(title=title, sections=sections, problems=problems, proposed_units=proposed)
+    skipped.sort(key=lambda row: row.row_number)
+    columns = {name: ColumnUse(col, first_header.column_text(col))
+               for name, col in sorted(first_header.mapping.items(), key=lambda i: i[1])}
+    return ParsedPlan(title=title, sections=sections, problems=problems, proposed_units=proposed,
+                      columns=columns, extra_columns=list(first_header.extras.values()),
+                      column_headers=[first_header.column_text(i)
+                                      for i in range(len(first_header.texts))],
+                      skipped=skipped, has_deadline_column=has_deadline)
 
 
 def parse_plan(data: bytes | str | Path, filename: str | None = None, *, plan_year: int,
@@ -249,10 +441,16 @@ def parse_plan(data: bytes | str | Path, filename: str | None = None, *, plan_ye
 def summary(parsed: ParsedPlan) -> dict:
     """Counts for the command line's --json output."""
     units: Counter[str] = Counter()
-    kinds = {"fixed": 0, "recurring": 0, "conditional": 0, "unknown": 0}
+    kinds = dict.fromkeys(KINDS, 0)
     for task in parsed.tasks:
         if task.lead_unit:
             units[task.lead_unit] += 1
         kinds[task.deadline.kind] += 1
     return {"tasks": len(parsed.tasks), "sections": len(parsed.sections),
-            "units": dict(units), "deadlines": kinds, "problems": list(parsed.problems)}
+            "units": dict(units), "deadlines": kinds, "problems": list(parsed.problems),
+            "columns": {name: use.header for name, use in parsed.columns.items()},
+            "extra_columns": list(parsed.extra_columns),
+            "sections_detail": [{"code": s.code, "title": s.title, "tasks": len(s.tasks)}
+                                for s in parsed.sections],
+            "skipped": [{"row": r.row_number, "reason": r.reason, "message": r.message}
+                        for r in parsed.skipped]}

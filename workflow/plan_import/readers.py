@@ -122,9 +122,11 @@ def read_tables(data: bytes, filename: str) -> list[RawTable]:
 
 
 def column_names(data: bytes, filename: str) -> list[str]:
-    """The first non-empty row of the first table: what the admin maps columns from."""
+    """The likely header row of the first table: what the admin maps columns from."""
+    from workflow.plan_import.headers import widest_row
+
     for table in read_tables(data, filename):
-        for row in table.rows:
-            if any(row):
-                return [cell or f"Cột {i + 1}" for i, cell in enumerate(row)]
+        if any(any(row) for row in table.rows):
+            row = table.rows[widest_row(table.rows)]
+            return [cell or f"Cột {i + 1}" for i, cell in enumerate(row)]
     return []

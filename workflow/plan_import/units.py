@@ -18,20 +18,31 @@ BUILT_IN_ALIASES: dict[str, tuple[str, ...]] = {
                                     "UBMTTQ", "MTTQVN phường", "MTTQ phường",
                                     "Ủy ban MTTQ phường", "Ủy ban Mặt trận Tổ quốc phường"),
     "Văn phòng HĐND và UBND phường": ("VP.HĐND-UBND", "VP HĐND-UBND", "Văn phòng HĐND-UBND",
-                                      "VP HĐND và UBND"),
+                                      "VP HĐND và UBND", "Văn phòng HĐND và UBND"),
     "Ban Chỉ huy Quân sự phường": ("Ban Chỉ huy Quân sự", "BCH Quân sự", "BCHQS phường"),
     "Phòng Kinh tế, Hạ tầng và Đô thị": ("Phòng Kinh tế, hạ tầng, đô thị", "Phòng KT-HT-ĐT",
-                                         "Phòng Kinh tế - Hạ tầng - Đô thị"),
+                                         "Phòng Kinh tế - Hạ tầng - Đô thị",
+                                         "Phòng Kinh tế, Hạ tầng, Đô thị", "Phòng KTHTĐT"),
+    "Thường trực Đảng ủy": ("TT Đảng ủy", "TT.Đảng ủy", "TTĐU", "Thường trực ĐU"),
+    "Ban Tuyên giáo và Dân vận": ("Ban TG&DV", "Ban Tuyên giáo - Dân vận", "Ban TGDV"),
+    "Ủy ban Kiểm tra Đảng ủy": ("UBKT Đảng ủy", "UBKTĐU", "Ủy ban Kiểm tra"),
+    # Bodies above the ward that monitor or coordinate.
+    "Sở Khoa học và Công nghệ": ("Sở KH&CN", "Sở KHCN", "Sở Khoa học Công nghệ"),
+    "Công an Thành phố": ("CATP", "Công an TP"),
+    "UBND Thành phố": ("Ủy ban nhân dân Thành phố", "UBND TP"),
 }
 # Phrases that name a group rather than one unit: the task concerns every unit.
 ALL_UNITS_PHRASES = ("cac co quan, don vi", "cac co quan don vi", "cac don vi lien quan",
-                     "cac co quan dang", "cac ban dang", "cac don vi", "cac co quan")
+                     "cac co quan dang", "cac ban dang", "cac don vi", "cac co quan",
+                     "cac phong, ban", "cac phong ban", "cac phong chuyen mon", "cac ban, nganh",
+                     "cac ban nganh", "cac to chuc", "cac phong, don vi")
 _PUNCT = re.compile(r"[^\w\s]")
 
 
 def match_key(name: str) -> str:
     """Folded, punctuation-free form used to compare unit names."""
-    return re.sub(r"\s+", " ", _PUNCT.sub(" ", fold(name).replace("đ", "d"))).strip()
+    folded = fold(name).replace("đ", "d").replace("&", " va ")
+    return re.sub(r"\s+", " ", _PUNCT.sub(" ", folded)).strip()
 
 
 def is_all_units(name: str) -> bool:
@@ -108,6 +119,10 @@ class UnitMatcher:
                     break
             else:
                 part = parts[start]
+                if is_all_units(", ".join(parts[start:])):
+                    # "Các phòng, ban, đơn vị liên quan": one phrase, never split into units.
+                    result.all_units = True
+                    return
                 if is_all_units(part):
                     result.all_units = True
                 else:

@@ -20,8 +20,12 @@ from sqlalchemy.orm import Session
 from db.models import ClaimState, CompletionClaim, EvidenceFile, Plan, Task, Unit, User
 from workflow import permissions
 from workflow.clock import format_date, to_local
+from workflow.labels import STATUS_LABELS
 from workflow.permissions import Capability
-from workflow.status import STATUS_LABELS, TaskStatus, latest_percent, status_expression
+from workflow.plans import current_plan
+from workflow.reports.archive_paths import archive_path
+from workflow.safe_cells import csv_row, set_cell, write_cell
+from workflow.status import TaskStatus, latest_percent, status_expression
 
 
 @dataclass
@@ -50,10 +54,10 @@ class KpiLine:
     evidence: list[EvidenceLine] = field(default_factory=list)
 
 
-def report_lines(session: Session, *, user: User) -> tuple[Plan | None, list[KpiLine]]:
+def report_lines(session: Session, *, actor: User) -> tuple[Plan | None, list[KpiLine]]:
     """Every active task of the latest plan with completion and approved evidence."""
-    permissions.require(user, Capability.EXPORT)
-    plan = session.scalar(select(Plan).order_by(Plan.year.desc(), Plan.id.desc()))
+    permissions.require(actor, Capability.EXPORT)
+    plan = current_plan(session, actor=actor)
     if plan is None:
         return None, []
     rows = session.execute(
@@ -85,14 +89,15 @@ def province_xlsx(plan: Plan | None, lines: list[KpiLine], *, base_url: str,
     book = Workbook()
     sheet = book.active
     sheet.title = "Chỉ tiêu"
-    sheet["A1"] = f"BÁO CÁO TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CHUYỂN ĐỔI SỐ — {committee.upper()}"
+    set_cell(sheet, "A1", f"BÁO CÁO TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH CHUYỂN ĐỔI SỐ — {committee.upper()}")
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet["A2"] = (f"{plan.title if plan else ''} — số liệu tính đến ngày {format_date(as_of)}")
+    set_cell(sheet, "A2", f"{plan.title if plan else ''} — số liệu tính đến ngày "
+                          f"{format_date(as_of)}")
     headers = ["STT", "Mã", "Nhiệm vụ / chỉ tiêu", "KPI", "Đơn vị chủ trì", "Thời hạn",
                "Tỷ lệ hoàn thành (%)", "Trạng thái", "Số minh chứng được công nhận",
                "Minh chứng"]
     for column, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=4, column=column, value=header)
+        cell = write_cell(sheet, 4, column, header)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="F2DEDE")
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -102,7 +107,7 @@ def province_xlsx(plan: Plan | None, lines: list[KpiLine], *, base_url: str,
                   line.percent, line.status, len(line.evidence),
                   "\n".join(e.name for e in line.evidence)]
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row, column=column, value=value)
+            cell = write_cell(sheet, row, column, value)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         if line.evidence:
             link = sheet.cell(row=row, column=10)
@@ -113,7 +118,7 @@ def province_xlsx(plan: Plan | None, lines: list[KpiLine], *, base_url: str,
     files = book.create_sheet("Minh chứng")
     for column, header in enumerate(["Mã", "Nhiệm vụ", "Tệp", "Ngày công nhận", "SHA-256",
                                      "Dung lượng (byte)", "Đường dẫn"], start=1):
-        files.cell(row=1, column=column, value=header).font = Font(bold=True)
+        write_cell(files, 1, column, header).font = Font(bold=True)
     row = 1
     for line in lines:
         for item in line.evidence:
@@ -122,7 +127,7 @@ def province_xlsx(plan: Plan | None, lines: list[KpiLine], *, base_url: str,
             for column, value in enumerate([line.code, line.title, item.name,
                                             format_date(item.approved_on), item.sha256,
                                             item.size, url], start=1):
-                files.cell(row=row, column=column, value=value)
+                write_cell(files, row, column, value)
             files.cell(row=row, column=7).hyperlink = url
             files.cell(row=row, column=7).font = Font(color="0563C1", underline="single")
     for column, width in enumerate([9, 50, 40, 14, 66, 16, 50], start=1):
@@ -137,22 +142,23 @@ def province_zip(lines: list[KpiLine], store) -> BinaryIO:
     spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 - returned
     manifest = io.StringIO()
     writer = csv.writer(manifest)
-    writer.writerow(["ma_nhiem_vu", "nhiem_vu", "don_vi", "tep_trong_zip", "ten_goc",
-                     "sha256", "dung_luong", "ngay_cong_nhan"])
+    writer.writerow(csv_row(["ma_nhiem_vu", "nhiem_vu", "don_vi", "tep_trong_zip", "ten_goc",
+                     "sha256", "dung_luong", "ngay_cong_nhan"]))
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        used: set[str] = set()  # case-folded: Windows would merge "A.pdf" and "a.pdf"
         for line in lines:
-            used: set[str] = set()
             for item in line.evidence:
-                name = item.name
-                while name in used:
-                    name = f"{item.id}-{name}"
-                used.add(name)
-                path = f"{line.code}/{name}"
+                path = archive_path((line.code, "nhiem-vu"), (item.name, f"tep-{item.id}"))
+                if path.casefold() in used:
+                    path = archive_path((line.code, "nhiem-vu"),
+                                        (f"{item.id}-{item.name}", f"tep-{item.id}"))
+                used.add(path.casefold())
                 with store.open(item.object_key) as source, archive.open(path, "w") as target:
                     while chunk := source.read(1024 * 1024):
                         target.write(chunk)
-                writer.writerow([line.code, line.title, line.unit, path, item.name, item.sha256,
-                                 item.size, format_date(item.approved_on)])
+                writer.writerow(csv_row([line.code, line.title, line.unit, path, item.name,
+                                         item.sha256, item.size,
+                                         format_date(item.approved_on)]))
         archive.writestr("manifest.csv", "\ufeff" + manifest.getvalue())
     spool.seek(0)
     return spool

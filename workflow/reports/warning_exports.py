@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from workflow.clock import format_date
 from workflow.reports.warning_text import reason_lines
+from workflow.safe_cells import set_cell, write_cell
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 
@@ -57,22 +58,21 @@ def warning_xlsx(document: WarningDocument) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Cảnh báo"
-    sheet["A1"] = f"DANH SÁCH NHIỆM VỤ CẢNH BÁO {document.period_title}"
+    set_cell(sheet, "A1", f"DANH SÁCH NHIỆM VỤ CẢNH BÁO {document.period_title}")
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet["A2"] = (f"{document.committee} — {document.office}; tính đến ngày "
-                   f"{format_date(document.as_of)}"
-                   + ("" if document.published else " (bản xem trước, chưa công bố)"))
+    set_cell(sheet, "A2", f"{document.committee} — {document.office}; tính đến ngày "
+                          f"{format_date(document.as_of)}"
+                          + ("" if document.published else " (bản xem trước, chưa công bố)"))
     headers = ["STT", "Mã nhiệm vụ", "Nhiệm vụ", "Đơn vị chủ trì", "Thời hạn",
                "Thời hạn (ngày)", "Lý do cảnh báo"]
     for column, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=4, column=column, value=header)
+        cell = write_cell(sheet, 4, column, header)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="F2DEDE")
     row = 5
     number = 0
     for unit, lines in _grouped(document.lines):
-        sheet.cell(row=row, column=1, value=f"{unit} ({len(lines)} nhiệm vụ)").font = \
-            Font(bold=True)
+        write_cell(sheet, row, 1, f"{unit} ({len(lines)} nhiệm vụ)").font = Font(bold=True)
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(headers))
         row += 1
         for line in lines:
@@ -81,7 +81,7 @@ def warning_xlsx(document: WarningDocument) -> bytes:
                       format_date(line.deadline), "; ".join(reason_lines(line.reasons,
                                                                          line.details))]
             for column, value in enumerate(values, start=1):
-                cell = sheet.cell(row=row, column=column, value=value)
+                cell = write_cell(sheet, row, column, value)
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             row += 1
     for column, width in enumerate([6, 12, 60, 26, 24, 14, 50], start=1):

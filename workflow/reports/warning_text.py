@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from workflow.clock import format_date
-from workflow.warnings import BEHIND, MISSING_REPORT, OVERDUE, POOR_EVIDENCE, REASON_LABELS
+from workflow.warning_rules import BEHIND, MISSING_REPORT, OVERDUE, POOR_EVIDENCE, REASON_LABELS
 
 
 def reason_lines(reasons: list[str], details: dict) -> list[str]:

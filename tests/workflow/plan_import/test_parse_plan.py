@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from tests.conftest import FIXTURES
-from workflow.errors import ValidationError
+from workflow.errors import HeaderNotRecognised, ValidationError
 from workflow.plan_import.parser import kpi_target, parse_plan, summary
 
 XLSX = FIXTURES / "ke-hoach-phuoc-binh-2026.xlsx"
@@ -47,7 +47,11 @@ def test_fields_of_some_tasks():
 
 def test_summary_shape():
     result = summary(parse_plan(XLSX, plan_year=2026))
-    assert set(result) == {"tasks", "sections", "units", "deadlines", "problems"}
+    assert {"tasks", "sections", "units", "deadlines", "problems"} <= set(result)
+    assert {"columns", "sections_detail", "skipped"} <= set(result)
+    assert result["columns"]["lead_unit"].startswith("(5) Đơn vị Chủ trì")
+    assert [s["tasks"] for s in result["sections_detail"]] == [3, 5, 1, 4, 17, 2]
+    assert result["skipped"] == []
     assert result["units"]["UBND phường"] == 14
     assert sum(result["deadlines"].values()) == 32
     assert result["deadlines"]["recurring"] == 4
@@ -94,7 +98,7 @@ def test_csv_in_windows_1258_is_read_and_reported():
 
 def test_file_without_a_recognisable_header():
     data = b"a,b,c\n1,2,3\n"
-    with pytest.raises(ValidationError, match="Không nhận ra dòng tiêu đề"):
+    with pytest.raises(HeaderNotRecognised, match="Không nhận ra dòng tiêu đề"):
         parse_plan(data, "x.csv", plan_year=2026)
 
 
@@ -123,3 +127,90 @@ def test_bad_files(name, data, message):
 ])
 def test_kpi_target(text, expected):
     assert kpi_target(text) == expected
+
+
+def _table(rows):
+    from workflow.plan_import.readers import RawTable, _full_width
+
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    return RawTable(rows, [_full_width(r) for r in rows], "Bảng 1")
+
+
+def test_letter_sections_and_an_implementing_unit_column():
+    from workflow.plan_import.parser import parse_tables
+
+    parsed = parse_tables([_table([
+        ["TT", "Nội dung công việc", "Đơn vị thực hiện", "Thời gian thực hiện"],
+        ["A", "NHIỆM VỤ CHUNG", "", ""],
+        ["1", "Tuyên truyền Nghị quyết 57", "Phòng VH-XH", "Quý I/2026"],
+        ["B.", "NHIỆM VỤ CỤ THỂ", "", ""],
+        ["2", "Số hóa hồ sơ", "VP HĐND-UBND", "Tháng 3/2026"],
+    ])], 2026)
+    assert [(s.code, s.title, len(s.tasks)) for s in parsed.sections] == [
+        ("A", "NHIỆM VỤ CHUNG", 1), ("B", "NHIỆM VỤ CỤ THỂ", 1)]
+    assert [t.lead_unit for t in parsed.tasks] == ["Phòng Văn hóa - Xã hội",
+                                                   "Văn phòng HĐND và UBND phường"]
+    assert parsed.columns["deadline"].header == "Thời gian thực hiện"
+    assert not parsed.problems
+
+
+def test_one_table_per_section_in_word():
+    from workflow.plan_import.parser import parse_tables
+
+    header = ["STT", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời hạn"]
+    parsed = parse_tables([
+        _table([header, ["I. Thể chế số", "", "", "", ""],
+                ["1", "Ban hành quy chế", "VPĐU", "Các ban, ngành, đoàn thể", "Quý I/2026"]]),
+        _table([header, ["II. Hạ tầng số", "", "", "", ""],
+                ["1", "Nâng cấp mạng nội bộ", "UBND phường", "", "Hàng quý"]]),
+    ], 2026)
+    assert [(s.code, len(s.tasks)) for s in parsed.sections] == [("I", 1), ("II", 1)]
+    # "1" restarts in each section: the section keeps the codes apart.
+    assert [t.code for t in parsed.tasks] == ["I.1", "II.1"]
+    assert parsed.tasks[0].coordinates_all_units and parsed.tasks[0].coordinating_units == []
+    assert parsed.tasks[1].deadline.kind == "recurring"
+
+
+def test_hand_mapping_below_a_title_block():
+    data = ("PHỤ LỤC,,\n(Kèm theo Kế hoạch số 5),,\nViệc,Ai làm,Khi nào\n"
+            "Việc A,UBND phường,Quý I/2026\n").encode()
+    from workflow.plan_import.readers import column_names
+
+    assert column_names(data, "x.csv") == ["Việc", "Ai làm", "Khi nào"]
+    parsed = parse_plan(data, "x.csv", plan_year=2026,
+                        mapping_override={"title": 0, "lead_unit": 1, "deadline": 2})
+    assert [(t.title, t.lead_unit) for t in parsed.tasks] == [("Việc A", "UBND phường")]
+
+
+def test_a_parent_row_above_its_numbered_sub_tasks_is_not_a_task():
+    from workflow.plan_import.parser import parse_tables
+
+    parsed = parse_tables([_table([
+        ["STT", "Nội dung", "Chủ trì", "Phối hợp", "Thời hạn"],
+        ["I", "Chính quyền số", "", "", ""],
+        ["1", "Triển khai các hệ thống thông tin dùng chung", "", "", ""],
+        ["1.1", "Hệ thống quản lý văn bản", "VPĐU", "", "Quý I/2026"],
+        ["1.2", "Hệ thống thư điện tử công vụ", "VPĐU", "", "Quý II/2026"],
+        ["2", "Cập nhật dữ liệu dân cư", "Công an phường", "", "Thường xuyên"],
+    ])], 2026)
+    assert [(t.code, t.parent_title) for t in parsed.tasks] == [
+        ("1.1", "Triển khai các hệ thống thông tin dùng chung"),
+        ("1.2", "Triển khai các hệ thống thông tin dùng chung"), ("2", None)]
+    assert [(s.row_number, s.reason) for s in parsed.skipped] == [(3, "parent_row")]
+    assert not parsed.problems
+
+
+def test_a_task_split_between_two_word_tables_is_joined():
+    from workflow.plan_import.parser import parse_tables
+
+    header = ["STT", "Nhiệm vụ", "Chủ trì", "Thời hạn"]
+    parsed = parse_tables([
+        _table([header, ["I. Dữ liệu số", "", "", ""],
+                ["1", "Làm sạch dữ liệu dân cư", "Công an phường", "Quý IV/"]]),
+        _table([header, ["", "", "", "2026"],
+                ["2", "Số hóa hộ tịch", "VP HĐND-UBND", "Quý III/2026"]]),
+    ], 2026)
+    assert [(t.code, t.deadline.kind, str(t.deadline.due_date)) for t in parsed.tasks] == [
+        ("1", "fixed", "2026-12-31"), ("2", "fixed", "2026-09-30")]
+    assert [(s.row_number, s.reason) for s in parsed.skipped] == [(5, "continuation")]

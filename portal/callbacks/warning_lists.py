@@ -8,11 +8,11 @@ from urllib.parse import urlencode
 from dash import Dash, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
-from portal.callbacks.router import render_page
 from portal.context import current_account, db, unit_of_work
 from portal.guard import guarded_callback
 from portal.layouts.common import message
-from portal.layouts.warnings import preview_body
+from portal.layouts.warning_lists import preview_body
+from portal.refresh import refresh_output, refresh_token
 from workflow import permissions, warning_lists
 from workflow.errors import DomainError, ValidationError
 from workflow.permissions import Capability
@@ -38,7 +38,7 @@ def register(app: Dash) -> None:
         user = current_account()
         try:
             day = parse_day(as_of)
-            report = warning_lists.preview(db(), user=user, as_of=day,
+            report = warning_lists.preview(db(), actor=user, as_of=day,
                                            period_kind=period or "month")
         except DomainError as error:
             return message(error.message)
@@ -49,21 +49,20 @@ def register(app: Dash) -> None:
     @guarded_callback(
         app, Capability.PUBLISH_WARNINGS,
         Output("warnings-message", "children"),
-        Output("page-content", "children", allow_duplicate=True),
+        refresh_output(),
         Input("warnings-publish", "n_clicks"),
         State("warnings-as-of", "date"), State("warnings-period", "value"),
-        State("url", "pathname"), State("url", "search"),
         prevent_initial_call=True,
     )
-    def publish(clicks, as_of, period, pathname, search):
+    def publish(clicks, as_of, period):
         if not clicks:
             raise PreventUpdate
         try:
             with unit_of_work() as session:
-                published = warning_lists.publish(session, user=current_account(),
+                published = warning_lists.publish(session, actor=current_account(),
                                                   as_of=parse_day(as_of),
                                                   period_kind=period or "month")
         except DomainError as error:
             return message(error.message), no_update
         return message(f"Đã công bố danh sách cảnh báo {published.period_label}.",
-                       "success"), render_page(pathname, search)
+                       "success"), refresh_token()

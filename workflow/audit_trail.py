@@ -1,4 +1,4 @@
-"""Audit trail: every domain action records one event in its own transaction."""
+"""Audit trail: every domain action records one event, committed with the change it describes."""
 
 from __future__ import annotations
 
@@ -6,14 +6,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from db.models import AuditEvent, User
+from db.models import AuditEvent
 from workflow.clock import now_utc
+from workflow.permissions import Actor
 
 
 def record(
     session: Session,
     *,
-    actor: User | None,
+    actor: Actor,
     action: str,
     object_type: str,
     object_id: int | None,
@@ -22,7 +23,7 @@ def record(
 ) -> AuditEvent:
     """Adds an audit event to the session; it commits with the change it describes."""
     event = AuditEvent(
-        actor_id=actor.id if actor is not None else None,
+        actor_id=actor.id,  # None for the system actor
         action=action,
         object_type=object_type,
         object_id=object_id,

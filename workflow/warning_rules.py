@@ -12,7 +12,6 @@ as "chưa xác định thời hạn" so that the office sets one.
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -29,8 +28,12 @@ from db.models import (
     Task,
     Unit,
 )
+from workflow import permissions
 from workflow.clock import LOCAL_TZ
-from workflow.periods import ROMAN
+from workflow.periods import period_of
+from workflow.permissions import Actor, Capability
+from workflow.plans import current_plan
+from workflow.reporting_calendar import calendar_of, unit_due
 
 OVERDUE, BEHIND, POOR_EVIDENCE, MISSING_REPORT = (
     "overdue", "behind_schedule", "poor_evidence", "missing_report")
@@ -56,19 +59,10 @@ class Period:
 
 def period_for(as_of: date, kind: str) -> Period:
     """The month or quarter that contains ``as_of``."""
-    if kind == "quarter":
-        quarter = (as_of.month - 1) // 3 + 1
-        start = date(as_of.year, 3 * quarter - 2, 1)
-        last = 3 * quarter
-        end = date(as_of.year, last, calendar.monthrange(as_of.year, last)[1])
-        return Period("quarter", start, end, f"Quý {ROMAN[quarter]}/{as_of.year}",
-                      f"QUÝ {ROMAN[quarter]}/{as_of.year}")
-    if kind != "month":
+    if kind not in ("month", "quarter"):
         raise ValueError(kind)
-    start = date(as_of.year, as_of.month, 1)
-    end = date(as_of.year, as_of.month, calendar.monthrange(as_of.year, as_of.month)[1])
-    return Period("month", start, end, f"Tháng {as_of.month:02d}/{as_of.year}",
-                  f"THÁNG {as_of.month:02d}/{as_of.year}")
+    period = period_of(as_of, kind)
+    return Period(kind, period.start, period.end, period.label, period.label.upper())
 
 
 @dataclass
@@ -138,11 +132,11 @@ def _claim_state_as_of(claim: _Claim, cutoff: datetime) -> ClaimState | None:
     return ClaimState.PENDING
 
 
-def evaluate(session: Session, *, as_of: date, period_kind: str = "month",
+def evaluate(session: Session, *, actor: Actor, as_of: date, period_kind: str = "month",
              plan_id: int | None = None) -> WarningReport:
     """Evaluates every active task of the plan (the latest plan when not given)."""
-    plan = session.get(Plan, plan_id) if plan_id else session.scalar(
-        select(Plan).order_by(Plan.year.desc(), Plan.id.desc()))
+    permissions.require(actor, Capability.VIEW_WARNINGS)
+    plan = session.get(Plan, plan_id) if plan_id else current_plan(session, actor=actor)
     period = period_for(as_of, period_kind)
     if plan is None:
         return WarningReport(as_of, period, [], [])
@@ -163,9 +157,7 @@ def evaluate(session: Session, *, as_of: date, period_kind: str = "month",
                    CompletionClaim.decided_at)
             .where(CompletionClaim.created_at < cutoff).order_by(CompletionClaim.id)):
         claims[task_id].append(_Claim(state, created, decided))
-    reporting_day = min(plan.reporting_day or 18, calendar.monthrange(as_of.year,
-                                                                       as_of.month)[1])
-    due_day = date(as_of.year, as_of.month, reporting_day)
+    due_day = unit_due(calendar_of(plan), as_of.year, as_of.month)
     items, undetermined = [], []
     for task in tasks:
         states = [s for s in (_claim_state_as_of(c, cutoff) for c in claims[task.id])

@@ -13,6 +13,10 @@ from workflow.clock import LOCAL_TZ
 from workflow.permissions import Capability, require
 
 ACTION_LABELS = {
+    "api_token.create": "Tạo mã truy cập API",
+    "api_token.revoke": "Thu hồi mã truy cập API",
+    "plan.calendar": "Đổi lịch báo cáo của kế hoạch",
+    "report.generate": "Lập báo cáo định kỳ",
     "login": "Đăng nhập",
     "user.create": "Tạo tài khoản",
     "user.reset_password": "Đặt lại mật khẩu",
@@ -29,11 +33,15 @@ ACTION_LABELS = {
     "claim.approve": "Phê duyệt — hoàn thành",
     "claim.reject": "Trả lại — không hoàn thành",
     "warnings.publish": "Công bố danh sách cảnh báo",
+    "trust.add": "Thêm chứng thư CA tin cậy",
+    "trust.remove": "Gỡ chứng thư CA tin cậy",
 }
 
 
 OBJECT_LABELS = {"user": "Tài khoản", "unit": "Đơn vị", "plan": "Kế hoạch", "task": "Nhiệm vụ",
-                 "claim": "Đề nghị", "evidence": "Minh chứng", "warning_list": "Danh sách cảnh báo"}
+                 "claim": "Đề nghị", "evidence": "Minh chứng", "warning_list": "Danh sách cảnh báo",
+                 "api_token": "Mã truy cập API", "report": "Báo cáo định kỳ",
+                 "trust_ca": "Chứng thư CA tin cậy"}
 FIELD_LABELS = {
     "username": "tên đăng nhập", "role": "vai trò", "unit_id": "mã đơn vị",
     "is_active": "hoạt động", "name": "tên", "short_name": "tên viết tắt",
@@ -42,6 +50,10 @@ FIELD_LABELS = {
     "state": "trạng thái", "reason_code": "mã lý do", "reason": "lý do", "created": "thêm mới",
     "updated": "cập nhật", "removed": "không còn trong tệp", "units_created": "đơn vị tạo mới",
     "sha256": "SHA-256", "size": "dung lượng (byte)",
+    "expires_on": "hết hạn", "ward_code": "mã phường/xã", "kind": "loại", "version": "phiên bản",
+    "unit_day": "ngày đơn vị báo cáo", "office_day": "ngày Văn phòng tổng hợp",
+    "quarter_day": "ngày sơ kết quý", "year_end_month": "tháng tổng kết năm",
+    "year_end_day": "ngày tổng kết năm",
 }
 VALUE_LABELS = {True: "có", False: "không", None: "—", "pending": "chờ thẩm định",
                 "approved": "hoàn thành", "rejected": "không hoàn thành", "withdrawn": "đã rút",
@@ -112,10 +124,10 @@ def _details(event: AuditEvent) -> str:
     return "; ".join(parts)
 
 
-def list_events(session: Session, *, user: User, filters: AuditFilter = AuditFilter(),
+def list_events(session: Session, *, actor: User, filters: AuditFilter = AuditFilter(),
                 offset: int = 0, limit: int = 100) -> tuple[list[AuditLine], int]:
     """A page of events, oldest first within the page order "newest first", and the total."""
-    require(user, Capability.VIEW_AUDIT)
+    require(actor, Capability.VIEW_AUDIT)
     query = _query(filters)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.execute(query.order_by(AuditEvent.id.desc()).offset(offset).limit(limit))
@@ -124,10 +136,10 @@ def list_events(session: Session, *, user: User, filters: AuditFilter = AuditFil
                       _details(e)) for e, name in rows], total
 
 
-def export_events(session: Session, *, user: User,
+def export_events(session: Session, *, actor: User,
                   filters: AuditFilter = AuditFilter()) -> list[AuditLine]:
     """Every matching event, in order, for the export."""
-    require(user, Capability.VIEW_AUDIT)
+    require(actor, Capability.VIEW_AUDIT)
     rows = session.execute(_query(filters).order_by(AuditEvent.id))
     return [AuditLine(e.id, e.created_at, name or "Hệ thống", e.action,
                       ACTION_LABELS.get(e.action, e.action), e.object_type, e.object_id,

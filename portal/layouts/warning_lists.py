@@ -11,7 +11,7 @@ from db.models import WarningList, WarningRow
 from portal.layouts.common import empty_state, page_header
 from workflow.clock import format_date, format_datetime
 from workflow.reports.warning_text import reason_lines
-from workflow.warnings import BEHIND, MISSING_REPORT, OVERDUE, POOR_EVIDENCE, WarningReport
+from workflow.warning_rules import BEHIND, MISSING_REPORT, OVERDUE, POOR_EVIDENCE, WarningReport
 
 REASON_COLOURS = {OVERDUE: "danger", BEHIND: "warning", POOR_EVIDENCE: "danger",
                   MISSING_REPORT: "secondary"}

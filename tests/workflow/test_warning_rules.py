@@ -17,7 +17,8 @@ from tests.factories import make_task
 from workflow import warning_lists
 from workflow.clock import LOCAL_TZ
 from workflow.errors import PermissionDenied, ValidationError
-from workflow.warnings import evaluate, expected_percent, period_for
+from workflow.permissions import SYSTEM
+from workflow.warning_rules import evaluate, expected_percent, period_for
 
 
 def at(day: date, hour: int = 10) -> datetime:
@@ -40,14 +41,14 @@ def claim(session, world, task, filed: date, state=ClaimState.PENDING, decided: 
 
 
 def reasons(session, as_of: date, code: str, kind: str = "month") -> list[str]:
-    found = {i.task_code: i for i in evaluate(session, as_of=as_of, period_kind=kind).items}
+    found = {i.task_code: i for i in evaluate(session, actor=SYSTEM, as_of=as_of, period_kind=kind).items}
     return found[code].reasons if code in found else []
 
 
 def test_deadline_today_is_not_overdue_yesterday_is(session, world):
     # task_overdue's deadline is 31/01/2026
     assert "overdue" not in reasons(session, date(2026, 1, 31), "I.4")
-    item = {i.task_code: i for i in evaluate(session, as_of=date(2026, 2, 1)).items}["I.4"]
+    item = {i.task_code: i for i in evaluate(session, actor=SYSTEM, as_of=date(2026, 2, 1)).items}["I.4"]
     assert "overdue" in item.reasons and item.details["days_late"] == 1
 
 
@@ -63,14 +64,14 @@ def test_behind_schedule_at_49_and_51_percent_of_expected(session, world):
 
 def test_recurring_tasks_use_the_plan_year(session, world):
     report(session, world, world.task_all, date(2026, 3, 1), 5)
-    item = {i.task_code: i for i in evaluate(session, as_of=date(2026, 3, 31)).items}["I.3"]
+    item = {i.task_code: i for i in evaluate(session, actor=SYSTEM, as_of=date(2026, 3, 31)).items}["I.3"]
     assert "behind_schedule" in item.reasons and item.details["expected_percent"] > 20
 
 
 def test_conditional_tasks_are_never_overdue_but_listed_apart(session, world):
     task = make_task(session, world.plan, world.section, "I.9", world.unit_a, deadline=None,
                      kind=DeadlineKind.CONDITIONAL, position=9)
-    result = evaluate(session, as_of=date(2026, 12, 31))
+    result = evaluate(session, actor=SYSTEM, as_of=date(2026, 12, 31))
     assert task.code in [i.task_code for i in result.undetermined]
     assert "overdue" not in reasons(session, date(2026, 12, 31), "I.9")
 
@@ -102,30 +103,30 @@ def test_periods():
 
 
 def test_published_list_is_frozen_and_published_once(session, world):
-    published = warning_lists.publish(session, user=world.reviewer, as_of=date(2026, 2, 1),
+    published = warning_lists.publish(session, actor=world.reviewer, as_of=date(2026, 2, 1),
                                       period_kind="month")
-    _, rows = warning_lists.get_published(session, user=world.leader, list_id=published.id)
+    _, rows = warning_lists.get_published(session, actor=world.leader, list_id=published.id)
     codes = [r.task_code for r in rows]
     assert "I.4" in codes
     world.task_overdue.title = "Đã đổi tên"
     report(session, world, world.task_overdue, date(2026, 1, 20), 100)
     session.flush()
-    _, again = warning_lists.get_published(session, user=world.leader, list_id=published.id)
+    _, again = warning_lists.get_published(session, actor=world.leader, list_id=published.id)
     assert [r.task_code for r in again] == codes
     assert all(r.task_title != "Đã đổi tên" for r in again)
     with pytest.raises(ValidationError, match="đã được công bố"):
-        warning_lists.publish(session, user=world.reviewer, as_of=date(2026, 2, 10),
+        warning_lists.publish(session, actor=world.reviewer, as_of=date(2026, 2, 10),
                               period_kind="month")
 
 
 def test_units_see_only_their_rows_and_cannot_publish(session, world):
-    published = warning_lists.publish(session, user=None, as_of=date(2026, 7, 2),
+    published = warning_lists.publish(session, actor=SYSTEM, as_of=date(2026, 7, 2),
                                       period_kind="month")
-    _, rows = warning_lists.get_published(session, user=world.member_c, list_id=published.id)
+    _, rows = warning_lists.get_published(session, actor=world.member_c, list_id=published.id)
     assert rows == []
-    _, rows_a = warning_lists.get_published(session, user=world.member_a, list_id=published.id)
+    _, rows_a = warning_lists.get_published(session, actor=world.member_a, list_id=published.id)
     assert {r.unit_name for r in rows_a} == {"Văn phòng Đảng ủy"}
     for actor in (world.member_a, world.leader, world.admin):
         with pytest.raises(PermissionDenied):
-            warning_lists.publish(session, user=actor, as_of=date(2026, 8, 2),
+            warning_lists.publish(session, actor=actor, as_of=date(2026, 8, 2),
                                   period_kind="month")

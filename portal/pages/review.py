@@ -1,0 +1,31 @@
+"""The review queue: pending claims, longest waiting first."""
+
+from __future__ import annotations
+
+from dash import html
+
+from portal.context import db
+from portal.layouts import review
+from portal.pages.registry import NavEntry, Page
+from portal.pages.tasks import int_param
+from workflow import reviews, units
+from workflow.permissions import Capability
+from workflow.tasks import sections_of_visible
+
+PAGE = Page(path="/tham-dinh", title="Chờ thẩm định", capability=Capability.REVIEW,
+            nav=NavEntry("Thẩm định", 40))
+
+
+def layout(user, **params) -> html.Div:
+    """The queue; ``don-vi``, ``nhom``, ``cho-tu`` filter it, ``da-duyet`` reports a bulk
+    approval."""
+    session = db()
+    unit_id, section_id = int_param(params, "don-vi"), int_param(params, "nhom")
+    min_age = int_param(params, "cho-tu")
+    return review.queue_page(
+        reviews.queue(session, actor=user, unit_id=unit_id, section_id=section_id,
+                      min_age_days=min_age),
+        units=[(u.id, u.name) for u in units.list_units(session, actor=user)],
+        sections=[(s.id, f"{s.code}. {s.title}") for s in sections_of_visible(session, actor=user)],
+        unit_id=unit_id, section_id=section_id, min_age=min_age,
+        approved=int_param(params, "da-duyet") or 0)

@@ -1,0 +1,24 @@
+"""Warning lists: preview as of a date, publish, past lists."""
+
+from __future__ import annotations
+
+from dash import html
+
+from portal.context import db
+from portal.layouts import warning_lists
+from portal.pages.registry import NavEntry, Page
+from workflow import permissions
+from workflow import warning_lists as warning_list_service
+from workflow.clock import today
+from workflow.permissions import Capability
+
+PAGE = Page(path="/canh-bao", title="Danh sách cảnh báo", capability=Capability.VIEW_WARNINGS,
+            nav=NavEntry("Cảnh báo", 50))
+
+
+def layout(user, **_params) -> html.Div:
+    """The preview form and the published lists."""
+    return warning_lists.warnings_page(
+        as_of=today(), can_publish=permissions.has(user, Capability.PUBLISH_WARNINGS),
+        lists=warning_list_service.published_lists(db(), actor=user),
+        can_export=permissions.has(user, Capability.EXPORT))
