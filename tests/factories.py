@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import DeadlineKind, Plan, Role, Section, Task, TaskCoordinator, Unit, User
+from db.models import DeadlineKind, Plan, Role, Section, Task, TaskCoordinator, Unit, User, Ward
 from workflow import accounts
 from workflow.clock import now_utc
 
@@ -18,6 +19,7 @@ PASSWORD = "MatKhau@123"
 class World:
     """Everything a test needs to ask "may this user do that?"."""
 
+    ward: Ward
     unit_a: Unit
     unit_b: Unit
     unit_c: Unit
@@ -40,9 +42,24 @@ class World:
                 "unit_member": self.member_a}
 
 
-def make_unit(session: Session, name: str) -> Unit:
+def make_ward(session: Session, code: str = "phuoc-binh", name: str = "Phường Phước Bình") -> Ward:
+    """A ward (the tests' default one unless another code is given)."""
+    ward = Ward(code=code, name=name, committee_name=f"Đảng ủy {name.lower()}",
+                office_name="Văn phòng Đảng ủy", is_active=True, created_at=now_utc())
+    session.add(ward)
+    session.flush()
+    return ward
+
+
+def default_ward(session: Session) -> Ward:
+    """The first ward, created when there is none yet."""
+    return session.scalar(select(Ward).order_by(Ward.id).limit(1)) or make_ward(session)
+
+
+def make_unit(session: Session, name: str, ward: Ward | None = None) -> Unit:
     """A unit with no aliases."""
-    unit = Unit(name=name, is_active=True, created_at=now_utc())
+    ward = ward or default_ward(session)
+    unit = Unit(ward_id=ward.id, name=name, is_active=True, created_at=now_utc())
     session.add(unit)
     session.flush()
     return unit
@@ -51,11 +68,20 @@ def make_unit(session: Session, name: str) -> Unit:
 _HASH: list[str] = []
 
 
-def make_user(session: Session, username: str, role: Role, unit: Unit | None = None) -> User:
-    """An account with the shared test password (hashed once per run: scrypt is slow)."""
+def make_user(session: Session, username: str, role: Role, unit: Unit | None = None,
+              ward: Ward | None = None) -> User:
+    """An account with the shared test password (hashed once per run: scrypt is slow).
+
+    Province roles belong to no ward; the others to ``ward``, the unit's or the default."""
     if not _HASH:
         _HASH.append(accounts.hash_password(PASSWORD))
-    user = User(username=username, full_name=f"Người dùng {username}", password_hash=_HASH[0],
+    if role in (Role.PROVINCE_VIEWER, Role.PROVINCE_ADMIN):
+        ward_id = None
+    elif unit is not None:
+        ward_id = unit.ward_id
+    else:
+        ward_id = (ward or default_ward(session)).id
+    user = User(ward_id=ward_id, username=username, full_name=f"Người dùng {username}", password_hash=_HASH[0],
                 role=role, unit_id=unit.id if unit else None, is_active=True,
                 session_version=1, created_at=now_utc())
     session.add(user)
@@ -81,12 +107,13 @@ def make_task(session: Session, plan: Plan, section: Section, code: str, lead: U
     return task
 
 
-def build_world(session: Session) -> World:
-    """Creates the standard test world."""
-    unit_a = make_unit(session, "Văn phòng Đảng ủy")
-    unit_b = make_unit(session, "UBND phường")
-    unit_c = make_unit(session, "Công an phường")
-    plan = Plan(number="01-KH/ĐU", title="Kế hoạch thử nghiệm", issuing_body="Đảng ủy phường",
+def build_world(session: Session, ward: Ward | None = None, prefix: str = "") -> World:
+    """Creates the standard test world (in ``ward``; user names get ``prefix``)."""
+    ward = ward or default_ward(session)
+    unit_a = make_unit(session, "Văn phòng Đảng ủy", ward)
+    unit_b = make_unit(session, "UBND phường", ward)
+    unit_c = make_unit(session, "Công an phường", ward)
+    plan = Plan(ward_id=ward.id, number="01-KH/ĐU", title="Kế hoạch thử nghiệm", issuing_body="Đảng ủy phường",
                 year=2026, start_date=date(2026, 1, 1), end_date=date(2026, 12, 31),
                 created_at=now_utc())
     session.add(plan)
@@ -95,13 +122,13 @@ def build_world(session: Session) -> World:
     session.add(section)
     session.flush()
     return World(
-        unit_a=unit_a, unit_b=unit_b, unit_c=unit_c,
-        admin=make_user(session, "admin", Role.ADMIN),
-        reviewer=make_user(session, "reviewer", Role.REVIEWER, unit_a),
-        leader=make_user(session, "leader", Role.LEADER),
-        member_a=make_user(session, "member_a", Role.UNIT_MEMBER, unit_a),
-        member_b=make_user(session, "member_b", Role.UNIT_MEMBER, unit_b),
-        member_c=make_user(session, "member_c", Role.UNIT_MEMBER, unit_c),
+        ward=ward, unit_a=unit_a, unit_b=unit_b, unit_c=unit_c,
+        admin=make_user(session, f"{prefix}admin", Role.ADMIN, ward=ward),
+        reviewer=make_user(session, f"{prefix}reviewer", Role.REVIEWER, unit_a),
+        leader=make_user(session, f"{prefix}leader", Role.LEADER, ward=ward),
+        member_a=make_user(session, f"{prefix}member_a", Role.UNIT_MEMBER, unit_a),
+        member_b=make_user(session, f"{prefix}member_b", Role.UNIT_MEMBER, unit_b),
+        member_c=make_user(session, f"{prefix}member_c", Role.UNIT_MEMBER, unit_c),
         plan=plan, section=section,
         task_a=make_task(session, plan, section, "I.1", unit_a, coordinators=[unit_b],
                          position=1),

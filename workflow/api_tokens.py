@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from db.base import UtcDateTime
 from db.models import ApiCall, ApiToken, Role
-from workflow import audit_trail
+from workflow import audit_trail, scope
 from workflow.clock import now_utc, today
 from workflow.errors import NotFound, ValidationError
 from workflow.permissions import API_TOKEN_CAPABILITIES, Actor, Capability, require
@@ -51,6 +51,7 @@ class TokenActor:
     token_id: int
     name: str
     ward_code: str | None
+    ward_id: int | None = None
     scope: str = READ_SCOPE
     is_active: bool = True
     role: Role = Role.LEADER
@@ -93,9 +94,14 @@ def create_token(session: Session, *, actor: Actor, name: str, expires_on: date 
     ward_code = (ward_code or "").strip() or None
     if ward_code is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", ward_code):
         raise ValidationError("Mã phường/xã chỉ gồm chữ, số, dấu - hoặc _ (tối đa 32 ký tự).")
+    ward = scope.ward_for_writing(session, actor)
+    if ward_code is not None and ward_code != ward.code:
+        raise ValidationError(f"Mã phường/xã “{ward_code}” không phải phường/xã đang quản lý "
+                              f"({ward.code}).")
+    ward_code = ward.code
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(name=name, token_hash=hash_token(secret), scope=READ_SCOPE,
-                     ward_code=ward_code, expires_on=expires_on,
+                     ward_id=ward.id, ward_code=ward_code, expires_on=expires_on,
                      created_by_id=actor.id,
                      created_at=now_utc())
     session.add(token)
@@ -109,14 +115,15 @@ def create_token(session: Session, *, actor: Actor, name: str, expires_on: date 
 def list_tokens(session: Session, *, actor: Actor) -> list[ApiToken]:
     """Every token, newest first (names, expiry, last use; never the secret)."""
     _admin(actor)
-    return list(session.scalars(select(ApiToken).order_by(ApiToken.created_at.desc(),
-                                                          ApiToken.id.desc())))
+    query = scope.scoped(select(ApiToken), actor, ApiToken.ward_id)
+    return list(session.scalars(query.order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
 
 
 def revoke_token(session: Session, *, actor: Actor, name: str) -> ApiToken:
     """Revokes the named token at once; revoking twice is harmless."""
     _admin(actor)
-    token = session.scalar(select(ApiToken).where(ApiToken.name == (name or "").strip()))
+    token = session.scalar(scope.scoped(select(ApiToken), actor, ApiToken.ward_id)
+                           .where(ApiToken.name == (name or "").strip()))
     if token is None:
         raise NotFound(f"Không tìm thấy mã truy cập tên “{name}”.")
     if token.revoked_at is None:
@@ -152,7 +159,7 @@ def authenticate(session: Session, *, authorization: str | None) -> TokenActor:
     if state == "expired":
         raise TokenRefused(EXPIRED)
     return TokenActor(token_id=token.id, name=token.name, ward_code=token.ward_code,
-                      scope=token.scope)
+                      ward_id=token.ward_id, scope=token.scope)
 
 
 def actor_by_id(session: Session, *, token_id: object) -> TokenActor:
@@ -164,7 +171,7 @@ def actor_by_id(session: Session, *, token_id: object) -> TokenActor:
     if state != "active":
         raise TokenRefused(REVOKED if state == "revoked" else EXPIRED)
     return TokenActor(token_id=token.id, name=token.name, ward_code=token.ward_code,
-                      scope=token.scope)
+                      ward_id=token.ward_id, scope=token.scope)
 
 
 def record_call(session: Session, *, actor: Actor | TokenActor, token_id: int | None,
@@ -198,7 +205,8 @@ def token_lines(session: Session, *, actor: Actor) -> list[TokenLine]:
     usage = (select(ApiCall.token_id, type_coerce(func.max(ApiCall.created_at), UtcDateTime()).label("last"),
                     func.count(ApiCall.id).label("calls"))
              .group_by(ApiCall.token_id).subquery())
-    rows = session.execute(select(ApiToken, usage.c.last, usage.c.calls)
+    rows = session.execute(scope.scoped(select(ApiToken, usage.c.last, usage.c.calls),
+                                        actor, ApiToken.ward_id)
                            .outerjoin(usage, usage.c.token_id == ApiToken.id)
                            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc()))
     return [TokenLine(t.name, t.ward_code, t.scope, t.expires_on, t.created_at,
@@ -209,4 +217,6 @@ def token_lines(session: Session, *, actor: Actor) -> list[TokenLine]:
 def recent_calls(session: Session, *, actor: Actor, limit: int = 50) -> list[ApiCall]:
     """The latest API calls (admin)."""
     _admin(actor)
-    return list(session.scalars(select(ApiCall).order_by(ApiCall.id.desc()).limit(limit)))
+    query = select(ApiCall).where(ApiCall.token_id.in_(
+        scope.scoped(select(ApiToken.id), actor, ApiToken.ward_id)))
+    return list(session.scalars(query.order_by(ApiCall.id.desc()).limit(limit)))

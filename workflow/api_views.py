@@ -30,7 +30,7 @@ from db.models import (
     WarningList,
     WarningRow,
 )
-from workflow import permissions, reporting_calendar
+from workflow import permissions, reporting_calendar, scope
 from workflow.api_tokens import TokenActor
 from workflow.clock import LOCAL_TZ, today
 from workflow.errors import NotFound, ValidationError
@@ -142,12 +142,9 @@ def parse_choice(value: str | None, name: str, choices: tuple[str, ...]) -> str 
 # -- scoping -----------------------------------------------------------------------------
 
 def scoped_plan_ids(actor: TokenActor) -> Select:
-    """The plans this token may read, as a subquery. The ONE place API scoping is decided.
-
-    Today: every plan (one ward per portal). Wards as tenants (#13): filter on the plan's
-    ward against ``actor.ward_code`` here."""
+    """The plans this token may read, as a subquery: its own ward's (workflow.scope)."""
     permissions.require(actor, Capability.READ_API)  # type: ignore[arg-type]
-    return select(Plan.id)
+    return scope.plan_ids(actor)
 
 
 def _scoped_tasks(actor: TokenActor) -> Select:

@@ -16,6 +16,8 @@ ROLE_LABELS: dict[Role, str] = {
     Role.REVIEWER: "Văn phòng Đảng ủy (thẩm định)",
     Role.LEADER: "Lãnh đạo (Ban Thường vụ / Ban Chỉ đạo)",
     Role.ADMIN: "Quản trị hệ thống",
+    Role.PROVINCE_VIEWER: "Ban Chỉ đạo tỉnh / Sở KH&CN (xem toàn tỉnh)",
+    Role.PROVINCE_ADMIN: "Quản trị tỉnh",
 }
 
 STATUS_LABELS: dict[TaskStatus, str] = {

@@ -10,6 +10,7 @@ import enum
 from dataclasses import dataclass
 
 from db.models import Role, Task, User
+from workflow import scope
 from workflow.errors import NotFound, PermissionDenied
 from workflow.labels import ROLE_LABELS  # noqa: F401  (re-exported: callers import it here)
 
@@ -42,6 +43,9 @@ class Capability(enum.StrEnum):
     MANAGE_TRUST_STORE = "manage_trust_store"
     LOG_API_CALLS = "log_api_calls"
     REVALIDATE_SIGNATURES = "revalidate_signatures"
+    # Wards as tenants (#13).
+    VIEW_PROVINCE = "view_province"
+    MANAGE_WARDS = "manage_wards"
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ class SystemActor:
     unit: None = None
     is_active: bool = True
     full_name: str = "Hệ thống"
+    # The ward a command acts in (``--ward``); None reaches every ward (workflow.scope).
+    ward_id: int | None = None
 
 
 SYSTEM = SystemActor()
@@ -79,6 +85,8 @@ SYSTEM_CAPABILITIES: frozenset[Capability] = frozenset({
     Capability.MANAGE_API_TOKENS,
     Capability.LOG_API_CALLS,
     Capability.REVALIDATE_SIGNATURES,
+    Capability.MANAGE_WARDS,
+    Capability.VIEW_PROVINCE,
 })
 
 
@@ -124,6 +132,21 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
         Capability.VIEW_WARNINGS,
         Capability.MANAGE_API_TOKENS,
         Capability.MANAGE_CALENDAR,
+    }),
+    # Read-only across every ward: nothing here changes a ward's data.
+    Role.PROVINCE_VIEWER: frozenset({
+        Capability.VIEW_PROVINCE,
+        Capability.VIEW_TASKS,
+        Capability.VIEW_ALL_TASKS,
+        Capability.VIEW_WARNINGS,
+        Capability.VIEW_DASHBOARD,
+        Capability.DOWNLOAD_EVIDENCE,
+        Capability.EXPORT,
+    }),
+    # Creates wards and each ward's first admin; reads the province pages.
+    Role.PROVINCE_ADMIN: frozenset({
+        Capability.VIEW_PROVINCE,
+        Capability.MANAGE_WARDS,
     }),
 }
 
@@ -174,7 +197,10 @@ def unit_involved(user: User, task: Task) -> bool:
 
 
 def can_view_task(user: User | None, task: Task) -> bool:
-    """Office, leaders and admins see every task; a unit sees tasks it leads or coordinates."""
+    """Office, leaders and admins see every task of their ward; a unit sees the tasks it leads
+    or coordinates; the province roles read every ward's tasks."""
+    if task is None or not scope.in_scope(user, task.plan.ward_id):
+        return False
     if has(user, Capability.VIEW_ALL_TASKS):
         return True
     return has(user, Capability.VIEW_TASKS) and unit_involved(user, task)  # type: ignore[arg-type]

@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import DeadlineKind, Plan, Section, Task, TaskCoordinator, Unit, User
-from workflow import audit_trail, units
-from workflow.clock import now_utc
-from workflow.errors import ValidationError
-from workflow.permissions import Actor, Capability, require
+from workflow import audit_trail, scope, units
+from workflow.clock import now_utc, today
+from workflow.errors import NotFound, ValidationError
+from workflow.permissions import SYSTEM, Actor, Capability, has, require
 from workflow.plan_import.units import BUILT_IN_ALIASES
 
 if TYPE_CHECKING:
@@ -37,10 +37,70 @@ class PlanInfo:
     end_date: date | None = None
 
 
-def current_plan(session: Session, *, actor: Actor) -> Plan | None:
-    """The plan the portal works on: the latest year's, the newest of that year."""
+def current_plan(session: Session, *, actor: Actor, on: date | None = None) -> Plan | None:
+    """The actor's ward's current plan: the one its admin pinned, otherwise the one covering
+    ``on`` (today), otherwise the nearest before it, otherwise the earliest after it.
+
+    None for an actor reaching several wards (the province roles look at one ward through
+    ``workflow.scope.focus``) and for a ward without plans."""
+    if not (has(actor, Capability.VIEW_TASKS) or has(actor, Capability.SEND_REMINDERS)):
+        require(actor, Capability.VIEW_TASKS)
+    ward_id = scope.ward_scope(actor)
+    if ward_id is None:
+        wards = session.scalars(select(Plan.ward_id).distinct().limit(2)).all()
+        if len(wards) != 1 or scope.is_province(actor):
+            return None
+        ward_id = wards[0]
+    on = on or today()
+    plans = list(session.scalars(select(Plan).where(Plan.ward_id == ward_id)
+                                 .order_by(Plan.start_date, Plan.id)))
+    pinned = [p for p in plans if p.is_pinned]
+    if pinned:
+        return pinned[0]
+    covering = [p for p in plans if p.start_date <= on <= p.end_date]
+    if covering:
+        return covering[-1]
+    before = [p for p in plans if p.end_date < on]
+    if before:
+        return before[-1]
+    return plans[0] if plans else None
+
+
+def ward_plans(session: Session, *, actor: Actor) -> list[Plan]:
+    """The plans of the actor's ward, newest year first (for the plan selector)."""
     require(actor, Capability.VIEW_TASKS)
-    return session.scalar(select(Plan).order_by(Plan.year.desc(), Plan.id.desc()))
+    query = scope.scoped(select(Plan), actor, Plan.ward_id)
+    return list(session.scalars(query.order_by(Plan.year.desc(), Plan.start_date.desc(),
+                                               Plan.id.desc())))
+
+
+def plan_for(session: Session, *, actor: Actor, plan_id: int | None) -> Plan | None:
+    """The plan a page or command asked for (checked against the actor's ward), or the
+    current plan when none was asked for."""
+    if not plan_id:
+        return current_plan(session, actor=actor)
+    plan = session.get(Plan, plan_id)
+    if plan is None or not scope.in_scope(actor, plan.ward_id):
+        raise NotFound("Không tìm thấy kế hoạch.")
+    return plan
+
+
+def pin_plan(session: Session, *, actor: Actor, plan_id: int | None) -> Plan | None:
+    """Pins the ward's current plan (None: back to the plan covering today)."""
+    require(actor, Capability.IMPORT_PLAN)
+    ward = scope.ward_for_writing(session, actor)
+    target = plan_for(session, actor=actor, plan_id=plan_id) if plan_id else None
+    if target is not None and target.ward_id != ward.id:
+        raise NotFound("Không tìm thấy kế hoạch.")
+    for plan in session.scalars(select(Plan).where(Plan.ward_id == ward.id, Plan.is_pinned)):
+        plan.is_pinned = False
+    session.flush()
+    if target is not None:
+        target.is_pinned = True
+    audit_trail.record(session, actor=actor, action="plan.pin", object_type="plan",
+                       object_id=target.id if target else None, ward_id=ward.id)
+    session.flush()
+    return target
 
 
 def plan_info(*, number: str | None, year: object, issuing_body: str | None,
@@ -75,9 +135,13 @@ TASK_FIELDS = ("parent_title", "title", "required_output", "kpi_text", "kpi_targ
                "extra_fields", "section_id", "position")
 
 
-def new_unit_names(session: Session, parsed: ParsedPlan) -> list[str]:
-    """Unit names in the file that match no unit of the portal yet (to confirm creating)."""
-    return [name for name in _unit_names(parsed) if units.find_by_name(session, name) is None]
+def new_unit_names(session: Session, parsed: ParsedPlan, ward_id: int | None = None) -> list[str]:
+    """Unit names in the file that match no unit of the ward yet (to confirm creating);
+    without ``ward_id``, of the portal's only ward."""
+    if ward_id is None:
+        ward_id = scope.ward_for_writing(session, SYSTEM).id
+    return [name for name in _unit_names(parsed)
+            if units.find_by_name(session, name, ward_id=ward_id) is None]
 
 
 def _unit_names(parsed: ParsedPlan) -> list[str]:
@@ -97,14 +161,15 @@ def resolve_units(session: Session, *, actor: Actor, names: Iterable[str],
     Raises ValidationError naming the units that are new and were not confirmed.
     """
     confirmed = set(create)
+    ward_id = scope.ward_for_writing(session, actor).id
     mapping: dict[str, Unit] = {}
     created: list[str] = []
     missing: list[str] = []
     for name in names:
-        unit = units.find_by_name(session, name)
+        unit = units.find_by_name(session, name, ward_id=ward_id)
         if unit is None and name in confirmed:
             known_aliases = [a for a in BUILT_IN_ALIASES.get(name, ())
-                             if units.find_by_name(session, a) is None]
+                             if units.find_by_name(session, a, ward_id=ward_id) is None]
             unit = units.create_unit(session, actor=actor, name=name, aliases=known_aliases)
             created.append(name)
         if unit is None:
@@ -129,9 +194,11 @@ def apply_import(
     if not any(section.tasks for section in parsed.sections):
         raise ValidationError("Tệp không có nhiệm vụ nào để nhập.")
     now = now_utc()
-    plan = session.scalar(select(Plan).where(Plan.number == info.number, Plan.year == info.year))
+    ward = scope.ward_for_writing(session, actor)
+    plan = session.scalar(select(Plan).where(Plan.ward_id == ward.id, Plan.number == info.number,
+                                             Plan.year == info.year))
     if plan is None:
-        plan = Plan(number=info.number, title=info.title, issuing_body=info.issuing_body,
+        plan = Plan(ward_id=ward.id, number=info.number, title=info.title, issuing_body=info.issuing_body,
                     year=info.year, start_date=info.start_date or date(info.year, 1, 1),
                     end_date=info.end_date or date(info.year, 12, 31), created_at=now)
         session.add(plan)
@@ -265,8 +332,10 @@ class ImportPreview:
 def preview(session: Session, *, actor: User, parsed: ParsedPlan, info: PlanInfo) -> ImportPreview:
     """The import page's preview: parsed rows with new units and problems marked."""
     require(actor, Capability.IMPORT_PLAN)
-    new = new_unit_names(session, parsed)
-    plan = session.scalar(select(Plan).where(Plan.number == info.number, Plan.year == info.year))
+    ward = scope.ward_for_writing(session, actor)
+    new = new_unit_names(session, parsed, ward.id)
+    plan = session.scalar(select(Plan).where(Plan.ward_id == ward.id, Plan.number == info.number,
+                                             Plan.year == info.year))
     existing = set(session.scalars(select(Task.code).where(Task.plan_id == plan.id))) if plan \
         else set()
     rows = [PreviewRow(code=t.code, section=f"{s.code}. {s.title}", title=t.title,

@@ -16,6 +16,7 @@ from db.models.claims import (
 from db.models.login_sessions import LoginSession
 from db.models.plans import DeadlineKind, Plan, Section, Task, TaskCoordinator
 from db.models.reporting import ApiCall, ApiToken, PeriodicReport
+from db.models.wards import Ward
 from db.models.warning_lists import WarningList, WarningRow
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "Unit",
     "UnitAlias",
     "User",
+    "Ward",
     "WarningList",
     "WarningRow",
 ]

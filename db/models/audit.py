@@ -17,6 +17,8 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The ward the action happened in; null for province-level actions (creating a ward).
+    ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     action: Mapped[str] = mapped_column(String(64), index=True)
     object_type: Mapped[str] = mapped_column(String(32))

@@ -12,10 +12,13 @@ from sqlalchemy import (
     Enum,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -38,8 +41,16 @@ class Plan(Base):
     """A ward's yearly plan; tasks come from its appendix."""
 
     __tablename__ = "plans"
+    __table_args__ = (
+        # At most one plan per ward is pinned as current by its admin (otherwise the plan
+        # covering today is current: workflow.plans.current_plan).
+        Index("uq_plans_one_pinned", "ward_id", unique=True,
+              sqlite_where=text("is_pinned"), postgresql_where=text("is_pinned")),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ward_id: Mapped[int] = mapped_column(ForeignKey("wards.id"), index=True)
+    is_pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     number: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(Text)
     issuing_body: Mapped[str] = mapped_column(String(255))
@@ -118,6 +129,7 @@ class Task(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     section: Mapped[Section] = relationship(back_populates="tasks")
+    plan: Mapped[Plan] = relationship(foreign_keys=[plan_id], viewonly=True)
     lead_unit: Mapped[Unit | None] = relationship(foreign_keys=[lead_unit_id])
     coordinators: Mapped[list[TaskCoordinator]] = relationship(
         back_populates="task", cascade="all, delete-orphan"

@@ -19,7 +19,8 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(String(64), unique=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     scope: Mapped[str] = mapped_column(String(16), default="read")
-    # Filled once wards become tenants (#13); None means "the portal's only ward".
+    # The ward whose data the token reads (#13); ward_code repeats its code for the call log.
+    ward_id: Mapped[int] = mapped_column(ForeignKey("wards.id"), index=True)
     ward_code: Mapped[str | None] = mapped_column(String(32), index=True)
     expires_on: Mapped[date] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

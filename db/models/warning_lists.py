@@ -17,6 +17,7 @@ class WarningList(Base):
     __table_args__ = (UniqueConstraint("plan_id", "period_kind", "period_label"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ward_id: Mapped[int] = mapped_column(ForeignKey("wards.id"), index=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
     period_kind: Mapped[str] = mapped_column(String(16))
     period_label: Mapped[str] = mapped_column(String(32))

@@ -10,15 +10,15 @@ from workflow.errors import PermissionDenied, ValidationError
 
 def test_find_by_name_is_tolerant(session, world):
     units.add_alias(session, actor=world.admin, unit_id=world.unit_a.id, alias="VPĐU")
-    assert units.find_by_name(session, "văn phòng đảng ủy") == world.unit_a
-    assert units.find_by_name(session, "vpdu") == world.unit_a
-    assert units.find_by_name(session, "Không có") is None
+    assert units.find_by_name(session, "văn phòng đảng ủy", ward_id=world.ward.id) == world.unit_a
+    assert units.find_by_name(session, "vpdu", ward_id=world.ward.id) == world.unit_a
+    assert units.find_by_name(session, "Không có", ward_id=world.ward.id) is None
 
 
 def test_create_unit_with_aliases(session, world):
     unit = units.create_unit(session, actor=world.admin, name="Công an phường Mới",
                              aliases=["CA phường mới"])
-    assert units.find_by_name(session, "CA PHƯỜNG MỚI") == unit
+    assert units.find_by_name(session, "CA PHƯỜNG MỚI", ward_id=world.ward.id) == unit
 
 
 def test_duplicate_names_and_aliases_are_refused(session, world):
