@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from db.models import AuditEvent, User
+from workflow import scope
 from workflow.clock import LOCAL_TZ
 from workflow.permissions import Capability, require
 
@@ -128,7 +129,7 @@ def list_events(session: Session, *, actor: User, filters: AuditFilter = AuditFi
                 offset: int = 0, limit: int = 100) -> tuple[list[AuditLine], int]:
     """A page of events, oldest first within the page order "newest first", and the total."""
     require(actor, Capability.VIEW_AUDIT)
-    query = _query(filters)
+    query = scope.scoped(_query(filters), actor, AuditEvent.ward_id)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.execute(query.order_by(AuditEvent.id.desc()).offset(offset).limit(limit))
     return [AuditLine(e.id, e.created_at, name or "Hệ thống", e.action,
@@ -140,7 +141,8 @@ def export_events(session: Session, *, actor: User,
                   filters: AuditFilter = AuditFilter()) -> list[AuditLine]:
     """Every matching event, in order, for the export."""
     require(actor, Capability.VIEW_AUDIT)
-    rows = session.execute(_query(filters).order_by(AuditEvent.id))
+    query = scope.scoped(_query(filters), actor, AuditEvent.ward_id)
+    rows = session.execute(query.order_by(AuditEvent.id))
     return [AuditLine(e.id, e.created_at, name or "Hệ thống", e.action,
                       ACTION_LABELS.get(e.action, e.action), e.object_type, e.object_id,
                       _details(e)) for e, name in rows]

@@ -117,7 +117,7 @@ def _file_locked(session: Session, *, actor: User, task: Task, ids: list[int],
     audit_trail.record(session, actor=actor, action="claim.file", object_type="claim", object_id=claim.id,
                  after={"task_id": task.id, "evidence": ids})
     notifications.notify(
-        session, users=notifications.reviewers(session), kind="claim.new",
+        session, users=notifications.reviewers(session, task.plan.ward_id), kind="claim.new",
         message=f"{task.lead_unit.name if task.lead_unit else 'Đơn vị'} đề nghị công nhận hoàn "
                 f"thành nhiệm vụ {task.code}.",
         link=f"/tham-dinh/{claim.id}",

@@ -13,7 +13,7 @@ from db.models import ClaimState, CompletionClaim, Section, Task, Unit, User
 from workflow import permissions, reporting_calendar
 from workflow.clock import LOCAL_TZ, today
 from workflow.permissions import Capability
-from workflow.plans import current_plan
+from workflow.plans import plan_for
 from workflow.reporting_calendar import Deadline, calendar_of
 from workflow.status import TaskStatus, is_overdue, latest_percent, status_expression
 from workflow.tasks import visible_tasks
@@ -40,11 +40,16 @@ class DashboardData:
 
 
 def dashboard(session: Session, *, actor: User, unit_id: int | None = None,
-              section_id: int | None = None, as_of: date | None = None) -> DashboardData:
-    """Aggregates over the visible tasks, optionally narrowed to a unit or a section."""
+              section_id: int | None = None, as_of: date | None = None,
+              plan_id: int | None = None) -> DashboardData:
+    """Aggregates over the visible tasks of one plan (the ward's current plan unless
+    ``plan_id`` names another of its plans), optionally narrowed to a unit or a section."""
     permissions.require(actor, Capability.VIEW_DASHBOARD)
     as_of = as_of or today()
-    ids = visible_tasks(actor).with_only_columns(Task.id)
+    plan = plan_for(session, actor=actor, plan_id=plan_id)
+    if plan is None:
+        return DashboardData()
+    ids = visible_tasks(actor).with_only_columns(Task.id).where(Task.plan_id == plan.id)
     query = (select(Task.id, Task.code, Task.title, Task.deadline_date, Task.lead_unit_id,
                     Unit.name, Task.section_id, Section.code, Section.title,
                     status_expression(), latest_percent())
@@ -80,7 +85,7 @@ def dashboard(session: Session, *, actor: User, unit_id: int | None = None,
     data.by_unit = dict(sorted(by_unit.items(), key=lambda item: item[0][1]))
     data.by_section = dict(sorted(by_section.items(), key=lambda item: item[0][0]))
     data.due_soon.sort(key=lambda row: row[4])
-    cal = calendar_of(current_plan(session, actor=actor))
+    cal = calendar_of(plan)
     data.reporting_due = [d for d in reporting_calendar.upcoming(cal, as_of, days=DUE_SOON_DAYS)
                           if d.kind == reporting_calendar.UNIT_REPORT
                           or permissions.has(actor, Capability.VIEW_ALL_TASKS)]
@@ -92,7 +97,7 @@ def dashboard(session: Session, *, actor: User, unit_id: int | None = None,
         months[f"{local.year}-{local.month:02d}"] += 1
     data.approvals_by_month = dict(sorted(months.items()))
     warned: Counter = Counter()
-    for item in evaluate(session, actor=actor, as_of=as_of).items:
+    for item in evaluate(session, actor=actor, as_of=as_of, plan_id=plan.id).items:
         if item.task_id in task_ids:
             warned[(item.unit_id, item.unit_name)] += 1
     data.warnings_by_unit = dict(warned.most_common())

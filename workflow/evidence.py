@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from db.models import EvidenceFile, EvidenceKind, Task, User
+from db.models import EvidenceFile, EvidenceKind, Task, User, Ward
 from storage.errors import IngestRejected, StorageError
 from storage.ingest import ingest
 from storage.pdf_signatures import TrustStore
@@ -86,8 +86,10 @@ def stage_upload(
     if kind:
         _parse_kind(kind, "")
     try:
+        # Objects of each ward live under their own prefix: evidence/<ward code>/YYYY/MM/...
+        ward = session.get(Ward, task.plan.ward_id)
         result = ingest(stream, original_name=filename or "", store=store, max_bytes=max_bytes,
-                        trust=trust)
+                        trust=trust, key_prefix=f"evidence/{ward.code}")
     except IngestRejected as error:
         raise ValidationError(error.message) from error
     except StorageError as error:

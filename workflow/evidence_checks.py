@@ -44,9 +44,13 @@ def _task_codes(session: Session, task_ids: set[int]) -> str:
 def checks_for(session: Session, evidence: EvidenceFile, task: Task) -> list[Check]:
     """What ingest learned about one file, compared with the rest of the plan."""
     found: list[Check] = []
+    # Only the same ward's files: another ward's tasks are never named here.
+    ward_tasks = select(Task.id).where(Task.plan_id.in_(
+        select(Plan.id).where(Plan.ward_id == select(Plan.ward_id).where(
+            Plan.id == task.plan_id).scalar_subquery())))
     same = session.scalars(select(EvidenceFile).where(
         EvidenceFile.sha256 == evidence.sha256, EvidenceFile.id != evidence.id,
-        EvidenceFile.claim_id.is_not(None))).all()
+        EvidenceFile.claim_id.is_not(None), EvidenceFile.task_id.in_(ward_tasks))).all()
     elsewhere = {e.task_id for e in same if e.task_id != task.id}
     if elsewhere:
         found.append(Check("danger", "Cùng một file đã được dùng làm minh chứng cho nhiệm vụ "
@@ -58,7 +62,7 @@ def checks_for(session: Session, evidence: EvidenceFile, task: Task) -> list[Che
         others = session.execute(select(EvidenceFile.task_id, EvidenceFile.phash).where(
             EvidenceFile.phash.is_not(None), EvidenceFile.id != evidence.id,
             EvidenceFile.task_id != task.id, EvidenceFile.claim_id.is_not(None),
-            EvidenceFile.sha256 != evidence.sha256)).all()
+            EvidenceFile.sha256 != evidence.sha256, EvidenceFile.task_id.in_(ward_tasks))).all()
         near = {task_id for task_id, other in others
                 if phash_distance(evidence.phash, other) <= NEAR_DUPLICATE_DISTANCE}
         if near:

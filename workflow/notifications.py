@@ -90,9 +90,10 @@ def _mail(session: Session, address: str, message: str, link: str | None) -> Non
         session.info[SENT] = session.info.get(SENT, 0) + 1
 
 
-def reviewers(session: Session) -> list[User]:
-    """Active reviewers (Văn phòng Đảng ủy)."""
+def reviewers(session: Session, ward_id: int) -> list[User]:
+    """Active reviewers (Văn phòng Đảng ủy) of one ward."""
     return list(session.scalars(select(User).where(User.role == Role.REVIEWER,
+                                                   User.ward_id == ward_id,
                                                    User.is_active.is_(True))))
 
 

@@ -12,9 +12,9 @@ from typing import BinaryIO
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import PeriodicReport, User
+from db.models import PeriodicReport, Plan, User, Ward
 from storage.base import make_key
-from workflow import audit_trail, permissions
+from workflow import audit_trail, permissions, scope
 from workflow.clock import now_utc
 from workflow.errors import NotFound
 from workflow.permissions import Actor, Capability
@@ -35,16 +35,17 @@ def file_name(kind: str, period_label: str, version: int) -> str:
 
 
 def generate(session: Session, *, actor: Actor, store, kind: str, as_of: date,
-             committee: str, office: str) -> PeriodicReport:
+             committee: str, office: str, plan_id: int | None = None) -> PeriodicReport:
     """Builds the Word report for the period containing ``as_of`` and keeps it as a new
     version. The object is written first; if the row cannot be written it is removed."""
-    data = collect(session, actor=actor, kind=kind, as_of=as_of)
+    data = collect(session, actor=actor, kind=kind, as_of=as_of, plan_id=plan_id)
     content = write_docx(data, committee=committee, office=office)
     version = (session.scalar(select(func.max(PeriodicReport.version)).where(
         PeriodicReport.plan_id == data.plan.id, PeriodicReport.kind == kind,
         PeriodicReport.period_label == data.period.label)) or 0) + 1
     name = file_name(kind, data.period.label, version)
-    stored = store.put_stream(make_key(KEY_PREFIX, name), io.BytesIO(content),
+    ward_code = session.get(Ward, data.plan.ward_id).code
+    stored = store.put_stream(make_key(f"{KEY_PREFIX}/{ward_code}", name), io.BytesIO(content),
                               content_type=DOCX)
     try:
         report = PeriodicReport(plan_id=data.plan.id, kind=kind,
@@ -69,7 +70,8 @@ def generate(session: Session, *, actor: Actor, store, kind: str, as_of: date,
 def list_reports(session: Session, *, actor: Actor, limit: int = 100) -> list[PeriodicReport]:
     """Every generated version, newest first (office and leaders)."""
     permissions.require(actor, Capability.EXPORT)
-    return list(session.scalars(select(PeriodicReport).order_by(
+    query = select(PeriodicReport).where(PeriodicReport.plan_id.in_(scope.plan_ids(actor)))
+    return list(session.scalars(query.order_by(
         PeriodicReport.created_at.desc(), PeriodicReport.id.desc()).limit(limit)))
 
 
@@ -78,7 +80,7 @@ def open_report(session: Session, *, actor: Actor, store,
     """A stored version and a stream of its bytes."""
     permissions.require(actor, Capability.EXPORT)
     report = session.get(PeriodicReport, report_id)
-    if report is None:
+    if report is None or not scope.in_scope(actor, session.get(Plan, report.plan_id).ward_id):
         raise NotFound("Không tìm thấy báo cáo.")
     return report, store.open(report.object_key)
 

@@ -16,13 +16,14 @@ from db.models import (
     Task,
     Unit,
     User,
+    WarningList,
     WarningRow,
 )
 from workflow import permissions
 from workflow.clock import LOCAL_TZ
 from workflow.periods import day_of_month, month_end
 from workflow.permissions import Capability
-from workflow.plans import current_plan
+from workflow.plans import plan_for
 from workflow.reporting_calendar import calendar_of
 from workflow.warning_rules import end_of_day
 
@@ -63,10 +64,12 @@ def _reporting_months(start: date, as_of: date, reporting_day: int) -> list[tupl
     return months
 
 
-def rank_units(session: Session, *, actor: User, as_of: date) -> list[UnitRank]:
-    """Figures per lead unit, best on-time completion first (office and leaders)."""
+def rank_units(session: Session, *, actor: User, as_of: date,
+               plan_id: int | None = None) -> list[UnitRank]:
+    """Figures per lead unit for one plan (the ward's current plan unless named), best
+    on-time completion first (office and leaders)."""
     permissions.require(actor, Capability.VIEW_ALL_TASKS)
-    plan = current_plan(session, actor=actor)
+    plan = plan_for(session, actor=actor, plan_id=plan_id)
     if plan is None:
         return []
     cutoff = end_of_day(as_of)
@@ -76,21 +79,25 @@ def rank_units(session: Session, *, actor: User, as_of: date) -> list[UnitRank]:
     by_unit: dict[int, list[Task]] = defaultdict(list)
     for task in tasks:
         by_unit[task.lead_unit_id].append(task)
+    plan_tasks = select(Task.id).where(Task.plan_id == plan.id)
     claims: dict[int, list[CompletionClaim]] = defaultdict(list)
     for claim in session.scalars(select(CompletionClaim).where(
-            CompletionClaim.created_at < cutoff).order_by(CompletionClaim.id)):
+            CompletionClaim.created_at < cutoff, CompletionClaim.task_id.in_(plan_tasks))
+            .order_by(CompletionClaim.id)):
         claims[claim.task_id].append(claim)
     reports: dict[int, list[date]] = defaultdict(list)
     for task_id, created in session.execute(select(ProgressReport.task_id,
                                                    ProgressReport.created_at).where(
-            ProgressReport.created_at < cutoff)):
+            ProgressReport.created_at < cutoff, ProgressReport.task_id.in_(plan_tasks))):
         reports[task_id].append(created.astimezone(LOCAL_TZ).date())
     warnings: dict[int, int] = defaultdict(int)
-    for (unit_id,) in session.execute(select(WarningRow.unit_id).where(
-            WarningRow.unit_id.is_not(None))):
+    for (unit_id,) in session.execute(select(WarningRow.unit_id).join(
+            WarningList, WarningList.id == WarningRow.warning_list_id).where(
+            WarningList.plan_id == plan.id, WarningRow.unit_id.is_not(None))):
         warnings[unit_id] += 1
     months = _reporting_months(plan.start_date, as_of, calendar_of(plan).unit_day)
-    names = {u.id: u.name for u in session.scalars(select(Unit))}
+    names = dict(session.execute(select(Unit.id, Unit.name).where(Unit.ward_id == plan.ward_id))
+                 .all())
     ranking = []
     for unit_id, unit_tasks in by_unit.items():
         completed = on_time = decided = rejected = expected = filed = filed_on_time = 0

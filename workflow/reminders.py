@@ -12,7 +12,7 @@ from db.models import Task
 from workflow import notifications, permissions
 from workflow.clock import format_date
 from workflow.permissions import Actor, Capability
-from workflow.plans import current_plan
+from workflow.plans import plan_for
 from workflow.reporting_calendar import UNIT_REPORT, calendar_of, deadlines_between, unit_due
 from workflow.status import TaskStatus, status_expression
 
@@ -29,13 +29,14 @@ class ReminderRun:
     office_reminders: int = 0
 
 
-def send_reminders(session: Session, *, actor: Actor, as_of: date) -> ReminderRun:
+def send_reminders(session: Session, *, actor: Actor, as_of: date,
+                   plan_id: int | None = None) -> ReminderRun:
     """Notifies lead-unit members 7 days and 1 day before a deadline, and every unit with
     open tasks 3 days before the reporting day, and the office 3 days before each of its own
     deadlines (monthly aggregation, quarterly and year-end reports) of the plan's calendar.
     Each reminder goes out once (dedupe key)."""
     permissions.require(actor, Capability.SEND_REMINDERS)
-    plan = current_plan(session, actor=actor)
+    plan = plan_for(session, actor=actor, plan_id=plan_id)
     if plan is None:
         return ReminderRun(0, 0)
     open_tasks = session.execute(
@@ -77,7 +78,7 @@ def send_reminders(session: Session, *, actor: Actor, as_of: date) -> ReminderRu
         if deadline.kind == UNIT_REPORT or deadline.due != notice:
             continue
         created = notifications.notify(
-            session, users=notifications.reviewers(session), kind="reminder.office",
+            session, users=notifications.reviewers(session, plan.ward_id), kind="reminder.office",
             message=f"{deadline.label}: ngày {format_date(deadline.due)} (còn "
                     f"{REPORTING_DAY_NOTICE} ngày). Vui lòng lập báo cáo định kỳ.",
             link="/bao-cao-dinh-ky",

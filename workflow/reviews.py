@@ -21,7 +21,7 @@ from db.models import (
     Task,
     User,
 )
-from workflow import audit_trail, notifications, permissions, signatures
+from workflow import audit_trail, notifications, permissions, scope, signatures
 from workflow.clock import format_date, format_datetime, now_utc
 from workflow.errors import Conflict, NotFound, ValidationError
 from workflow.evidence_checks import Check, checks_for_claim
@@ -122,7 +122,7 @@ def get_for_reviewer(session: Session, *, actor: User, claim_id: int) -> Complet
     permissions.require(actor, Capability.REVIEW)
     claim = session.scalar(select(CompletionClaim).where(CompletionClaim.id == claim_id).options(
         selectinload(CompletionClaim.evidence), selectinload(CompletionClaim.reviews)))
-    if claim is None:
+    if claim is None or not permissions.can_view_task(actor, claim.task):
         raise NotFound("Không tìm thấy đề nghị.")
     return claim
 
@@ -130,7 +130,8 @@ def get_for_reviewer(session: Session, *, actor: User, claim_id: int) -> Complet
 def mark_opened(session: Session, *, actor: User, claim_id: int) -> None:
     """Records that the reviewer opened the claim (once): bulk approval requires it."""
     permissions.require(actor, Capability.REVIEW)
-    if session.get(CompletionClaim, claim_id) is None:
+    claim = session.get(CompletionClaim, claim_id)
+    if claim is None or not permissions.can_view_task(actor, claim.task):
         raise NotFound("Không tìm thấy đề nghị.")
     if not _has_opened(session, actor, claim_id):
         audit_trail.record(session, actor=actor, action="claim.view", object_type="claim",
@@ -149,7 +150,8 @@ def queue(session: Session, *, actor: User, unit_id: int | None = None,
     """Pending claims, longest waiting first, optionally only those waiting N days or more."""
     permissions.require(actor, Capability.REVIEW)
     query = (select(CompletionClaim).join(Task, Task.id == CompletionClaim.task_id)
-             .where(CompletionClaim.state == ClaimState.PENDING)
+             .where(CompletionClaim.state == ClaimState.PENDING,
+                    Task.plan_id.in_(scope.plan_ids(actor)))
              .options(selectinload(CompletionClaim.evidence))
              .order_by(CompletionClaim.created_at, CompletionClaim.id))
     if unit_id:
@@ -234,7 +236,7 @@ def decide(session: Session, *, actor: User, claim_id: int, version: int, approv
     """Records the decision if the claim is still pending at the version the reviewer saw."""
     permissions.require(actor, Capability.REVIEW)
     claim = session.get(CompletionClaim, claim_id)
-    if claim is None:
+    if claim is None or not permissions.can_view_task(actor, claim.task):
         raise NotFound("Không tìm thấy đề nghị.")
     if claim.state != ClaimState.PENDING or claim.version != int(version):
         raise _already_decided(session, claim)

@@ -9,7 +9,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from db.models import Section, Task, TaskCoordinator, Unit, User
-from workflow import permissions
+from workflow import permissions, scope
 from workflow.clock import today
 from workflow.errors import ValidationError
 from workflow.permissions import Capability
@@ -88,9 +88,12 @@ SORTABLE = {
 
 
 def visible_tasks(user: User) -> Select:
-    """A query of the tasks this user may see (all for office roles, own unit's otherwise)."""
+    """A query of the tasks this user may see: its ward's (workflow.scope), all of them for
+    office roles, its own unit's otherwise."""
     permissions.require(user, Capability.VIEW_TASKS)
     query = select(Task).where(Task.removed_from_plan_at.is_(None))
+    if scope.ward_scope(user) is not None:
+        query = query.where(Task.plan_id.in_(scope.plan_ids(user)))
     if permissions.has(user, Capability.VIEW_ALL_TASKS):
         return query
     if user.unit_id is None:

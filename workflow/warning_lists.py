@@ -8,20 +8,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import User, WarningList, WarningRow
-from workflow import audit_trail, notifications, permissions
+from workflow import audit_trail, notifications, permissions, scope
 from workflow.clock import format_datetime, now_utc
 from workflow.errors import NotFound, ValidationError
 from workflow.permissions import Actor, Capability
-from workflow.plans import current_plan
+from workflow.plans import plan_for
 from workflow.warning_rules import WarningReport, evaluate
 
 
-def preview(session: Session, *, actor: User, as_of: date, period_kind: str) -> WarningReport:
+def preview(session: Session, *, actor: User, as_of: date, period_kind: str,
+            plan_id: int | None = None) -> WarningReport:
     """The list as it would be published now; units see only their own rows."""
     permissions.require(actor, Capability.VIEW_WARNINGS)
     if period_kind not in ("month", "quarter"):
         raise ValidationError("Kỳ cảnh báo phải là tháng hoặc quý.")
-    report = evaluate(session, actor=actor, as_of=as_of, period_kind=period_kind)
+    report = evaluate(session, actor=actor, as_of=as_of, period_kind=period_kind,
+                      plan_id=plan_id)
     if not permissions.has(actor, Capability.VIEW_ALL_TASKS):
         report.items = [i for i in report.items if i.unit_id == actor.unit_id]
         report.undetermined = [i for i in report.undetermined if i.unit_id == actor.unit_id]
@@ -29,13 +31,15 @@ def preview(session: Session, *, actor: User, as_of: date, period_kind: str) -> 
 
 
 def publish(session: Session, *, actor: Actor, as_of: date,
-            period_kind: str) -> WarningList:
-    """Stores the list for the period as a snapshot; a period is published once."""
+            period_kind: str, plan_id: int | None = None) -> WarningList:
+    """Stores the list of one plan (the ward's current plan unless named) for the period as
+    a snapshot; a period is published once per plan."""
     permissions.require(actor, Capability.PUBLISH_WARNINGS)
-    report = evaluate(session, actor=actor, as_of=as_of, period_kind=period_kind)
-    plan = current_plan(session, actor=actor)
+    plan = plan_for(session, actor=actor, plan_id=plan_id)
     if plan is None:
         raise ValidationError("Chưa có kế hoạch nào để lập danh sách cảnh báo.")
+    report = evaluate(session, actor=actor, as_of=as_of, period_kind=period_kind,
+                      plan_id=plan.id)
     existing = session.scalar(select(WarningList).where(
         WarningList.plan_id == plan.id, WarningList.period_kind == report.period.kind,
         WarningList.period_label == report.period.label))
@@ -43,7 +47,7 @@ def publish(session: Session, *, actor: Actor, as_of: date,
         raise ValidationError(f"Danh sách cảnh báo {report.period.label} đã được công bố lúc "
                               f"{format_datetime(existing.published_at)}; danh sách đã công bố "
                               "không thay đổi.")
-    published = WarningList(plan_id=plan.id, period_kind=report.period.kind,
+    published = WarningList(ward_id=plan.ward_id, plan_id=plan.id, period_kind=report.period.kind,
                             period_label=report.period.label, as_of=as_of,
                             published_by_id=actor.id,
                             published_at=now_utc())
@@ -58,7 +62,7 @@ def publish(session: Session, *, actor: Actor, as_of: date,
                                reasons=list(item.reasons), details=dict(item.details)))
     session.flush()
     audit_trail.record(session, actor=actor, action="warnings.publish", object_type="warning_list",
-                 object_id=published.id,
+                 object_id=published.id, ward_id=plan.ward_id,
                  after={"period": report.period.label, "rows": len(report.items)})
     units_warned = {item.unit_id for item in report.items if item.unit_id}
     for unit_id in units_warned:
@@ -70,11 +74,15 @@ def publish(session: Session, *, actor: Actor, as_of: date,
     return published
 
 
-def published_lists(session: Session, *, actor: User) -> list[WarningList]:
-    """Every published list, newest first."""
+def published_lists(session: Session, *, actor: User,
+                    plan_id: int | None = None) -> list[WarningList]:
+    """Every published list of the actor's ward (of one plan when named), newest first."""
     permissions.require(actor, Capability.VIEW_WARNINGS)
-    return list(session.scalars(select(WarningList).order_by(WarningList.published_at.desc(),
-                                                              WarningList.id.desc())))
+    query = scope.scoped(select(WarningList), actor, WarningList.ward_id)
+    if plan_id:
+        query = query.where(WarningList.plan_id == plan_id)
+    return list(session.scalars(query.order_by(WarningList.published_at.desc(),
+                                               WarningList.id.desc())))
 
 
 def get_published(session: Session, *, actor: User, list_id: int) -> tuple[WarningList,
@@ -83,7 +91,7 @@ def get_published(session: Session, *, actor: User, list_id: int) -> tuple[Warni
     permissions.require(actor, Capability.VIEW_WARNINGS)
     published = session.scalar(select(WarningList).where(WarningList.id == list_id)
                                .options(selectinload(WarningList.rows)))
-    if published is None:
+    if published is None or not scope.in_scope(actor, published.ward_id):
         raise NotFound("Không tìm thấy danh sách cảnh báo.")
     rows = list(published.rows)
     if not permissions.has(actor, Capability.VIEW_ALL_TASKS):

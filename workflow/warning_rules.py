@@ -23,7 +23,6 @@ from db.models import (
     ClaimState,
     CompletionClaim,
     DeadlineKind,
-    Plan,
     ProgressReport,
     Task,
     Unit,
@@ -32,7 +31,7 @@ from workflow import permissions
 from workflow.clock import LOCAL_TZ
 from workflow.periods import period_of
 from workflow.permissions import Actor, Capability
-from workflow.plans import current_plan
+from workflow.plans import plan_for
 from workflow.reporting_calendar import calendar_of, unit_due
 
 OVERDUE, BEHIND, POOR_EVIDENCE, MISSING_REPORT = (
@@ -134,28 +133,33 @@ def _claim_state_as_of(claim: _Claim, cutoff: datetime) -> ClaimState | None:
 
 def evaluate(session: Session, *, actor: Actor, as_of: date, period_kind: str = "month",
              plan_id: int | None = None) -> WarningReport:
-    """Evaluates every active task of the plan (the latest plan when not given)."""
+    """Evaluates every active task of the plan (the ward's current plan when not given; a
+    plan of another ward is NotFound)."""
     permissions.require(actor, Capability.VIEW_WARNINGS)
-    plan = session.get(Plan, plan_id) if plan_id else current_plan(session, actor=actor)
+    plan = plan_for(session, actor=actor, plan_id=plan_id)
     period = period_for(as_of, period_kind)
     if plan is None:
         return WarningReport(as_of, period, [], [])
     cutoff = end_of_day(as_of)
     tasks = list(session.scalars(select(Task).where(
         Task.plan_id == plan.id, Task.removed_from_plan_at.is_(None)).order_by(Task.position)))
-    units = {u.id: u.name for u in session.scalars(select(Unit))}
+    units = dict(session.execute(select(Unit.id, Unit.name).where(Unit.ward_id == plan.ward_id))
+                 .all())
+    plan_tasks = select(Task.id).where(Task.plan_id == plan.id)
     # Plain tuples, not ORM objects: tens of thousands of reports are read per evaluation.
     reports: dict[int, list[tuple[int, date]]] = defaultdict(list)
     for task_id, percent, created in session.execute(
             select(ProgressReport.task_id, ProgressReport.percent_complete,
                    ProgressReport.created_at)
-            .where(ProgressReport.created_at < cutoff).order_by(ProgressReport.id)):
+            .where(ProgressReport.created_at < cutoff, ProgressReport.task_id.in_(plan_tasks))
+            .order_by(ProgressReport.id)):
         reports[task_id].append((percent, created.astimezone(LOCAL_TZ).date()))
     claims: dict[int, list[_Claim]] = defaultdict(list)
     for task_id, state, created, decided in session.execute(
             select(CompletionClaim.task_id, CompletionClaim.state, CompletionClaim.created_at,
                    CompletionClaim.decided_at)
-            .where(CompletionClaim.created_at < cutoff).order_by(CompletionClaim.id)):
+            .where(CompletionClaim.created_at < cutoff, CompletionClaim.task_id.in_(plan_tasks))
+            .order_by(CompletionClaim.id)):
         claims[task_id].append(_Claim(state, created, decided))
     due_day = unit_due(calendar_of(plan), as_of.year, as_of.month)
     items, undetermined = [], []

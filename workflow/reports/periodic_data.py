@@ -27,7 +27,7 @@ from workflow.errors import NotFound, ValidationError
 from workflow.labels import REPORT_KIND_LABELS
 from workflow.periods import ROMAN, quarter_of
 from workflow.permissions import Capability
-from workflow.plans import current_plan
+from workflow.plans import plan_for
 from workflow.ranking import UnitRank, rank_units
 from workflow.status import TaskStatus
 from workflow.warning_rules import WarningItem, end_of_day, evaluate
@@ -181,11 +181,10 @@ def collect(session: Session, *, actor: User, kind: str, as_of: date,
     """The report's data for the period of ``kind`` containing ``as_of`` (office roles)."""
     permissions.require(actor, Capability.WRITE_REPORTS)
     period = report_period(kind, as_of)
-    plan = (session.get(Plan, plan_id) if plan_id
-            else current_plan(session, actor=actor))
+    plan = plan_for(session, actor=actor, plan_id=plan_id)
     if plan is None:
         raise NotFound("Chưa có kế hoạch nào để lập báo cáo.")
-    figures = dashboard(session, actor=actor, as_of=as_of)
+    figures = dashboard(session, actor=actor, as_of=as_of, plan_id=plan.id)
     approvals = _approvals(session, plan, as_of)
     on_time_by_unit: Counter = Counter()
     on_time_by_section: Counter = Counter()
@@ -207,7 +206,7 @@ def collect(session: Session, *, actor: User, kind: str, as_of: date,
     completed.sort(key=lambda k: (k.approved_on, k.code))
     warnings = evaluate(session, actor=actor, as_of=as_of, plan_id=plan.id,
                         period_kind="quarter" if kind == "quarter" else "month").items
-    ranking = rank_units(session, actor=actor, as_of=as_of)
+    ranking = rank_units(session, actor=actor, as_of=as_of, plan_id=plan.id)
     commend = [r for r in ranking if r.completed > 0][:COMMEND_AT_MOST]
     criticise = [r for r in reversed(ranking)
                  if r not in commend and (r.warnings > 0 or (r.reporting_rate or 0) < 80

@@ -22,7 +22,7 @@ from workflow import permissions
 from workflow.clock import format_date, to_local
 from workflow.labels import STATUS_LABELS
 from workflow.permissions import Capability
-from workflow.plans import current_plan
+from workflow.plans import plan_for
 from workflow.reports.archive_paths import archive_path
 from workflow.safe_cells import csv_row, set_cell, write_cell
 from workflow.status import TaskStatus, latest_percent, status_expression
@@ -54,10 +54,12 @@ class KpiLine:
     evidence: list[EvidenceLine] = field(default_factory=list)
 
 
-def report_lines(session: Session, *, actor: User) -> tuple[Plan | None, list[KpiLine]]:
-    """Every active task of the latest plan with completion and approved evidence."""
+def report_lines(session: Session, *, actor: User,
+                 plan_id: int | None = None) -> tuple[Plan | None, list[KpiLine]]:
+    """Every active task of one plan (the ward's current plan unless named) with completion
+    and approved evidence."""
     permissions.require(actor, Capability.EXPORT)
-    plan = current_plan(session, actor=actor)
+    plan = plan_for(session, actor=actor, plan_id=plan_id)
     if plan is None:
         return None, []
     rows = session.execute(
@@ -69,7 +71,9 @@ def report_lines(session: Session, *, actor: User) -> tuple[Plan | None, list[Kp
     for file, decided in session.execute(
             select(EvidenceFile, CompletionClaim.decided_at)
             .join(CompletionClaim, CompletionClaim.id == EvidenceFile.claim_id)
-            .where(CompletionClaim.state == ClaimState.APPROVED).order_by(EvidenceFile.id)):
+            .where(CompletionClaim.state == ClaimState.APPROVED,
+                   EvidenceFile.task_id.in_(select(Task.id).where(Task.plan_id == plan.id)))
+            .order_by(EvidenceFile.id)):
         evidence.setdefault(file.task_id, []).append(EvidenceLine(
             file.id, file.original_name, file.object_key, file.sha256, file.size_bytes,
             to_local(decided).date()))
