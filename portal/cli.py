@@ -12,7 +12,30 @@ from db.session import make_engine, make_session_factory
 from db.unit_of_work import unit_of_work
 from portal.settings import Settings
 from workflow.errors import DomainError
-from workflow.permissions import SYSTEM
+from workflow.permissions import SYSTEM, SystemActor
+
+WARD_OPTION_HELP = "Ward code (required when the portal holds more than one ward)."
+
+
+def _ward_actor(session, code: str | None) -> SystemActor:
+    """The system actor bound to ``--ward`` (or to the only ward); a Vietnamese refusal when
+    the code is unknown, or missing while several wards exist."""
+    from sqlalchemy import select
+
+    from db.models import Ward
+    from workflow import wards
+    from workflow.errors import ValidationError
+    from workflow.scope import WARD_REQUIRED
+
+    if code:
+        return SystemActor(ward_id=wards.get_by_code(session, code).id)
+    codes = list(session.scalars(select(Ward.code).order_by(Ward.code)))
+    if not codes:
+        raise ValidationError("Chưa có phường/xã nào: hãy tạo phường/xã trước "
+                              "(portal ward create MÃ --name \"…\").")
+    if len(codes) > 1:
+        raise ValidationError(f"{WARD_REQUIRED} Các mã hiện có: {', '.join(codes)}.")
+    return SystemActor(ward_id=wards.get_by_code(session, codes[0]).id)
 
 
 def _settings() -> Settings:
@@ -28,16 +51,31 @@ def _factory(settings: Settings):
                                 notifications.mail_settings(mailer))
 
 
-def print_demo_accounts() -> None:
+def print_demo_accounts(province: bool = False) -> None:
     """Prints the demo logins so a newcomer can sign in at once."""
-    from workflow.demo import DEMO_ACCOUNTS
+    from workflow.demo import (
+        DEMO_ACCOUNTS,
+        DEMO_OTHER_WARDS,
+        PROVINCE_ACCOUNTS,
+        generated_accounts,
+    )
     from workflow.permissions import ROLE_LABELS
 
-    click.echo("Tài khoản dùng thử (demo accounts):")
+    click.echo("Tài khoản dùng thử (demo accounts) — Phường Phước Bình:")
     for account in DEMO_ACCOUNTS:
         unit = f" — {account.unit}" if account.unit else ""
-        click.echo(f"  {account.username:<12} {account.password:<14} "
+        click.echo(f"  {account.username:<18} {account.password:<16} "
                    f"{ROLE_LABELS[account.role]}{unit}")
+    if not province:
+        return
+    for _code, name, _share, suffix in DEMO_OTHER_WARDS:
+        click.echo(f"{name}:")
+        for account in generated_accounts(suffix):
+            click.echo(f"  {account.username:<18} {account.password:<16} "
+                       f"{ROLE_LABELS[account.role]}")
+    click.echo("Cấp tỉnh:")
+    for account in PROVINCE_ACCOUNTS:
+        click.echo(f"  {account.username:<18} {account.password:<16} {ROLE_LABELS[account.role]}")
 
 
 @click.group(help="Cổng minh chứng chuyển đổi số — evidence-verification portal.")
@@ -52,17 +90,86 @@ def migrate() -> None:
     click.echo("Đã cập nhật cấu trúc cơ sở dữ liệu.")
 
 
-@cli.command("load-demo", help="Load the Phước Bình demo plan, accounts and progress.")
-def load_demo_command() -> None:
-    from workflow.demo import load_demo
+@cli.command("load-demo", help="Load the Phước Bình demo plan, accounts and progress (into "
+             "--ward, or the only ward); --province loads the whole demo province.")
+@click.option("--ward", "ward", default=None, help=WARD_OPTION_HELP)
+@click.option("--province", is_flag=True,
+              help="Phước Bình plus generated wards and the province accounts.")
+def load_demo_command(ward: str | None, province: bool) -> None:
+    from sqlalchemy import func, select
+
+    from db.models import Ward
+    from workflow.demo import load_demo, load_province_demo
 
     settings = _settings()
     upgrade(settings.database_url)
-    with unit_of_work(_factory(settings)) as session:
-        added = load_demo(session)
+    try:
+        with unit_of_work(_factory(settings)) as session:
+            if province:
+                added = load_province_demo(session)
+            else:
+                if not ward and session.scalar(select(func.count()).select_from(Ward)):
+                    ward = session.get(Ward, _ward_actor(session, None).ward_id).code
+                added = load_demo(session, ward_code=ward)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
     click.echo(f"Dữ liệu mẫu: thêm {added['tasks']} nhiệm vụ, {added['users']} tài khoản, "
                f"{added['reports']} báo cáo tiến độ.")
-    print_demo_accounts()
+    print_demo_accounts(province)
+
+
+@cli.group("ward", help="Manage wards (phường/xã), the portal's tenants.")
+def ward_group() -> None:
+    """Ward commands."""
+
+
+@ward_group.command("create", help="Create a ward: portal ward create CODE --name \"…\".")
+@click.argument("code")
+@click.option("--name", required=True, help="Ward name, e.g. \"Phường Phước Bình\".")
+@click.option("--committee", default=None, help="Party Committee name (default from the name).")
+@click.option("--office", default=None, help="Office name (default: Văn phòng Đảng ủy).")
+def ward_create(code: str, name: str, committee: str | None, office: str | None) -> None:
+    from workflow import wards
+
+    settings = _settings()
+    try:
+        with unit_of_work(_factory(settings)) as session:
+            ward = wards.create_ward(session, actor=SYSTEM, code=code, name=name,
+                                     committee_name=committee, office_name=office)
+            code = ward.code
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Đã tạo phường/xã “{name}” (mã {code}).")
+
+
+@ward_group.command("list", help="List wards.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+def ward_list(as_json: bool) -> None:
+    import json
+
+    from sqlalchemy import func, select
+
+    from db.models import Plan, Unit, User
+    from workflow import wards
+
+    with unit_of_work(_factory(_settings())) as session:
+        items = []
+        counts = {name: dict(session.execute(select(model.ward_id, func.count())
+                                             .group_by(model.ward_id)).all())
+                  for name, model in (("plans", Plan), ("units", Unit), ("users", User))}
+        for ward in wards.list_wards(session, actor=SYSTEM):
+            items.append({"code": ward.code, "name": ward.name,
+                          "committee_name": ward.committee_name,
+                          "office_name": ward.office_name,
+                          **{name: by_ward.get(ward.id, 0) for name, by_ward in counts.items()}})
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    if not items:
+        click.echo("Chưa có phường/xã nào.")
+    for item in items:
+        click.echo(f"{item['code']:<16} {item['name']} · {item['plans']} kế hoạch · "
+                   f"{item['units']} đơn vị · {item['users']} tài khoản")
 
 
 @cli.command("create-user", help="Create an account.")
@@ -70,18 +177,28 @@ def load_demo_command() -> None:
 @click.option("--full-name", required=True)
 @click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
 @click.option("--unit", "unit_name", default=None, help="Unit name (for unit members).")
+@click.option("--ward", "ward", default=None, help=WARD_OPTION_HELP + " Not for province roles.")
 @click.option("--password", prompt="Mật khẩu", hide_input=True, confirmation_prompt=True)
 def create_user_command(username: str, full_name: str, role: str, unit_name: str | None,
-                        password: str) -> None:
+                        ward: str | None, password: str) -> None:
     from workflow import accounts, units
+    from workflow.scope import PROVINCE_ROLES
 
     settings = _settings()
     try:
         with unit_of_work(_factory(settings)) as session:
-            unit = units.find_by_name(session, unit_name) if unit_name else None
+            if Role(role) in PROVINCE_ROLES:
+                if ward:
+                    raise click.ClickException("Tài khoản cấp tỉnh không thuộc phường/xã nào: "
+                                               "bỏ --ward.")
+                actor = SYSTEM
+            else:
+                actor = _ward_actor(session, ward)
+            unit = (units.find_by_name(session, unit_name, ward_id=actor.ward_id)
+                    if unit_name else None)
             if unit_name and unit is None:
                 raise click.ClickException(f"Không tìm thấy đơn vị “{unit_name}”.")
-            accounts.create_user(session, actor=SYSTEM, username=username, full_name=full_name,
+            accounts.create_user(session, actor=actor, username=username, full_name=full_name,
                                  password=password, role=role, unit_id=unit.id if unit else None)
     except DomainError as error:
         raise click.ClickException(error.message) from error
@@ -114,8 +231,10 @@ def _schema_is_current(url: str) -> bool:
 @click.option("--create-units", is_flag=True, help="Create the units the file names that are new.")
 @click.option("--dry-run", is_flag=True, help="Parse and report only; save nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--ward", "ward", default=None, help=WARD_OPTION_HELP)
 def import_plan(path: str, plan_year: int | None, number: str | None, title: str | None,
-                issuing_body: str, create_units: bool, dry_run: bool, as_json: bool) -> None:
+                issuing_body: str, create_units: bool, dry_run: bool, as_json: bool,
+                ward: str | None) -> None:
     import json
     from pathlib import Path
 
@@ -135,12 +254,13 @@ def import_plan(path: str, plan_year: int | None, number: str | None, title: str
                        else message, err=not as_json)
             raise SystemExit(1)
         with unit_of_work(_factory(settings)) as session:
-            new_units = new_unit_names(session, parsed)
+            actor = _ward_actor(session, ward)
+            new_units = new_unit_names(session, parsed, actor.ward_id)
             result["new_units"] = new_units
             if not dry_run:
                 info = PlanInfo(number=number or Path(path).stem, title=title or parsed.title
                                 or Path(path).stem, issuing_body=issuing_body, year=year)
-                outcome = apply_import(session, actor=SYSTEM, info=info, parsed=parsed,
+                outcome = apply_import(session, actor=actor, info=info, parsed=parsed,
                                        create_units=new_units if create_units else ())
                 result["saved"] = {"created": len(outcome.created),
                                    "updated": len(outcome.updated),
@@ -175,7 +295,11 @@ def import_plan(path: str, plan_year: int | None, number: str | None, title: str
               show_default=True)
 @click.option("--publish", is_flag=True, help="Store the list as the period's frozen snapshot.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per task.")
-def warnings_command(as_of: str | None, period: str, publish: bool, as_json: bool) -> None:
+@click.option("--ward", "ward", default=None, help=WARD_OPTION_HELP)
+@click.option("--plan", "plan_id", default=None, type=int,
+              help="Plan id (default: the ward's current plan).")
+def warnings_command(as_of: str | None, period: str, publish: bool, as_json: bool,
+                     ward: str | None, plan_id: int | None) -> None:
     import json
     from datetime import date
 
@@ -191,9 +315,12 @@ def warnings_command(as_of: str | None, period: str, publish: bool, as_json: boo
     settings = _settings()
     try:
         with unit_of_work(_factory(settings)) as session:
-            report = evaluate(session, actor=SYSTEM, as_of=day, period_kind=period)
+            actor = _ward_actor(session, ward)
+            report = evaluate(session, actor=actor, as_of=day, period_kind=period,
+                              plan_id=plan_id)
             if publish:
-                warning_lists.publish(session, actor=SYSTEM, as_of=day, period_kind=period)
+                warning_lists.publish(session, actor=actor, as_of=day, period_kind=period,
+                                      plan_id=plan_id)
     except DomainError as error:
         raise click.ClickException(error.message) from error
     if as_json:
@@ -213,7 +340,8 @@ def warnings_command(as_of: str | None, period: str, publish: bool, as_json: boo
 
 @cli.command("reminders", help="Send deadline and reporting-day reminders (once each).")
 @click.option("--as-of", "as_of", default=None, help="Date YYYY-MM-DD (default: today).")
-def reminders_command(as_of: str | None) -> None:
+@click.option("--ward", "ward", default=None, help=WARD_OPTION_HELP)
+def reminders_command(as_of: str | None, ward: str | None) -> None:
     from datetime import date
 
     from workflow import notifications
@@ -225,8 +353,11 @@ def reminders_command(as_of: str | None) -> None:
     except ValueError:
         raise click.ClickException("Ngày phải có dạng YYYY-MM-DD.") from None
     settings = _settings()
-    with unit_of_work(_factory(settings)) as session:
-        run = send_reminders(session, actor=SYSTEM, as_of=day)
+    try:
+        with unit_of_work(_factory(settings)) as session:
+            run = send_reminders(session, actor=_ward_actor(session, ward), as_of=day)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
     mailed = notifications.emails_sent(session)
     click.echo(f"Đã gửi {run.deadline_reminders} nhắc hạn nhiệm vụ, {run.reporting_reminders} "
                f"nhắc hạn báo cáo, {run.office_reminders} nhắc hạn của Văn phòng "
@@ -238,13 +369,10 @@ def api_token() -> None:
     """API token commands."""
 
 
-@api_token.command("create", help="Create a read-only token and print it once. --ward is "
-                   "accepted and stored now; tokens are limited to their ward once the "
-                   "portal supports several wards.")
+@api_token.command("create", help="Create a read-only token of one ward and print it once.")
 @click.argument("name")
 @click.option("--expires", "expires", required=True, help="Last valid day, YYYY-MM-DD.")
-@click.option("--ward", "ward", default=None,
-              help="Ward code (stored now; enforced when multi-ward support arrives).")
+@click.option("--ward", "ward", default=None, help=WARD_OPTION_HELP)
 def api_token_create(name: str, expires: str, ward: str | None) -> None:
     from datetime import date
 
@@ -256,8 +384,8 @@ def api_token_create(name: str, expires: str, ward: str | None) -> None:
         raise click.ClickException("Ngày hết hạn phải có dạng YYYY-MM-DD.") from None
     try:
         with unit_of_work(_factory(_settings())) as session:
-            created = api_tokens.create_token(session, actor=SYSTEM, name=name,
-                                              expires_on=expires_on, ward_code=ward)
+            created = api_tokens.create_token(session, actor=_ward_actor(session, ward),
+                                              name=name, expires_on=expires_on)
     except DomainError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"Đã tạo mã truy cập “{name}”, hiệu lực đến hết ngày "
@@ -394,11 +522,11 @@ def serve(host: str, port: int, demo: bool) -> None:
     settings = _settings()
     upgrade(settings.database_url)
     if demo or settings.demo_mode:
-        from workflow.demo import load_demo
+        from workflow.demo import load_province_demo
 
         with unit_of_work(_factory(settings)) as session:
-            load_demo(session)
-        print_demo_accounts()
+            load_province_demo(session)
+        print_demo_accounts(province=True)
     app = create_app(settings)
     click.echo(f"Cổng minh chứng đang chạy tại http://{host}:{port}/login")
     sys.stdout.flush()

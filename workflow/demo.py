@@ -1,4 +1,6 @@
-"""Demo data: the Phước Bình ward plan appendix, one account per role, some progress.
+"""Demo data: a small province — the Phước Bình ward's plan appendix, one account per role
+and some progress, plus a few wards generated from the same appendix with varied progress,
+and the province accounts.
 
 Loading is idempotent: running it again changes nothing.
 """
@@ -12,11 +14,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Plan, ProgressReport, Role, Task, User
-from workflow import accounts, progress, units
+from db.models import ProgressReport, Role, Task, User, Ward
+from workflow import accounts, progress, units, wards
 from workflow.clock import LOCAL_TZ
 from workflow.periods import period_of
-from workflow.permissions import SYSTEM
+from workflow.permissions import SYSTEM, SystemActor
 from workflow.plans import PlanInfo, apply_import, new_unit_names
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo_data"
@@ -57,6 +59,30 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
                 "Văn phòng Đảng ủy"),
 )
 
+DEMO_WARD = ("phuoc-binh", "Phường Phước Bình", "Đảng ủy phường Phước Bình")
+# Wards generated from the same appendix: (code, name, share of tasks reported, account suffix)
+DEMO_OTHER_WARDS: tuple[tuple[str, str, float, str], ...] = (
+    ("tan-phong", "Phường Tân Phong", 0.8, "tanphong"),
+    ("long-hung", "Xã Long Hưng", 0.45, "longhung"),
+    ("binh-loc", "Xã Bình Lộc", 0.15, "binhloc"),
+)
+# The province accounts (no ward of their own).
+PROVINCE_ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount("tinh", "XemTinh@2026", "Ban Chỉ đạo tỉnh", Role.PROVINCE_VIEWER),
+    DemoAccount("quantritinh", "QuanTriTinh@2026", "Quản trị tỉnh", Role.PROVINCE_ADMIN),
+)
+
+
+def generated_accounts(suffix: str) -> tuple[DemoAccount, ...]:
+    """The accounts of a generated ward: an admin, a reviewer and a leader."""
+    return (
+        DemoAccount(f"quantri.{suffix}", "QuanTri@2026", "Quản trị phường", Role.ADMIN),
+        DemoAccount(f"thamdinh.{suffix}", "ThamDinh@2026", "Văn phòng Đảng ủy", Role.REVIEWER,
+                    "Văn phòng Đảng ủy"),
+        DemoAccount(f"lanhdao.{suffix}", "LanhDao@2026", "Lãnh đạo phường", Role.LEADER),
+    )
+
+
 # (username, task code, percent, what was done, day it was reported)
 DEMO_PROGRESS: tuple[tuple[str, str, int, str, date], ...] = (
     ("ubnd", "II.1", 60, "Đã xây dựng dự thảo Chương trình, đang lấy ý kiến các đơn vị.",
@@ -69,41 +95,115 @@ DEMO_PROGRESS: tuple[tuple[str, str, int, str, date], ...] = (
 )
 
 
-def load_demo(session: Session) -> dict[str, int]:
-    """Loads the demo plan, accounts and progress; returns how many of each were added."""
-    from workflow.plan_import.parser import parse_plan
+def _ensure_ward(session: Session, code: str, name: str, committee: str | None = None) -> Ward:
+    ward = session.scalar(select(Ward).where(Ward.code == code))
+    return ward or wards.create_ward(session, actor=SYSTEM, code=code, name=name,
+                                     committee_name=committee)
 
-    added = {"tasks": 0, "users": 0, "reports": 0}
-    parsed = parse_plan(DEMO_PLAN_FILE.read_bytes(), DEMO_PLAN_FILE.name, plan_year=DEMO_PLAN.year)
-    outcome = apply_import(session, actor=SYSTEM, info=DEMO_PLAN, parsed=parsed,
-                           create_units=new_unit_names(session, parsed))
-    added["tasks"] = len(outcome.created)
-    for account in DEMO_ACCOUNTS:
+
+def _load_accounts(session: Session, actor: SystemActor, ward: Ward | None,
+                   demo_accounts: tuple[DemoAccount, ...]) -> int:
+    added = 0
+    for account in demo_accounts:
         if session.scalar(select(User).where(User.username == account.username)):
             continue
-        unit = units.find_by_name(session, account.unit) if account.unit else None
+        unit = (units.find_by_name(session, account.unit, ward_id=ward.id)
+                if account.unit and ward else None)
         if account.unit and unit is None:
-            unit = units.create_unit(session, actor=SYSTEM, name=account.unit)
-        accounts.create_user(session, actor=SYSTEM, username=account.username,
+            unit = units.create_unit(session, actor=actor, name=account.unit)
+        accounts.create_user(session, actor=actor, username=account.username,
                              full_name=account.full_name, password=account.password,
-                             role=account.role, unit_id=unit.id if unit else None)
-        added["users"] += 1
-    plan_id = session.scalar(select(Plan.id).where(Plan.number == DEMO_PLAN.number,
-                                                    Plan.year == DEMO_PLAN.year))
+                             role=account.role, unit_id=unit.id if unit else None,
+                             ward_id=ward.id if ward else None)
+        added += 1
+    return added
+
+
+def _import_plan(session: Session, actor: SystemActor) -> tuple[int, int]:
+    """Imports the demo appendix into the actor's ward: (plan id, tasks created)."""
+    from workflow.plan_import.parser import parse_plan
+
+    parsed = parse_plan(DEMO_PLAN_FILE.read_bytes(), DEMO_PLAN_FILE.name, plan_year=DEMO_PLAN.year)
+    outcome = apply_import(session, actor=actor, info=DEMO_PLAN, parsed=parsed,
+                           create_units=new_unit_names(session, parsed, actor.ward_id))
+    return outcome.plan_id, len(outcome.created)
+
+
+def _backdate(report: ProgressReport, day: date) -> None:
+    # Demo history: reports dated as if filed during the year.
+    period = period_of(day, report.period_kind)
+    report.created_at = datetime.combine(day, time(9), LOCAL_TZ)
+    report.period_start, report.period_label = period.start, period.label
+
+
+def load_demo(session: Session, ward_code: str | None = None) -> dict[str, int]:
+    """Loads the Phước Bình demo plan, accounts and progress into its ward (``ward_code``: an
+    existing ward to load it into instead); returns how many of each were added."""
+    added = {"tasks": 0, "users": 0, "reports": 0}
+    ward = wards.get_by_code(session, ward_code) if ward_code else _ensure_ward(session, *DEMO_WARD)
+    actor = SystemActor(ward_id=ward.id)
+    plan_id, added["tasks"] = _import_plan(session, actor)
+    added["users"] = _load_accounts(session, actor, ward, DEMO_ACCOUNTS)
     has_reports = session.scalar(select(func.count()).select_from(ProgressReport)
                                  .join(Task).where(Task.plan_id == plan_id))
     if not has_reports:
         for username, code, percent, narrative, day in DEMO_PROGRESS:
-            user = session.scalar(select(User).where(User.username == username))
+            user = session.scalar(select(User).where(User.username == username,
+                                                     User.ward_id == ward.id))
             task = session.scalar(select(Task).where(Task.plan_id == plan_id, Task.code == code))
             if user is None or task is None:
                 continue
             report = progress.report_progress(session, actor=user, task_id=task.id,
                                               percent=percent, narrative=narrative)
-            # Demo history: reports dated as if filed during the year.
-            period = period_of(day, report.period_kind)
-            report.created_at = datetime.combine(day, time(9), LOCAL_TZ)
-            report.period_start, report.period_label = period.start, period.label
+            _backdate(report, day)
             added["reports"] += 1
     session.flush()
     return added
+
+
+def load_province_demo(session: Session) -> dict[str, int]:
+    """The whole demo province: Phước Bình as ``load_demo`` loads it, the generated wards
+    with their accounts and varied progress, and the province accounts."""
+    added = load_demo(session)
+    added["wards"] = 0
+    for code, name, share, suffix in DEMO_OTHER_WARDS:
+        if session.scalar(select(Ward.id).where(Ward.code == code)) is None:
+            added["wards"] += 1
+        ward = _ensure_ward(session, code, name)
+        actor = SystemActor(ward_id=ward.id)
+        plan_id, created = _import_plan(session, actor)
+        added["tasks"] += created
+        added["users"] += _load_accounts(session, actor, ward, generated_accounts(suffix))
+        if session.scalar(select(func.count()).select_from(ProgressReport)
+                          .join(Task).where(Task.plan_id == plan_id)):
+            continue
+        tasks = list(session.scalars(select(Task).where(Task.plan_id == plan_id,
+                                                        Task.lead_unit_id.is_not(None))
+                                     .order_by(Task.position)))
+        # Deterministic variety: every n-th task reports, the percent depends on its place.
+        reporting = tasks[:round(len(tasks) * share)]
+        members: dict[int, User] = {}
+        for position, task in enumerate(reporting):
+            member = members.get(task.lead_unit_id)
+            if member is None:
+                member = _unit_member(session, actor, ward, task.lead_unit_id, suffix, len(members))
+                members[task.lead_unit_id] = member
+            percent = min(100, 20 + (position * 37 + len(code) * 11) % 81)
+            report = progress.report_progress(session, actor=member, task_id=task.id,
+                                              percent=percent,
+                                              narrative="Đơn vị đã triển khai theo kế hoạch.")
+            _backdate(report, date(2026, 9 + position % 3, 5 + position % 20))
+            added["reports"] += 1
+    added["users"] += _load_accounts(session, SYSTEM, None, PROVINCE_ACCOUNTS)
+    session.flush()
+    return added
+
+
+def _unit_member(session: Session, actor: SystemActor, ward: Ward, unit_id: int, suffix: str,
+                 number: int) -> User:
+    username = f"donvi{number + 1}.{suffix}"
+    user = session.scalar(select(User).where(User.username == username))
+    return user or accounts.create_user(session, actor=actor, username=username,
+                                        full_name=f"Cán bộ đơn vị {number + 1}",
+                                        password="DonVi@2026", role=Role.UNIT_MEMBER,
+                                        unit_id=unit_id, ward_id=ward.id)

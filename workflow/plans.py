@@ -52,18 +52,23 @@ def current_plan(session: Session, *, actor: Actor, on: date | None = None) -> P
             return None
         ward_id = wards[0]
     on = on or today()
-    plans = list(session.scalars(select(Plan).where(Plan.ward_id == ward_id)
-                                 .order_by(Plan.start_date, Plan.id)))
-    pinned = [p for p in plans if p.is_pinned]
-    if pinned:
-        return pinned[0]
-    covering = [p for p in plans if p.start_date <= on <= p.end_date]
-    if covering:
-        return covering[-1]
-    before = [p for p in plans if p.end_date < on]
-    if before:
-        return before[-1]
-    return plans[0] if plans else None
+    plans = list(session.scalars(select(Plan).where(Plan.ward_id == ward_id)))
+    if not plans:
+        return None
+    return max(plans, key=lambda p: plan_rank(p.id, p.start_date, p.end_date, p.is_pinned, on))
+
+
+def plan_rank(plan_id: int, start: date, end: date, pinned: bool, on: date) -> tuple:
+    """Orders a ward's plans so that the current one is the greatest: pinned, then covering
+    ``on`` (the latest started), then ended before it (the latest ended), then the earliest
+    to come."""
+    if start <= on <= end:
+        key = start.toordinal()
+    elif end < on:
+        key = end.toordinal()
+    else:
+        key = -start.toordinal()
+    return (bool(pinned), start <= on <= end, end < on, key, plan_id)
 
 
 def ward_plans(session: Session, *, actor: Actor) -> list[Plan]:
