@@ -23,6 +23,7 @@ from portal.callbacks import review as review_callbacks
 from portal.callbacks import router as router_callbacks
 from portal.callbacks import tasks as task_callbacks
 from portal.callbacks import trust as trust_callbacks
+from portal.callbacks import wards as ward_callbacks
 from portal.callbacks import warning_lists as warning_callbacks
 from portal.context import EXTENSION_KEY, Services, close_db, current_account, db
 from portal.layouts.shell import NavItem, ShellInfo, shell
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     dashboard_callbacks.register(dash_app)
     reporting_callbacks.register(dash_app)
     trust_callbacks.register(dash_app)
+    ward_callbacks.register(dash_app)
     server.register_blueprint(routes.bp)
     server.register_blueprint(evidence_routes.bp)
     server.register_blueprint(reporting_routes.bp)

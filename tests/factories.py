@@ -35,6 +35,9 @@ class World:
     task_b: Task          # led by B
     task_all: Task        # led by B, coordinated by all units
     task_overdue: Task    # led by A, deadline in the past
+    # The province accounts (created with the first ward's world only).
+    province_viewer: User | None = None
+    province_admin: User | None = None
 
     def users(self) -> dict[str, User]:
         """Users by role name, for table-driven permission tests."""
@@ -137,4 +140,8 @@ def build_world(session: Session, ward: Ward | None = None, prefix: str = "") ->
                            kind=DeadlineKind.RECURRING),
         task_overdue=make_task(session, plan, section, "I.4", unit_a,
                                deadline=date(2026, 1, 31), position=4),
+        province_viewer=None if prefix else make_user(session, "province_viewer",
+                                                      Role.PROVINCE_VIEWER),
+        province_admin=None if prefix else make_user(session, "province_admin",
+                                                     Role.PROVINCE_ADMIN),
     )

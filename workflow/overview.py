@@ -35,10 +35,13 @@ class UnitSummary:
         return round(100 * self.completed / self.total) if self.total else 0
 
 
-def unit_summaries(session: Session, *, actor: User, as_of: date | None = None) -> list[UnitSummary]:
+def unit_summaries(session: Session, *, actor: User, as_of: date | None = None,
+                   plan_id: int | None = None) -> list[UnitSummary]:
     """Per lead unit: totals by status and overdue count, worst overdue first."""
     as_of = as_of or today()
     ids = visible_tasks(actor).with_only_columns(Task.id)
+    if plan_id:
+        ids = ids.where(Task.plan_id == plan_id)
     rows = session.execute(
         select(Task.lead_unit_id, Unit.name, status_expression(), Task.deadline_date)
         .outerjoin(Unit, Unit.id == Task.lead_unit_id)
@@ -91,18 +94,24 @@ _OFFICE_TITLES = {
 }
 
 
-def home(session: Session, *, actor: User) -> OfficeHome | UnitHome:
-    """What the actor's home page shows: the whole plan for the office, leaders and admins,
-    the unit's own tasks and warnings for a unit member."""
+def home(session: Session, *, actor: User, plan_id: int | None = None) -> OfficeHome | UnitHome:
+    """What the actor's home page shows for one plan (the ward's current plan unless named):
+    the whole plan for the office, leaders and admins, the unit's own tasks and warnings for
+    a unit member."""
     from workflow import warning_lists
+    from workflow.plans import plan_for
     from workflow.tasks import TaskFilter, list_tasks, status_counts
 
-    counts = status_counts(session, actor=actor)
+    plan = plan_for(session, actor=actor, plan_id=plan_id)
+    plan_id = plan.id if plan else None
+    counts = status_counts(session, actor=actor, plan_id=plan_id)
     if permissions.has(actor, Capability.VIEW_ALL_TASKS):
-        overdue = list_tasks(session, actor=actor, filters=TaskFilter(overdue_only=True),
+        overdue = list_tasks(session, actor=actor,
+                             filters=TaskFilter(overdue_only=True, plan_id=plan_id),
                              limit=20, sort="deadline_date").rows
         title, subtitle = _OFFICE_TITLES.get(Role(actor.role), _OFFICE_TITLES[Role.LEADER])
-        return OfficeHome(title, subtitle, counts, unit_summaries(session, actor=actor), overdue)
-    rows = list_tasks(session, actor=actor, limit=200).rows
+        return OfficeHome(title, subtitle, counts,
+                          unit_summaries(session, actor=actor, plan_id=plan_id), overdue)
+    rows = list_tasks(session, actor=actor, filters=TaskFilter(plan_id=plan_id), limit=200).rows
     published, warned = warning_lists.latest_rows_for_unit(session, actor=actor)
     return UnitHome(actor.unit.name if actor.unit else "", counts, rows, published, warned)

@@ -143,8 +143,10 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
         Capability.DOWNLOAD_EVIDENCE,
         Capability.EXPORT,
     }),
-    # Creates wards and each ward's first admin; reads the province pages.
+    # Creates wards and each ward's first admin; reads the province pages. VIEW_TASKS lets
+    # the pages open; without a unit or VIEW_ALL_TASKS it shows no ward's task.
     Role.PROVINCE_ADMIN: frozenset({
+        Capability.VIEW_TASKS,
         Capability.VIEW_PROVINCE,
         Capability.MANAGE_WARDS,
     }),

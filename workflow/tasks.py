@@ -32,6 +32,8 @@ class TaskFilter:
 
     unit_id: int | None = None
     section_id: int | None = None
+    # One plan of the ward (its current plan when a page does not say otherwise).
+    plan_id: int | None = None
     status: TaskStatus | None = None
     overdue_only: bool = False
     deadline_from: date | None = None
@@ -136,6 +138,8 @@ def list_tasks(
     )
     if filters.unit_id:
         query = query.where(Task.lead_unit_id == filters.unit_id)
+    if filters.plan_id:
+        query = query.where(Task.plan_id == filters.plan_id)
     if filters.section_id:
         query = query.where(Task.section_id == filters.section_id)
     if filters.status:
@@ -200,10 +204,13 @@ def get_for_user(session: Session, *, actor: User, task_id: int,
     )
 
 
-def status_counts(session: Session, *, actor: User, as_of: date | None = None) -> dict[str, int]:
-    """Number of visible tasks per status, plus "overdue" and "total"."""
+def status_counts(session: Session, *, actor: User, as_of: date | None = None,
+                  plan_id: int | None = None) -> dict[str, int]:
+    """Number of visible tasks (of one plan when named) per status, plus "overdue", "total"."""
     as_of = as_of or today()
     ids = visible_tasks(actor).with_only_columns(Task.id)
+    if plan_id:
+        ids = ids.where(Task.plan_id == plan_id)
     status = status_expression()
     rows = session.execute(
         select(status, Task.deadline_date).where(Task.id.in_(ids))

@@ -242,3 +242,12 @@ def province_page(session: Session, *, actor: Actor, as_of: date | None = None,
         lines = [f for f in lines if needle in f.name.lower() or needle in f.code]
     lines.sort(key=SORT_KEYS[sort], reverse=descending)
     return ProvincePage(lines[offset:offset + limit], len(lines), totals)
+
+
+def ward_lines(session: Session, *, actor: Actor) -> list[tuple[int, str, str, str, int]]:
+    """(id, code, name, committee, accounts) per ward, for the ward management page."""
+    require(actor, Capability.MANAGE_WARDS)
+    users = dict(session.execute(select(User.ward_id, func.count()).group_by(User.ward_id))
+                 .all())
+    return [(w.id, w.code, w.name, w.committee_name, users.get(w.id, 0))
+            for w in session.scalars(select(Ward).order_by(Ward.name, Ward.code))]

@@ -80,7 +80,8 @@ class WarningItem:
 
     def as_json(self) -> dict:
         """The CLI's JSON object."""
-        return {"task_code": self.task_code, "task_title": self.task_title,
+        return {"task_id": self.task_id, "task_code": self.task_code,
+                "task_title": self.task_title,
                 "unit": self.unit_name, "reasons": list(self.reasons),
                 "deadline": self.deadline.isoformat() if self.deadline else None,
                 "deadline_text": self.deadline_text, **self.details}

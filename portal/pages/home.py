@@ -8,7 +8,7 @@ from portal.context import db
 from portal.layouts import home
 from portal.layouts import warning_lists as warning_layouts
 from portal.pages.registry import NavEntry, Page
-from workflow import overview
+from workflow import overview, scope
 from workflow.permissions import Capability
 
 PAGE = Page(path="/", title="Trang chủ", capability=Capability.VIEW_TASKS,
@@ -16,7 +16,12 @@ PAGE = Page(path="/", title="Trang chủ", capability=Capability.VIEW_TASKS,
 
 
 def layout(user, **_params) -> html.Div:
-    """The home page the user's role gets (decided in workflow.overview.home)."""
+    """The home page the user's role gets (decided in workflow.overview.home); the province
+    roles get the province dashboard."""
+    if scope.is_province(user):
+        from portal.pages import province
+
+        return province.layout(user, **_params)
     view = overview.home(db(), actor=user)
     if isinstance(view, overview.OfficeHome):
         return home.office_home(title=view.title, subtitle=view.subtitle, counts=view.counts,

@@ -9,6 +9,7 @@ from portal.layouts import admin
 from portal.pages.registry import NavEntry, Page
 from workflow import accounts, units
 from workflow.permissions import ROLE_LABELS, Capability
+from workflow.scope import PROVINCE_ROLES
 
 PAGE = Page(path="/quan-tri/tai-khoan", title="Quản lý tài khoản",
             capability=Capability.MANAGE_USERS, nav=NavEntry("Tài khoản", 70))
@@ -19,7 +20,8 @@ def layout(user, **_params) -> html.Div:
     session = db()
     return admin.users_page(
         users=admin.user_lines(accounts.list_users(session, actor=user)),
-        roles=[(role.value, label) for role, label in ROLE_LABELS.items()],
+        roles=[(role.value, label) for role, label in ROLE_LABELS.items()
+               if role not in PROVINCE_ROLES],
         units=[(u.id, u.name) for u in units.list_units(session, actor=user, active_only=True)],
     )
 

@@ -20,6 +20,7 @@ def _env(tmp_path) -> dict[str, str]:
 def test_create_list_revoke(tmp_path):
     runner, env = CliRunner(), _env(tmp_path)
     assert runner.invoke(cli, ["migrate"], env=env).exit_code == 0
+    runner.invoke(cli, ["ward", "create", "phuoc-binh", "--name", "Phường Phước Bình"], env=env)
     expires = (today() + timedelta(days=90)).isoformat()
     created = runner.invoke(cli, ["api-token", "create", "So KHCN", "--ward", "phuoc-binh",
                                   "--expires", expires], env=env)
@@ -37,12 +38,13 @@ def test_create_list_revoke(tmp_path):
     assert runner.invoke(cli, ["api-token", "revoke", "So KHCN"], env=env).exit_code == 0
     assert "đã thu hồi" in runner.invoke(cli, ["api-token", "list"], env=env).output
     help_text = runner.invoke(cli, ["api-token", "create", "--help"], env=env).output
-    assert "--ward" in help_text and "several wards" in help_text
+    assert "--ward" in help_text and "more than one ward" in help_text
 
 
 def test_bad_input_is_refused_in_vietnamese(tmp_path):
     runner, env = CliRunner(), _env(tmp_path)
     runner.invoke(cli, ["migrate"], env=env)
+    runner.invoke(cli, ["ward", "create", "phuoc-binh", "--name", "Phường Phước Bình"], env=env)
     bad_date = runner.invoke(cli, ["api-token", "create", "x1", "--expires", "31/12/2026"],
                              env=env)
     assert bad_date.exit_code != 0 and "YYYY-MM-DD" in bad_date.output

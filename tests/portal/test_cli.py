@@ -36,9 +36,15 @@ def test_migrate_load_demo_and_create_user(tmp_path):
     assert (tmp_path / "secret_key").exists()
 
 
+def _ward(runner, env, code: str = "phuoc-binh", name: str = "Phường Phước Bình") -> None:
+    created = runner.invoke(cli, ["ward", "create", code, "--name", name], env=env)
+    assert created.exit_code == 0, created.output
+
+
 def test_create_user_refuses_bad_input_in_vietnamese(tmp_path):
     runner, env = CliRunner(), _env(tmp_path)
     runner.invoke(cli, ["migrate"], env=env)
+    _ward(runner, env)
     result = runner.invoke(cli, ["create-user", "--username", "x", "--full-name", "X",
                                  "--role", "leader", "--password", "ngan"], env=env)
     assert result.exit_code != 0 and "Tên đăng nhập" in result.output
@@ -51,6 +57,7 @@ def test_import_plan_json(tmp_path):
 
     runner, env = CliRunner(), _env(tmp_path)
     runner.invoke(cli, ["migrate"], env=env)
+    _ward(runner, env)
     path = str(FIXTURES / "ke-hoach-phuoc-binh-2026.docx")
     dry = runner.invoke(cli, ["import-plan", path, "--plan-year", "2026", "--dry-run", "--json"],
                         env=env)
@@ -76,6 +83,7 @@ def test_import_plan_reports_columns_sections_and_skipped_rows(tmp_path):
 
     runner, env = CliRunner(), _env(tmp_path)
     runner.invoke(cli, ["migrate"], env=env)
+    _ward(runner, env)
     path = str(FIXTURES / "plans" / "empty-and-split-rows.xlsx")
     result = json.loads(runner.invoke(cli, ["import-plan", path, "--plan-year", "2026",
                                             "--dry-run", "--json"], env=env).output)
@@ -150,3 +158,47 @@ def test_warnings_publish_mails_the_notifications_it_queues(tmp_path, smtp_serve
             .where(Notification.kind == "warnings")).all()
     assert warned and sorted(m["To"] for m in received) == sorted(warned)
     assert f"({len(warned)} thư điện tử)" in published.output
+
+
+def test_two_wards_from_the_same_appendix_keep_their_own_warnings(tmp_path):
+    import json
+
+    from db.models import Plan, Ward
+    from tests.conftest import FIXTURES
+
+    runner, env = CliRunner(), _env(tmp_path)
+    runner.invoke(cli, ["migrate"], env=env)
+    _ward(runner, env, "phuong-a", "Phường A")
+    _ward(runner, env, "phuong-b", "Phường B")
+    path = str(FIXTURES / "ke-hoach-phuoc-binh-2026.xlsx")
+    missing = runner.invoke(cli, ["import-plan", path, "--plan-year", "2026"], env=env)
+    assert missing.exit_code != 0 and "--ward" in missing.output
+    assert "phuong-a, phuong-b" in missing.output
+    unknown = runner.invoke(cli, ["import-plan", path, "--ward", "khong-co"], env=env)
+    assert unknown.exit_code != 0 and "Không có phường/xã mã “khong-co”" in unknown.output
+    for code in ("phuong-a", "phuong-b"):
+        saved = runner.invoke(cli, ["import-plan", path, "--plan-year", "2026", "--ward", code,
+                                    "--create-units", "--json"], env=env)
+        assert json.loads(saved.output)["saved"]["created"] == 32, saved.output
+    listed = json.loads(runner.invoke(cli, ["ward", "list", "--json"], env=env).output)
+    assert [(w["code"], w["plans"]) for w in listed] == [("phuong-a", 1), ("phuong-b", 1)]
+    assert listed[0]["units"] == listed[1]["units"] > 0  # each ward its own units
+    no_ward = runner.invoke(cli, ["warnings", "--as-of", "2026-10-31", "--json"], env=env)
+    assert no_ward.exit_code != 0 and "--ward" in no_ward.output
+    rows = json.loads(runner.invoke(cli, ["warnings", "--ward", "phuong-a", "--as-of",
+                                          "2026-10-31", "--json"], env=env).output)
+    engine = create_engine(env["DATABASE_URL"])
+    with engine.connect() as connection:
+        ward_a_tasks = set(connection.scalars(
+            select(Task.id).join(Plan, Plan.id == Task.plan_id).join(Ward, Ward.id == Plan.ward_id)
+            .where(Ward.code == "phuong-a")))
+    assert rows and {row["task_id"] for row in rows} <= ward_a_tasks
+    reminders = runner.invoke(cli, ["reminders", "--as-of", "2026-12-24"], env=env)
+    assert reminders.exit_code != 0 and "--ward" in reminders.output
+    user = runner.invoke(cli, ["create-user", "--username", "canbo.b", "--full-name", "Cán bộ B",
+                               "--role", "unit_member", "--unit", "UBND phường", "--ward",
+                               "phuong-b", "--password", "MatKhau@123"], env=env)
+    assert user.exit_code == 0, user.output
+    with engine.connect() as connection:
+        ward_b = connection.scalar(select(Ward.id).where(Ward.code == "phuong-b"))
+        assert connection.scalar(select(User.ward_id).where(User.username == "canbo.b")) == ward_b

@@ -12,12 +12,14 @@ from tests.portal.conftest import ORIGIN, callback_body, content_text, route_pag
 from workflow.permissions import ROLE_CAPABILITIES, Capability, Role
 
 ROLE_USERS = {Role.ADMIN: "admin", Role.REVIEWER: "reviewer", Role.LEADER: "leader",
-              Role.UNIT_MEMBER: "member_a"}
+              Role.UNIT_MEMBER: "member_a", Role.PROVINCE_VIEWER: "province_viewer",
+              Role.PROVINCE_ADMIN: "province_admin"}
 
 
 def page_path(page, world) -> str:
     """A real address of a registered page: an existing task, ids that do not exist otherwise."""
-    return page.url(task_id=world.task_a.id, claim_id=999999, list_id=999999)
+    return page.url(task_id=world.task_a.id, claim_id=999999, list_id=999999,
+                    ward_id=world.ward.id)
 
 
 def _concrete(rule: str) -> str:
