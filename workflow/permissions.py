@@ -45,6 +45,8 @@ class Capability(enum.StrEnum):
     REVALIDATE_SIGNATURES = "revalidate_signatures"
     # Wards as tenants (#13).
     VIEW_PROVINCE = "view_province"
+    # Read one ward's own pages from the province (drill-down).
+    VIEW_WARD_DETAIL = "view_ward_detail"
     MANAGE_WARDS = "manage_wards"
 
 
@@ -136,6 +138,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     # Read-only across every ward: nothing here changes a ward's data.
     Role.PROVINCE_VIEWER: frozenset({
         Capability.VIEW_PROVINCE,
+        Capability.VIEW_WARD_DETAIL,
         Capability.VIEW_TASKS,
         Capability.VIEW_ALL_TASKS,
         Capability.VIEW_WARNINGS,

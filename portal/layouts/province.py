@@ -103,7 +103,6 @@ def province_page(*, rows: list[WardFigures], ranks: dict[int, int], totals: War
         dbc.InputGroup([
             dbc.Input(name="tim", value=search, placeholder="Tìm phường/xã theo tên hoặc mã",
                       id="province-search"),
-            html.Input(type="hidden", name="sap-xep", value=sort),
             dbc.Button("Lọc", type="submit", color="primary"),
         ], size="sm"),
     ], action="/tinh", method="get", className="mb-2", style={"maxWidth": "28rem"})

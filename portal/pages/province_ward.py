@@ -12,7 +12,7 @@ from workflow.permissions import Capability
 from workflow.tasks import TaskFilter, list_tasks
 
 PAGE = Page(path="/tinh/phuong/<ward_id>", title="Phường/xã",
-            capability=Capability.VIEW_PROVINCE)
+            capability=Capability.VIEW_WARD_DETAIL)
 TASKS_SHOWN = 200
 
 
