@@ -29,7 +29,7 @@ from portal.context import EXTENSION_KEY, Services, close_db, current_account, d
 from portal.layouts.shell import NavItem, ShellInfo, shell
 from portal.pages import APP_TITLE, navigation
 from portal.settings import Settings, build_evidence_store
-from workflow import notifications, permissions
+from workflow import notifications, permissions, wards
 from workflow.permissions import ROLE_LABELS
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -46,7 +46,9 @@ def _shell_for_current_user(settings: Settings):
         info = ShellInfo(full_name=user.full_name, role_label=ROLE_LABELS[user.role],
                          unit_name=user.unit.name if user.unit else None, nav=nav, menu=menu,
                          unread=notifications.unread_count(db(), actor=user))
-        return shell(info, footer=f"{settings.committee_name} · {settings.office_name}")
+        committee, office = wards.letterhead(db(), user, committee=settings.committee_name,
+                                             office=settings.office_name)
+        return shell(info, footer=f"{committee} · {office}")
 
     return layout
 

@@ -43,18 +43,19 @@ def export_audit():
 def _document(published_id: int | None):
     from portal.callbacks.warning_lists import parse_day
     from portal.context import services
-    from workflow import warning_lists
+    from workflow import wards, warning_lists
 
     settings = services().settings
     user = current_account()
+    committee, office = wards.letterhead(db(), user, committee=settings.committee_name,
+                                         office=settings.office_name)
     if published_id is None:
         report = warning_lists.preview(db(), actor=user, as_of=parse_day(request.args.get("ngay")),
                                        period_kind=request.args.get("ky", "month"))
-        return warning_lists.document(committee=settings.committee_name,
-                                      office=settings.office_name, report=report)
+        return warning_lists.document(committee=committee, office=office, report=report)
     published, rows = warning_lists.get_published(db(), actor=user, list_id=published_id)
-    return warning_lists.document(committee=settings.committee_name,
-                                  office=settings.office_name, published=published, rows=rows)
+    return warning_lists.document(committee=committee, office=office, published=published,
+                                  rows=rows)
 
 
 def _file_name(document, ext: str) -> str:
@@ -130,9 +131,14 @@ def export_province_report(ext: str):
     plan, lines = report_lines(db(), actor=current_account())
     stamp = today().isoformat()
     if ext == "xlsx":
+        from workflow import wards
+
         settings = services().settings
+        committee, _office = wards.letterhead(db(), current_account(),
+                                              committee=settings.committee_name,
+                                              office=settings.office_name)
         content = province_xlsx(plan, lines, base_url=request.host_url.rstrip("/"),
-                                as_of=today(), committee=settings.committee_name)
+                                as_of=today(), committee=committee)
         return xlsx_response(content, f"bao-cao-tien-do-{stamp}.xlsx")
     return send_file(province_zip(lines, services().store), mimetype="application/zip",
                      as_attachment=True, download_name=f"minh-chung-{stamp}.zip")

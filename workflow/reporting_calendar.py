@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from db.models import Plan
-from workflow import audit_trail
+from workflow import audit_trail, scope
 from workflow.clock import format_date
 from workflow.errors import NotFound, ValidationError
 from workflow.labels import REPORTING_DEADLINE_LABELS
@@ -144,7 +144,7 @@ def update_calendar(session: Session, *, actor: Actor, plan_id: int, unit_day: o
     """Sets a plan's calendar (admin)."""
     require(actor, Capability.MANAGE_CALENDAR)
     plan = session.get(Plan, plan_id)
-    if plan is None:
+    if plan is None or not scope.in_scope(actor, plan.ward_id):
         raise NotFound("Không tìm thấy kế hoạch.")
     before = calendar_of(plan)
     unit = _day(unit_day, "Ngày đơn vị báo cáo")

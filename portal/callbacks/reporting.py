@@ -13,7 +13,7 @@ from portal.context import current_account, services, unit_of_work
 from portal.guard import guarded_callback
 from portal.layouts import reporting as layouts
 from portal.layouts.common import message
-from workflow import api_tokens, periodic_reports, reporting_calendar
+from workflow import api_tokens, periodic_reports, reporting_calendar, wards
 from workflow.clock import format_date, today
 from workflow.errors import DomainError, ValidationError
 from workflow.permissions import Capability
@@ -42,10 +42,12 @@ def register(app: Dash) -> None:
         settings = services().settings
         try:
             with unit_of_work() as session:
+                committee, office = wards.letterhead(session, user,
+                                                     committee=settings.committee_name,
+                                                     office=settings.office_name)
                 report = periodic_reports.generate(
                     session, actor=user, store=services().store, kind=kind or "month",
-                    as_of=_day(as_of), committee=settings.committee_name,
-                    office=settings.office_name)
+                    as_of=_day(as_of), committee=committee, office=office)
                 table = layouts.reports_table(periodic_reports.report_lines(session, actor=user))
         except DomainError as error:
             return message(error.message), no_update
