@@ -11,6 +11,7 @@ from portal.context import current_account, db
 from portal.guard import guarded_callback
 from portal.layouts.tasks import PAGE_SIZE, status_value, task_summary, task_table
 from workflow.permissions import Capability
+from workflow.plans import plan_for
 from workflow.tasks import TaskFilter, list_tasks
 
 
@@ -29,16 +30,23 @@ def register(app: Dash) -> None:
         Input("tasks-section", "value"), Input("tasks-status", "value"),
         Input("tasks-deadline", "start_date"), Input("tasks-deadline", "end_date"),
         Input("tasks-overdue", "value"), Input("tasks-pager", "active_page"),
+        Input("tasks-plan", "value"),
     )
-    def refresh(search, unit_id, section_id, status, start, end, overdue, page):
+    def refresh(search, unit_id, section_id, status, start, end, overdue, page, plan_id=None):
         user = current_account()
+        # The plan id comes from the browser: list_tasks keeps to the user's ward anyway.
+        try:
+            plan_id = int(plan_id) if plan_id else None
+        except (TypeError, ValueError):
+            plan_id = None
+        plan = plan_for(db(), actor=user, plan_id=None) if not plan_id else None
         if ctx.triggered_id != "tasks-pager":
             page = 1
         page = max(int(page or 1), 1)
         filters = TaskFilter(
             unit_id=unit_id, section_id=section_id, status=status_value(status),
             overdue_only=bool(overdue), deadline_from=_date(start), deadline_to=_date(end),
-            search=search or "",
+            search=search or "", plan_id=plan_id or (plan.id if plan else None),
         )
         result = list_tasks(db(), actor=user, filters=filters, offset=(page - 1) * PAGE_SIZE,
                             limit=PAGE_SIZE)

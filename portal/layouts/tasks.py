@@ -48,12 +48,19 @@ def task_table(rows: list[TaskRow], *, show_unit: bool = True) -> html.Div:
 def task_list_page(*, units: list[tuple[int, str]], sections: list[tuple[int, str]],
                    show_unit_filter: bool, initial_status: str | None = None,
                    initial_overdue: bool = False, initial_unit: int | None = None,
-                   initial_section: int | None = None) -> html.Div:
-    """The task list page: filter bar, result table, pager. Rows arrive by callback."""
+                   initial_section: int | None = None,
+                   plans: list[tuple[int, str]] = (),
+                   initial_plan: int | None = None) -> html.Div:
+    """The task list page: plan selector (the ward's current plan first chosen, past plans
+    read as they were), filter bar, result table, pager. Rows arrive by callback."""
     status_options = [{"label": label, "value": status.value}
                       for status, label in STATUS_LABELS.items()]
     filters = dbc.Row(
         [
+            dbc.Col(dcc.Dropdown(id="tasks-plan", placeholder="Kế hoạch", clearable=False,
+                                 options=[{"label": n, "value": i} for i, n in plans],
+                                 value=initial_plan), md=12, lg=3,
+                    className="" if len(plans) > 1 else "d-none"),
             dbc.Col(dbc.Input(id="tasks-search", type="search", debounce=True,
                               placeholder="Tìm theo mã, nội dung, sản phẩm, KPI…"), md=4),
             dbc.Col(dcc.Dropdown(id="tasks-unit", placeholder="Đơn vị chủ trì",

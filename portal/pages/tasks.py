@@ -7,7 +7,7 @@ from dash import html
 from portal.context import db
 from portal.layouts import tasks
 from portal.pages.registry import NavEntry, Page
-from workflow import permissions, units
+from workflow import permissions, plans, units
 from workflow.permissions import Capability
 from workflow.tasks import sections_of_visible
 
@@ -24,7 +24,10 @@ def int_param(params: dict, name: str) -> int | None:
 def layout(user, **params) -> html.Div:
     """The task list; ``trang-thai``, ``qua-han``, ``don-vi``, ``nhom`` preset the filters."""
     session = db()
+    current = plans.plan_for(session, actor=user, plan_id=None)
     return tasks.task_list_page(
+        plans=[(p.id, f"{p.year} · {p.number}") for p in plans.ward_plans(session, actor=user)],
+        initial_plan=current.id if current else None,
         units=[(u.id, u.name) for u in units.list_units(session, actor=user)],
         sections=[(s.id, f"{s.code}. {s.title}") for s in sections_of_visible(session, actor=user)],
         show_unit_filter=permissions.has(user, Capability.VIEW_ALL_TASKS),

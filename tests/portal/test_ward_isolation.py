@@ -17,7 +17,7 @@ from sqlalchemy import select
 from db.models import CompletionClaim, Notification, Task, User
 from db.session import make_engine, make_session_factory
 from tests.factories import build_world, make_ward
-from tests.portal.conftest import ORIGIN, content_text, route_page
+from tests.portal.conftest import ORIGIN, callback_body, content_text, route_page
 from tests.storage.samples import jpeg_bytes, pdf_bytes
 from workflow import api_tokens, claims, progress, reviews, warning_lists
 from workflow.clock import today
@@ -194,3 +194,35 @@ def test_province_viewer_reads_both_wards_and_changes_nothing(app, factory, clie
             with pytest.raises(PermissionDenied):
                 attempt()
     assert "page-not-found" in content_text(route_page(client, "/tinh/phuong/999999"))
+
+
+def _task_list(client, plan_id=None) -> str:
+    inputs = [{"id": i, "property": p, "value": None} for i, p in (
+        ("tasks-search", "value"), ("tasks-unit", "value"), ("tasks-section", "value"),
+        ("tasks-status", "value"), ("tasks-deadline", "start_date"),
+        ("tasks-deadline", "end_date"), ("tasks-overdue", "value"),
+        ("tasks-pager", "active_page"))]
+    inputs.append({"id": "tasks-plan", "property": "value", "value": plan_id})
+    output = ("..tasks-table.children...tasks-summary.children...tasks-pager.max_value..."
+              "tasks-pager.active_page..")
+    body = callback_body(output, inputs=inputs)
+    body["outputs"] = [{"id": i, "property": p} for i, p in (
+        ("tasks-table", "children"), ("tasks-summary", "children"),
+        ("tasks-pager", "max_value"), ("tasks-pager", "active_page"))]
+    response = client.post("/_dash-update-component", headers=ORIGIN, json=body)
+    assert response.status_code == 200, response.data
+    return content_text(response)
+
+
+@pytest.mark.parametrize("username", WARD_A_ROLES)
+def test_ward_a_task_list_holds_only_ward_a_tasks(client_for, two_wards, username):
+    world_a, world_b, _files, _ids = two_wards
+    client = client_for(username)
+    own = _task_list(client)
+    assert MARK not in own and "Nhiệm vụ I.1" in own
+    assert MARK not in _task_list(client, world_b.plan.id)
+    assert "Có 0 nhiệm vụ" in _task_list(client, world_b.plan.id)
+
+
+def test_ward_b_member_sees_its_own_tasks(client_for, two_wards):
+    assert MARK in _task_list(client_for("b_member_a"))
