@@ -88,7 +88,7 @@ def build_world(session: Session) -> World:
     unit_c = make_unit(session, "Công an phường")
     plan = Plan(number="01-KH/ĐU", title="Kế hoạch thử nghiệm", issuing_body="Đảng ủy phường",
                 year=2026, start_date=date(2026, 1, 1), end_date=date(2026, 12, 31),
-                created_at=now_utc())
+                require_head_confirmation=False, created_at=now_utc())
     session.add(plan)
     session.flush()
     section = Section(plan_id=plan.id, code="I", title="Nhóm thử nghiệm", position=0)

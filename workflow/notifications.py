@@ -97,8 +97,9 @@ def reviewers(session: Session) -> list[User]:
 
 
 def unit_members(session: Session, unit_id: int) -> list[User]:
-    """Active members of a unit."""
-    return list(session.scalars(select(User).where(User.role == Role.UNIT_MEMBER,
+    """Active members of a unit, its heads included."""
+    return list(session.scalars(select(User).where(User.role.in_([Role.UNIT_MEMBER,
+                                                                  Role.UNIT_HEAD]),
                                                    User.unit_id == unit_id,
                                                    User.is_active.is_(True))))
 
@@ -120,3 +121,16 @@ def mark_all_read(session: Session, *, actor: User) -> int:
     result = session.execute(update(Notification).where(
         Notification.user_id == actor.id, Notification.read_at.is_(None)).values(read_at=now_utc()))
     return result.rowcount or 0
+
+
+def unit_heads(session: Session, unit_id: int) -> list[User]:
+    """Active heads of a unit (thủ trưởng đơn vị)."""
+    return list(session.scalars(select(User).where(User.role == Role.UNIT_HEAD,
+                                                   User.unit_id == unit_id,
+                                                   User.is_active.is_(True))))
+
+
+def office_heads(session: Session) -> list[User]:
+    """Active reviewers flagged as the head of the Party Office; all reviewers when none is."""
+    heads = [u for u in reviewers(session) if u.is_office_head]
+    return heads or reviewers(session)

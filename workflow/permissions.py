@@ -42,6 +42,9 @@ class Capability(enum.StrEnum):
     MANAGE_TRUST_STORE = "manage_trust_store"
     LOG_API_CALLS = "log_api_calls"
     REVALIDATE_SIGNATURES = "revalidate_signatures"
+    # The unit head (#16): confirm or return the unit's claims and reports.
+    CONFIRM_FOR_UNIT = "confirm_for_unit"
+    MANAGE_HOLIDAYS = "manage_holidays"
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,16 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
         Capability.DOWNLOAD_EVIDENCE,
         Capability.UPLOAD_EVIDENCE,
     }),
+    Role.UNIT_HEAD: frozenset({
+        Capability.VIEW_TASKS,
+        Capability.REPORT_PROGRESS,
+        Capability.FILE_CLAIM,
+        Capability.VIEW_WARNINGS,
+        Capability.VIEW_DASHBOARD,
+        Capability.DOWNLOAD_EVIDENCE,
+        Capability.UPLOAD_EVIDENCE,
+        Capability.CONFIRM_FOR_UNIT,
+    }),
     Role.REVIEWER: frozenset({
         Capability.VIEW_TASKS,
         Capability.VIEW_ALL_TASKS,
@@ -124,6 +137,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
         Capability.VIEW_WARNINGS,
         Capability.MANAGE_API_TOKENS,
         Capability.MANAGE_CALENDAR,
+        Capability.MANAGE_HOLIDAYS,
     }),
 }
 
@@ -187,12 +201,25 @@ def require_task_visible(user: User | None, task: Task | None) -> Task:
     return task
 
 
+UNIT_ROLES = frozenset({Role.UNIT_MEMBER, Role.UNIT_HEAD})
+
+
 def is_lead_member(user: User | None, task: Task) -> bool:
-    """Whether the user is a unit member of the task's lead unit."""
+    """Whether the user is a unit member (or its head) of the task's lead unit."""
     return (
         is_usable(user)
         and not isinstance(user, SystemActor)
-        and Role(user.role) == Role.UNIT_MEMBER  # type: ignore[union-attr]
+        and Role(user.role) in UNIT_ROLES  # type: ignore[union-attr]
         and user.unit_id is not None  # type: ignore[union-attr]
         and user.unit_id == task.lead_unit_id  # type: ignore[union-attr]
+    )
+
+
+def is_unit_head(user: Actor | None, unit_id: int | None) -> bool:
+    """Whether the user is an active head of the given unit."""
+    return (
+        has(user, Capability.CONFIRM_FOR_UNIT)
+        and not isinstance(user, SystemActor)
+        and unit_id is not None
+        and user.unit_id == unit_id  # type: ignore[union-attr]
     )
