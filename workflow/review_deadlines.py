@@ -63,8 +63,9 @@ def queued_at(claim: CompletionClaim) -> datetime:
 class DeadlineCalculator:
     """Due dates of many claims with the holidays read once."""
 
-    def __init__(self, session: Session, around: date) -> None:
-        self.holidays = holiday_set(session, around - _SPAN, around + _SPAN)
+    def __init__(self, session: Session, first: date, last: date) -> None:
+        """Holidays are read for claims queued between ``first`` and ``last``."""
+        self.holidays = holiday_set(session, first, max(first, last) + _SPAN)
         self.limits = dict(session.execute(select(Plan.id, Plan.review_working_days)).all())
 
     def due(self, plan_id: int, queued_on: date) -> date:
@@ -82,10 +83,10 @@ def review_clocks(session: Session, *, actor: Actor, as_of: date) -> list[Review
         .options(selectinload(CompletionClaim.confirmation), selectinload(CompletionClaim.task),
                  selectinload(CompletionClaim.unit))
         .order_by(CompletionClaim.created_at, CompletionClaim.id)).all()
-    calc = DeadlineCalculator(session, as_of)
+    queued = [to_local(queued_at(claim)).date() for claim in claims]
+    calc = DeadlineCalculator(session, min(queued, default=as_of), max(queued, default=as_of))
     clocks = []
-    for claim in claims:
-        queued_on = to_local(queued_at(claim)).date()
+    for claim, queued_on in zip(claims, queued, strict=True):
         due = calc.due(claim.task.plan_id, queued_on)
         clocks.append(ReviewClock(claim.id, claim.task.code, claim.unit.name, queued_on, due,
                                   as_of > due))

@@ -182,14 +182,17 @@ def queue(session: Session, *, actor: User, unit_id: int | None = None,
     if min_age_days:
         query = query.where(CompletionClaim.created_at <= now - timedelta(days=min_age_days))
     claims = list(session.scalars(query))
-    calc = review_deadlines.DeadlineCalculator(session, to_local(now).date())
+    queued = [to_local(review_deadlines.queued_at(c)).date() for c in claims]
+    today = to_local(now).date()
+    calc = review_deadlines.DeadlineCalculator(session, min(queued, default=today),
+                                               max(queued, default=today))
     items = []
-    for c in claims:
-        due = calc.due(c.task.plan_id, to_local(review_deadlines.queued_at(c)).date())
+    for c, queued_on in zip(claims, queued, strict=True):
+        due = calc.due(c.task.plan_id, queued_on)
         items.append(QueueItem(c.id, c.version, c.task_id, c.task.code, c.task.title,
                                c.unit.name, c.created_at, len(c.evidence),
                                (now - c.created_at).days, signature_state(c), due,
-                               to_local(now).date() > due))
+                               today > due))
     return items
 
 
