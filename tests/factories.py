@@ -33,6 +33,7 @@ class World:
     task_b: Task          # led by B
     task_all: Task        # led by B, coordinated by all units
     task_overdue: Task    # led by A, deadline in the past
+    head_a: User | None = None  # head of unit A (#16)
 
     def users(self) -> dict[str, User]:
         """Users by role name, for table-driven permission tests."""
@@ -110,4 +111,5 @@ def build_world(session: Session) -> World:
                            kind=DeadlineKind.RECURRING),
         task_overdue=make_task(session, plan, section, "I.4", unit_a,
                                deadline=date(2026, 1, 31), position=4),
+        head_a=make_user(session, "head_a", Role.UNIT_HEAD, unit_a),
     )

@@ -269,3 +269,31 @@ def report_confirmation(session: Session, report_id: int) -> ReportConfirmation 
 def is_head_role(user: Actor) -> bool:
     """Whether the account is a unit head (for layouts choosing what to show)."""
     return getattr(user, "role", None) == Role.UNIT_HEAD
+
+
+@dataclass(frozen=True)
+class UnitClaimState:
+    """What the lead unit sees of its own claim steps on the task page."""
+
+    awaiting_head: bool
+    return_reason: str | None
+    latest_claim_id: int | None
+
+
+def unit_claim_state(session: Session, *, actor: Actor, task_id: int) -> UnitClaimState:
+    """Whether the task's open claim waits for the head, the head's reason when the newest
+    claim was returned, and the newest claim the actor may see (for its chain)."""
+    task = permissions.require_task_visible(actor, session.get(Task, task_id))
+    rows = session.execute(
+        select(CompletionClaim.id, CompletionClaim.state, CompletionClaim.return_reason)
+        .where(CompletionClaim.task_id == task.id,
+               CompletionClaim.state != ClaimState.WITHDRAWN)
+        .order_by(CompletionClaim.id.desc())).all()
+    if not sees_unit_steps(actor, task):
+        rows = [r for r in rows if r.state not in (ClaimState.AWAITING_HEAD, ClaimState.RETURNED)]
+    if not rows:
+        return UnitClaimState(False, None, None)
+    newest = rows[0]
+    return UnitClaimState(newest.state == ClaimState.AWAITING_HEAD,
+                          newest.return_reason if newest.state == ClaimState.RETURNED else None,
+                          newest.id)

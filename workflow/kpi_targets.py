@@ -182,3 +182,15 @@ def latest_value() -> ScalarSelect:
 def has_target() -> ColumnElement[bool]:
     """SQL: the task has a numeric target."""
     return Task.kpi_target.is_not(None)
+
+
+def task_kpi_progress(session, *, actor, task_id: int) -> str:
+    """"60% / 80%" for a task the actor may see: its newest reported value against its
+    numeric target; "" when the task has no numeric target."""
+    from workflow import permissions
+
+    task = permissions.require_task_visible(actor, session.get(Task, task_id))
+    if task.kpi_target is None:
+        return ""
+    value = session.scalar(select(latest_value()).where(Task.id == task.id))
+    return value_vs_target(value, task.kpi_target, task.kpi_unit)

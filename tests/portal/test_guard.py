@@ -12,7 +12,7 @@ from tests.portal.conftest import ORIGIN, callback_body, content_text, route_pag
 from workflow.permissions import ROLE_CAPABILITIES, Capability, Role
 
 ROLE_USERS = {Role.ADMIN: "admin", Role.REVIEWER: "reviewer", Role.LEADER: "leader",
-              Role.UNIT_MEMBER: "member_a"}
+              Role.UNIT_MEMBER: "member_a", Role.UNIT_HEAD: "head_a"}
 
 
 def page_path(page, world) -> str:

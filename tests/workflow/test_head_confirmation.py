@@ -41,7 +41,7 @@ def staged(session, user, task, name="bien-ban.pdf", content=b"v1") -> EvidenceF
 def heads(session, world):
     """Head confirmation on for the plan, a head for unit A and one for unit B."""
     world.plan.require_head_confirmation = True
-    head_a = make_user(session, "head_a", Role.UNIT_HEAD, world.unit_a)
+    head_a = world.head_a
     head_b = make_user(session, "head_b", Role.UNIT_HEAD, world.unit_b)
     session.commit()
     return head_a, head_b

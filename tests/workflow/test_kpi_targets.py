@@ -105,7 +105,7 @@ def test_a_task_without_a_numeric_target_keeps_the_percent(session, world):
 
 def test_monthly_reports_wait_for_the_head_when_the_plan_says_so(session, world):
     world.plan.require_head_report_confirmation = True
-    head = make_user(session, "head_a", Role.UNIT_HEAD, world.unit_a)
+    head = world.head_a
     head_b = make_user(session, "head_b", Role.UNIT_HEAD, world.unit_b)
     report = _report(session, world, percent=30)
     assert head_confirmation.reports_waiting(session, actor=head) == [report]
