@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Plan, ProgressReport, Role, Task, User
-from workflow import accounts, progress, units
+from workflow import accounts, holidays, progress, units
 from workflow.clock import LOCAL_TZ
 from workflow.periods import period_of
 from workflow.permissions import SYSTEM
@@ -55,7 +55,18 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
                 "Ban Xây dựng Đảng"),
     DemoAccount("vanphong", "DonVi@2026", "Đặng Văn Phòng", Role.UNIT_MEMBER,
                 "Văn phòng Đảng ủy"),
+    # A head (thủ trưởng) for each demo unit: confirms the unit's claims and reports (#16).
+    DemoAccount("tt-ubnd", "ThuTruong@2026", "Nguyễn Văn Trưởng", Role.UNIT_HEAD,
+                "UBND phường"),
+    DemoAccount("tt-congan", "ThuTruong@2026", "Lê Minh Cường", Role.UNIT_HEAD,
+                "Công an phường"),
+    DemoAccount("tt-xaydungdang", "ThuTruong@2026", "Trần Thị Xuân", Role.UNIT_HEAD,
+                "Ban Xây dựng Đảng"),
+    DemoAccount("tt-vanphong", "ThuTruong@2026", "Phạm Văn Chánh", Role.UNIT_HEAD,
+                "Văn phòng Đảng ủy"),
 )
+# The reviewer who heads the Party Office and gets the overdue-review reminders.
+DEMO_OFFICE_HEAD = "thamdinh"
 
 # (username, task code, percent, what was done, day it was reported)
 DEMO_PROGRESS: tuple[tuple[str, str, int, str, date], ...] = (
@@ -88,6 +99,10 @@ def load_demo(session: Session) -> dict[str, int]:
                              full_name=account.full_name, password=account.password,
                              role=account.role, unit_id=unit.id if unit else None)
         added["users"] += 1
+    office_head = session.scalar(select(User).where(User.username == DEMO_OFFICE_HEAD))
+    if office_head is not None and not office_head.is_office_head:
+        office_head.is_office_head = True
+    holidays.add_defaults(session, actor=SYSTEM)
     plan_id = session.scalar(select(Plan.id).where(Plan.number == DEMO_PLAN.number,
                                                     Plan.year == DEMO_PLAN.year))
     has_reports = session.scalar(select(func.count()).select_from(ProgressReport)

@@ -297,3 +297,21 @@ def unit_claim_state(session: Session, *, actor: Actor, task_id: int) -> UnitCla
     return UnitClaimState(newest.state == ClaimState.AWAITING_HEAD,
                           newest.return_reason if newest.state == ClaimState.RETURNED else None,
                           newest.id)
+
+
+def set_plan_settings(session: Session, *, actor: Actor, plan_id: int, claims: bool,
+                      reports: bool) -> Plan:
+    """The admin turns the head's confirmation of claims and of monthly reports on or off."""
+    permissions.require(actor, Capability.MANAGE_CALENDAR)
+    plan = session.get(Plan, plan_id)
+    if plan is None:
+        raise NotFound("Không tìm thấy kế hoạch.")
+    before = {"claims": plan.require_head_confirmation,
+              "reports": plan.require_head_report_confirmation}
+    plan.require_head_confirmation = bool(claims)
+    plan.require_head_report_confirmation = bool(reports)
+    session.flush()
+    audit_trail.record(session, actor=actor, action="plan.head_settings", object_type="plan",
+                       object_id=plan.id, before=before,
+                       after={"claims": bool(claims), "reports": bool(reports)})
+    return plan

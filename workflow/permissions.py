@@ -82,6 +82,7 @@ SYSTEM_CAPABILITIES: frozenset[Capability] = frozenset({
     Capability.MANAGE_API_TOKENS,
     Capability.LOG_API_CALLS,
     Capability.REVALIDATE_SIGNATURES,
+    Capability.MANAGE_HOLIDAYS,
 })
 
 

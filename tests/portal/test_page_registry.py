@@ -48,5 +48,5 @@ def test_navigation_comes_from_the_pages_in_order():
                       "Nhật ký",
                       "Tài khoản", "Đơn vị", "Nhập kế hoạch", "Báo cáo"]
     assert [page.nav.label for page in navigation(menu=True)] == [
-        "Lịch báo cáo và API", "Chứng thư số tin cậy"]
+        "Lịch báo cáo và API", "Ngày nghỉ lễ, thời hạn thẩm định", "Chứng thư số tin cậy"]
     assert len({page.path for page in PAGES}) == len(PAGES)
