@@ -30,6 +30,7 @@ from db.models import (
 )
 from workflow import permissions
 from workflow.clock import LOCAL_TZ
+from workflow.kpi_targets import value_vs_target
 from workflow.periods import period_of
 from workflow.permissions import Actor, Capability
 from workflow.plans import current_plan
@@ -146,16 +147,23 @@ def evaluate(session: Session, *, actor: Actor, as_of: date, period_kind: str = 
     units = {u.id: u.name for u in session.scalars(select(Unit))}
     # Plain tuples, not ORM objects: tens of thousands of reports are read per evaluation.
     reports: dict[int, list[tuple[int, date]]] = defaultdict(list)
-    for task_id, percent, created in session.execute(
+    values: dict[int, float] = {}  # the newest KPI value reached, per task (#16)
+    for task_id, percent, created, value in session.execute(
             select(ProgressReport.task_id, ProgressReport.percent_complete,
-                   ProgressReport.created_at)
+                   ProgressReport.created_at, ProgressReport.kpi_value)
             .where(ProgressReport.created_at < cutoff).order_by(ProgressReport.id)):
         reports[task_id].append((percent, created.astimezone(LOCAL_TZ).date()))
+        if value is not None:
+            values[task_id] = value
     claims: dict[int, list[_Claim]] = defaultdict(list)
     for task_id, state, created, decided in session.execute(
             select(CompletionClaim.task_id, CompletionClaim.state, CompletionClaim.created_at,
                    CompletionClaim.decided_at)
-            .where(CompletionClaim.created_at < cutoff).order_by(CompletionClaim.id)):
+            .where(CompletionClaim.created_at < cutoff,
+                   # Claims the office never saw (with or returned by the unit head).
+                   CompletionClaim.state.not_in([ClaimState.AWAITING_HEAD,
+                                                 ClaimState.RETURNED]))
+            .order_by(CompletionClaim.id)):
         claims[task_id].append(_Claim(state, created, decided))
     due_day = unit_due(calendar_of(plan), as_of.year, as_of.month)
     items, undetermined = [], []
@@ -182,6 +190,9 @@ def evaluate(session: Session, *, actor: Actor, as_of: date, period_kind: str = 
             expected = expected_percent(window_start, task.deadline_date, as_of)
             item.details["actual_percent"] = actual
             item.details["expected_percent"] = round(expected, 1)
+            if task.kpi_target is not None:
+                item.details["kpi"] = value_vs_target(values.get(task.id), task.kpi_target,
+                                                      task.kpi_unit)
             if actual < BEHIND_FACTOR * expected:
                 item.reasons.append(BEHIND)
         if latest_state == ClaimState.REJECTED:
