@@ -15,6 +15,8 @@ from portal.callbacks import admin as admin_callbacks
 from portal.callbacks import audit as audit_callbacks
 from portal.callbacks import claims as claim_callbacks
 from portal.callbacks import dashboard as dashboard_callbacks
+from portal.callbacks import head as head_callbacks
+from portal.callbacks import holidays as holiday_callbacks
 from portal.callbacks import notifications as notification_callbacks
 from portal.callbacks import plan_import as plan_import_callbacks
 from portal.callbacks import progress as progress_callbacks
@@ -103,6 +105,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     reporting_callbacks.register(dash_app)
     trust_callbacks.register(dash_app)
     ward_callbacks.register(dash_app)
+    head_callbacks.register(dash_app)
+    holiday_callbacks.register(dash_app)
     server.register_blueprint(routes.bp)
     server.register_blueprint(evidence_routes.bp)
     server.register_blueprint(reporting_routes.bp)

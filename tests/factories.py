@@ -38,6 +38,7 @@ class World:
     # The province accounts (created with the first ward's world only).
     province_viewer: User | None = None
     province_admin: User | None = None
+    head_a: User | None = None  # head of unit A (#16)
 
     def users(self) -> dict[str, User]:
         """Users by role name, for table-driven permission tests."""
@@ -118,7 +119,7 @@ def build_world(session: Session, ward: Ward | None = None, prefix: str = "") ->
     unit_c = make_unit(session, "Công an phường", ward)
     plan = Plan(ward_id=ward.id, number="01-KH/ĐU", title="Kế hoạch thử nghiệm", issuing_body="Đảng ủy phường",
                 year=2026, start_date=date(2026, 1, 1), end_date=date(2026, 12, 31),
-                created_at=now_utc())
+                require_head_confirmation=False, created_at=now_utc())
     session.add(plan)
     session.flush()
     section = Section(plan_id=plan.id, code="I", title="Nhóm thử nghiệm", position=0)
@@ -144,4 +145,5 @@ def build_world(session: Session, ward: Ward | None = None, prefix: str = "") ->
                                                       Role.PROVINCE_VIEWER),
         province_admin=None if prefix else make_user(session, "province_admin",
                                                      Role.PROVINCE_ADMIN),
+        head_a=make_user(session, f"{prefix}head_a", Role.UNIT_HEAD, unit_a),
     )

@@ -74,8 +74,8 @@ def _validate_role_and_unit(session: Session, role: Role, unit_id: int | None,
     unit = session.get(Unit, unit_id) if unit_id else None
     if unit_id and (unit is None or unit.ward_id != ward_id):
         raise ValidationError("Đơn vị đã chọn không tồn tại.")
-    if role == Role.UNIT_MEMBER and unit is None:
-        raise ValidationError("Cán bộ đơn vị phải thuộc một đơn vị.")
+    if role in (Role.UNIT_MEMBER, Role.UNIT_HEAD) and unit is None:
+        raise ValidationError("Cán bộ và thủ trưởng đơn vị phải thuộc một đơn vị.")
     return unit
 
 

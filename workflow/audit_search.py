@@ -58,7 +58,9 @@ FIELD_LABELS = {
 }
 VALUE_LABELS = {True: "có", False: "không", None: "—", "pending": "chờ thẩm định",
                 "approved": "hoàn thành", "rejected": "không hoàn thành", "withdrawn": "đã rút",
-                "unit_member": "cán bộ đơn vị", "reviewer": "thẩm định", "leader": "lãnh đạo",
+                "unit_member": "cán bộ đơn vị", "unit_head": "thủ trưởng đơn vị",
+                "awaiting_head": "chờ thủ trưởng xác nhận", "returned": "thủ trưởng trả lại",
+                "reviewer": "thẩm định", "leader": "lãnh đạo",
                 "admin": "quản trị"}
 
 

@@ -10,12 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import ClaimState, CompletionClaim, EvidenceFile, Task, User
-from workflow import audit_trail, notifications, permissions
+from workflow import audit_trail, claim_chain, head_confirmation, notifications, permissions
 from workflow.clock import now_utc
 from workflow.errors import NotFound, PermissionDenied, ValidationError
+from workflow.head_confirmation import task_plan_requires_head
 from workflow.locks import lock_task
 from workflow.permissions import Actor, Capability
-from workflow.status import is_completed
+from workflow.status import OFFICE_STATES, is_completed
 
 MAX_NOTE = 5000
 NO_EVIDENCE = "Đề nghị công nhận hoàn thành phải kèm ít nhất một file minh chứng hợp lệ."
@@ -32,9 +33,13 @@ def pending_claim(session: Session, *, actor: Actor, task_id: int) -> Completion
     return _pending(session, task_id)
 
 
+OPEN_STATES = (ClaimState.PENDING, ClaimState.AWAITING_HEAD)
+
+
 def _pending(session: Session, task_id: int) -> CompletionClaim | None:
+    """The task's open claim: with the office, or waiting for the unit head."""
     return session.scalar(select(CompletionClaim).where(
-        CompletionClaim.task_id == task_id, CompletionClaim.state == ClaimState.PENDING))
+        CompletionClaim.task_id == task_id, CompletionClaim.state.in_(OPEN_STATES)))
 
 
 def file_claim(
@@ -99,8 +104,11 @@ def _file_locked(session: Session, *, actor: User, task: Task, ids: list[int],
         # Same answer for a file that does not exist, belongs to another unit or task, or
         # is already attached: nothing about other units' files is revealed.
         raise ValidationError(EVIDENCE_UNAVAILABLE)
+    needs_head = head_confirmation.needs_head(session, actor=actor, task=task)
     claim = CompletionClaim(task_id=task.id, unit_id=actor.unit_id, claimant_id=actor.id,
-                            note=(note or "").strip(), state=ClaimState.PENDING,
+                            note=(note or "").strip(),
+                            state=ClaimState.AWAITING_HEAD if needs_head else ClaimState.PENDING,
+                            follows_claim_id=claim_chain.claim_to_follow(session, task.id),
                             created_at=now_utc())
     session.add(claim)
     session.flush()
@@ -115,7 +123,15 @@ def _file_locked(session: Session, *, actor: User, task: Task, ids: list[int],
     for evidence in session.scalars(select(EvidenceFile).where(EvidenceFile.id.in_(ids))):
         session.refresh(evidence, ["claim_id"])
     audit_trail.record(session, actor=actor, action="claim.file", object_type="claim", object_id=claim.id,
-                 after={"task_id": task.id, "evidence": ids})
+                 after={"task_id": task.id, "evidence": ids, "state": claim.state.value,
+                        "follows": claim.follows_claim_id})
+    if needs_head:
+        head_confirmation.notify_heads(session, claim=claim)
+        return claim
+    if permissions.is_unit_head(actor, actor.unit_id) and task_plan_requires_head(session, task):
+        # A claim filed by the head is confirmed by filing it.
+        head_confirmation.record_confirmation(session, actor=actor, claim=claim,
+                                              note="Thủ trưởng đơn vị trực tiếp đề nghị.")
     notifications.notify(
         session, users=notifications.reviewers(session, task.plan.ward_id), kind="claim.new",
         message=f"{task.lead_unit.name if task.lead_unit else 'Đơn vị'} đề nghị công nhận hoàn "
@@ -131,13 +147,14 @@ def withdraw_claim(session: Session, *, actor: User, claim_id: int) -> Completio
     claim = session.get(CompletionClaim, claim_id)
     if claim is None or claim.unit_id != actor.unit_id:
         raise NotFound("Không tìm thấy đề nghị.")
-    if claim.state != ClaimState.PENDING:
+    if claim.state not in OPEN_STATES:
         raise ValidationError("Chỉ rút được đề nghị đang chờ thẩm định.")
+    before = claim.state.value
     claim.state = ClaimState.WITHDRAWN
     claim.decided_at = now_utc()
     session.flush()
     audit_trail.record(session, actor=actor, action="claim.withdraw", object_type="claim",
-                 object_id=claim.id, before={"state": "pending"}, after={"state": "withdrawn"})
+                 object_id=claim.id, before={"state": before}, after={"state": "withdrawn"})
     return claim
 
 
@@ -162,10 +179,15 @@ def claims_of_task(session: Session, *, actor: User, task_id: int) -> list[Compl
     """Every claim of a task the user may see, oldest first, with evidence and reviews."""
     permissions.require(actor, Capability.VIEW_TASKS)
     permissions.require_task_visible(actor, session.get(Task, task_id))
-    return list(session.scalars(
-        select(CompletionClaim).where(CompletionClaim.task_id == task_id)
-        .options(selectinload(CompletionClaim.evidence), selectinload(CompletionClaim.reviews))
-        .order_by(CompletionClaim.id)))
+    query = (select(CompletionClaim).where(CompletionClaim.task_id == task_id)
+             .options(selectinload(CompletionClaim.evidence),
+                      selectinload(CompletionClaim.reviews),
+                      selectinload(CompletionClaim.confirmation))
+             .order_by(CompletionClaim.id))
+    if not head_confirmation.sees_unit_steps(actor, session.get(Task, task_id)):
+        # Outside the unit, a claim exists once its head has confirmed it.
+        query = query.where(CompletionClaim.state.in_(OFFICE_STATES + (ClaimState.WITHDRAWN,)))
+    return list(session.scalars(query))
 
 
 def latest_rejection_reason(session: Session, *, actor: User, task_id: int) -> str | None:
@@ -173,7 +195,7 @@ def latest_rejection_reason(session: Session, *, actor: User, task_id: int) -> s
     from workflow.reviews import reason_label
 
     history = claims_of_task(session, actor=actor, task_id=task_id)
-    decided = [c for c in history if c.state != ClaimState.WITHDRAWN]
+    decided = [c for c in history if c.state in OFFICE_STATES]
     if not decided or decided[-1].state != ClaimState.REJECTED or not decided[-1].reviews:
         return None
     return reason_label(decided[-1].reviews[-1])

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import ClaimState, CompletionClaim, Section, Task, Unit, User
-from workflow import permissions, reporting_calendar
+from workflow import permissions, reporting_calendar, review_deadlines
 from workflow.clock import LOCAL_TZ, today
+from workflow.kpi_targets import latest_value, value_vs_target
 from workflow.permissions import Capability
 from workflow.plans import plan_for
 from workflow.reporting_calendar import Deadline, calendar_of
@@ -37,6 +38,10 @@ class DashboardData:
     due_soon: list[tuple[int, str, str, str, date]] = field(default_factory=list)
     # The plan calendar's reporting deadlines in the same 30 days.
     reporting_due: list[Deadline] = field(default_factory=list)
+    # Tasks with a numeric target: (task id, code, title, "value / target", %) (#16).
+    kpis: list[tuple[int, str, str, str, int]] = field(default_factory=list)
+    # Claims past the office's review time limit; None for those who do not review.
+    overdue_reviews: int | None = None
 
 
 def dashboard(session: Session, *, actor: User, unit_id: int | None = None,
@@ -52,7 +57,8 @@ def dashboard(session: Session, *, actor: User, unit_id: int | None = None,
     ids = visible_tasks(actor).with_only_columns(Task.id).where(Task.plan_id == plan.id)
     query = (select(Task.id, Task.code, Task.title, Task.deadline_date, Task.lead_unit_id,
                     Unit.name, Task.section_id, Section.code, Section.title,
-                    status_expression(), latest_percent())
+                    status_expression(), latest_percent(), Task.kpi_target, Task.kpi_unit,
+                    latest_value())
              .join(Section, Section.id == Task.section_id)
              .outerjoin(Unit, Unit.id == Task.lead_unit_id)
              .where(Task.id.in_(ids)))
@@ -66,13 +72,16 @@ def dashboard(session: Session, *, actor: User, unit_id: int | None = None,
     percents = []
     task_ids = set()
     for (task_id, code, title, deadline, lead_id, lead_name, sec_id, sec_code, sec_title,
-         status_value, percent) in session.execute(query):
+         status_value, percent, target, kpi_unit, value) in session.execute(query):
         status = TaskStatus(status_value)
         task_ids.add(task_id)
         data.total += 1
         data.status[status.value] += 1
         percents.append(100 if status == TaskStatus.COMPLETED else (percent or 0))
         overdue = is_overdue(deadline, status, as_of)
+        if target is not None:
+            data.kpis.append((task_id, code, title, value_vs_target(value, target, kpi_unit),
+                              100 if status == TaskStatus.COMPLETED else (percent or 0)))
         data.overdue += overdue
         unit_key = (lead_id, lead_name or "Chưa xác định đơn vị")
         by_unit[unit_key][status.value] += 1
@@ -96,6 +105,9 @@ def dashboard(session: Session, *, actor: User, unit_id: int | None = None,
         local = decided_at.astimezone(LOCAL_TZ)
         months[f"{local.year}-{local.month:02d}"] += 1
     data.approvals_by_month = dict(sorted(months.items()))
+    if permissions.has(actor, Capability.REVIEW):
+        data.overdue_reviews = sum(c.overdue for c in review_deadlines.review_clocks(
+            session, actor=actor, as_of=as_of))
     warned: Counter = Counter()
     for item in evaluate(session, actor=actor, as_of=as_of, plan_id=plan.id).items:
         if item.task_id in task_ids:

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import ProgressReport, Role, Task, User, Ward
-from workflow import accounts, progress, units, wards
+from workflow import accounts, holidays, progress, units, wards
 from workflow.clock import LOCAL_TZ
 from workflow.periods import period_of
 from workflow.permissions import SYSTEM, SystemActor
@@ -57,7 +57,18 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
                 "Ban Xây dựng Đảng"),
     DemoAccount("vanphong", "DonVi@2026", "Đặng Văn Phòng", Role.UNIT_MEMBER,
                 "Văn phòng Đảng ủy"),
+    # A head (thủ trưởng) for each demo unit: confirms the unit's claims and reports (#16).
+    DemoAccount("tt-ubnd", "ThuTruong@2026", "Nguyễn Văn Trưởng", Role.UNIT_HEAD,
+                "UBND phường"),
+    DemoAccount("tt-congan", "ThuTruong@2026", "Lê Minh Cường", Role.UNIT_HEAD,
+                "Công an phường"),
+    DemoAccount("tt-xaydungdang", "ThuTruong@2026", "Trần Thị Xuân", Role.UNIT_HEAD,
+                "Ban Xây dựng Đảng"),
+    DemoAccount("tt-vanphong", "ThuTruong@2026", "Phạm Văn Chánh", Role.UNIT_HEAD,
+                "Văn phòng Đảng ủy"),
 )
+# The reviewer who heads the Party Office and gets the overdue-review reminders.
+DEMO_OFFICE_HEAD = "thamdinh"
 
 DEMO_WARD = ("phuoc-binh", "Phường Phước Bình", "Đảng ủy phường Phước Bình")
 # Wards generated from the same appendix: (code, name, share of tasks reported, account suffix)
@@ -144,6 +155,10 @@ def load_demo(session: Session, ward_code: str | None = None) -> dict[str, int]:
     actor = SystemActor(ward_id=ward.id)
     plan_id, added["tasks"] = _import_plan(session, actor)
     added["users"] = _load_accounts(session, actor, ward, DEMO_ACCOUNTS)
+    office_head = session.scalar(select(User).where(User.username == DEMO_OFFICE_HEAD))
+    if office_head is not None and not office_head.is_office_head:
+        office_head.is_office_head = True
+    holidays.add_defaults(session, actor=SYSTEM)
     has_reports = session.scalar(select(func.count()).select_from(ProgressReport)
                                  .join(Task).where(Task.plan_id == plan_id))
     if not has_reports:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import enum
 
-from db.models import DeadlineKind, EvidenceKind, ReportPeriod, Role
+from db.models import ClaimState, DeadlineKind, EvidenceKind, ReportPeriod, Role
 from workflow.status import TaskStatus
 
 ROLE_LABELS: dict[Role, str] = {
     Role.UNIT_MEMBER: "Cán bộ đơn vị",
+    Role.UNIT_HEAD: "Thủ trưởng đơn vị",
     Role.REVIEWER: "Văn phòng Đảng ủy (thẩm định)",
     Role.LEADER: "Lãnh đạo (Ban Thường vụ / Ban Chỉ đạo)",
     Role.ADMIN: "Quản trị hệ thống",
@@ -40,6 +41,16 @@ DEADLINE_KIND_LABELS: dict[DeadlineKind, str] = {
     DeadlineKind.CONDITIONAL: "Có điều kiện (sau khi …)",
     DeadlineKind.PLAN_YEAR: "Trong năm kế hoạch (phụ lục không có cột thời hạn)",
     DeadlineKind.UNKNOWN: "Chưa xác định",
+}
+
+# Where a claim stands (a claim, not the task: see STATUS_LABELS for that).
+CLAIM_STATE_LABELS: dict[ClaimState, str] = {
+    ClaimState.AWAITING_HEAD: "Chờ thủ trưởng xác nhận",
+    ClaimState.RETURNED: "Thủ trưởng trả lại",
+    ClaimState.PENDING: "Chờ thẩm định",
+    ClaimState.APPROVED: "Được công nhận hoàn thành",
+    ClaimState.REJECTED: "Bị trả lại (không hoàn thành)",
+    ClaimState.WITHDRAWN: "Đã rút",
 }
 
 # In the order the progress form offers them.
@@ -92,6 +103,8 @@ TIMELINE_KIND_LABELS: dict[str, str] = {
     "approved": "Hoàn thành",
     "rejected": "Không hoàn thành",
     "withdrawn": "Đã rút",
+    "confirmed": "Thủ trưởng xác nhận",
+    "returned": "Thủ trưởng trả lại",
 }
 
 

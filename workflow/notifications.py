@@ -98,8 +98,9 @@ def reviewers(session: Session, ward_id: int) -> list[User]:
 
 
 def unit_members(session: Session, unit_id: int) -> list[User]:
-    """Active members of a unit."""
-    return list(session.scalars(select(User).where(User.role == Role.UNIT_MEMBER,
+    """Active members of a unit, its heads included."""
+    return list(session.scalars(select(User).where(User.role.in_([Role.UNIT_MEMBER,
+                                                                  Role.UNIT_HEAD]),
                                                    User.unit_id == unit_id,
                                                    User.is_active.is_(True))))
 
@@ -121,3 +122,18 @@ def mark_all_read(session: Session, *, actor: User) -> int:
     result = session.execute(update(Notification).where(
         Notification.user_id == actor.id, Notification.read_at.is_(None)).values(read_at=now_utc()))
     return result.rowcount or 0
+
+
+def unit_heads(session: Session, unit_id: int) -> list[User]:
+    """Active heads of a unit (thủ trưởng đơn vị)."""
+    return list(session.scalars(select(User).where(User.role == Role.UNIT_HEAD,
+                                                   User.unit_id == unit_id,
+                                                   User.is_active.is_(True))))
+
+
+def office_heads(session: Session, ward_id: int) -> list[User]:
+    """Active reviewers of one ward flagged as the head of its Party Office; all of the
+    ward's reviewers when none is."""
+    ward_reviewers = reviewers(session, ward_id)
+    heads = [u for u in ward_reviewers if u.is_office_head]
+    return heads or ward_reviewers

@@ -48,6 +48,9 @@ class Capability(enum.StrEnum):
     # Read one ward's own pages from the province (drill-down).
     VIEW_WARD_DETAIL = "view_ward_detail"
     MANAGE_WARDS = "manage_wards"
+    # The unit head (#16): confirm or return the unit's claims and reports.
+    CONFIRM_FOR_UNIT = "confirm_for_unit"
+    MANAGE_HOLIDAYS = "manage_holidays"
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ SYSTEM_CAPABILITIES: frozenset[Capability] = frozenset({
     Capability.REVALIDATE_SIGNATURES,
     Capability.MANAGE_WARDS,
     Capability.VIEW_PROVINCE,
+    Capability.MANAGE_HOLIDAYS,
 })
 
 
@@ -101,6 +105,16 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
         Capability.VIEW_DASHBOARD,
         Capability.DOWNLOAD_EVIDENCE,
         Capability.UPLOAD_EVIDENCE,
+    }),
+    Role.UNIT_HEAD: frozenset({
+        Capability.VIEW_TASKS,
+        Capability.REPORT_PROGRESS,
+        Capability.FILE_CLAIM,
+        Capability.VIEW_WARNINGS,
+        Capability.VIEW_DASHBOARD,
+        Capability.DOWNLOAD_EVIDENCE,
+        Capability.UPLOAD_EVIDENCE,
+        Capability.CONFIRM_FOR_UNIT,
     }),
     Role.REVIEWER: frozenset({
         Capability.VIEW_TASKS,
@@ -152,6 +166,9 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
         Capability.VIEW_TASKS,
         Capability.VIEW_PROVINCE,
         Capability.MANAGE_WARDS,
+        # Public holidays are national: one calendar for every ward of the province, kept by
+        # the province (a ward admin editing it would change other wards' review deadlines).
+        Capability.MANAGE_HOLIDAYS,
     }),
 }
 
@@ -218,12 +235,25 @@ def require_task_visible(user: User | None, task: Task | None) -> Task:
     return task
 
 
+UNIT_ROLES = frozenset({Role.UNIT_MEMBER, Role.UNIT_HEAD})
+
+
 def is_lead_member(user: User | None, task: Task) -> bool:
-    """Whether the user is a unit member of the task's lead unit."""
+    """Whether the user is a unit member (or its head) of the task's lead unit."""
     return (
         is_usable(user)
         and not isinstance(user, SystemActor)
-        and Role(user.role) == Role.UNIT_MEMBER  # type: ignore[union-attr]
+        and Role(user.role) in UNIT_ROLES  # type: ignore[union-attr]
         and user.unit_id is not None  # type: ignore[union-attr]
         and user.unit_id == task.lead_unit_id  # type: ignore[union-attr]
+    )
+
+
+def is_unit_head(user: Actor | None, unit_id: int | None) -> bool:
+    """Whether the user is an active head of the given unit."""
+    return (
+        has(user, Capability.CONFIRM_FOR_UNIT)
+        and not isinstance(user, SystemActor)
+        and unit_id is not None
+        and user.unit_id == unit_id  # type: ignore[union-attr]
     )

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import ProgressReport, ReportPeriod, Task, User
-from workflow import audit_trail, permissions
+from workflow import audit_trail, head_confirmation, kpi_targets, permissions
 from workflow.clock import now_utc, today
 from workflow.errors import PermissionDenied, ValidationError
 from workflow.periods import period_of
@@ -26,8 +26,14 @@ def report_progress(
     difficulties: str = "",
     proposals: str = "",
     period_kind: ReportPeriod | str = ReportPeriod.MONTH,
+    kpi_value: float | str | None = None,
+    kpi_numerator: float | str | None = None,
+    kpi_denominator: float | str | None = None,
+    override_reason: str | None = None,
 ) -> ProgressReport:
-    """Records the unit's progress on a task for the current period."""
+    """Records the unit's progress on a task for the current period. When the task has a
+    numeric target, the value reached (for rates also numerator and denominator) gives the
+    completion %, unless the unit gives another % with a reason (workflow.kpi_targets)."""
     permissions.require(actor, Capability.REPORT_PROGRESS)
     task = permissions.require_task_visible(actor, session.get(Task, task_id))
     if not permissions.unit_involved(actor, task):
@@ -35,12 +41,10 @@ def report_progress(
     if is_completed(session, task.id):
         raise ValidationError("Nhiệm vụ đã được công nhận hoàn thành; không nhận thêm báo cáo "
                               "tiến độ.")
-    try:
-        value = int(str(percent).strip())
-    except (TypeError, ValueError):
-        raise ValidationError("Tỷ lệ hoàn thành phải là số nguyên từ 0 đến 100.") from None
-    if not 0 <= value <= 100:
-        raise ValidationError("Tỷ lệ hoàn thành phải là số nguyên từ 0 đến 100.")
+    reading = kpi_targets.read_report(task, percent=percent, value=kpi_value,
+                                      numerator=kpi_numerator, denominator=kpi_denominator,
+                                      override_reason=override_reason)
+    value = reading.percent
     if not (narrative or "").strip():
         raise ValidationError("Vui lòng nêu nội dung đã thực hiện.")
     if any(len(text or "") > MAX_TEXT for text in (narrative, difficulties, proposals)):
@@ -54,13 +58,17 @@ def report_progress(
         task_id=task.id, unit_id=actor.unit_id, author_id=actor.id, period_kind=kind,
         period_start=period.start, period_label=period.label, percent_complete=value,
         narrative=narrative.strip(), difficulties=(difficulties or "").strip(),
-        proposals=(proposals or "").strip(), created_at=now_utc(),
+        proposals=(proposals or "").strip(), kpi_value=reading.value,
+        kpi_numerator=reading.numerator, kpi_denominator=reading.denominator,
+        percent_override_reason=reading.override_reason, created_at=now_utc(),
     )
     session.add(report)
     session.flush()
+    head_confirmation.after_report(session, actor=actor, report=report)
     audit_trail.record(session, actor=actor, action="progress.report", object_type="task",
                  object_id=task.id, after={"percent": value, "period": period.label,
-                                           "report_id": report.id})
+                                           "report_id": report.id, "kpi_value": reading.value,
+                                           "override": reading.override_reason})
     return report
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Task
-from workflow import notifications, permissions
+from workflow import notifications, permissions, review_deadlines
 from workflow.clock import format_date
 from workflow.permissions import Actor, Capability
 from workflow.plans import plan_for
@@ -27,6 +27,7 @@ class ReminderRun:
     deadline_reminders: int
     reporting_reminders: int
     office_reminders: int = 0
+    review_reminders: int = 0
 
 
 def send_reminders(session: Session, *, actor: Actor, as_of: date,
@@ -84,4 +85,5 @@ def send_reminders(session: Session, *, actor: Actor, as_of: date,
             link="/bao-cao-dinh-ky",
             dedupe_key=f"office:{deadline.kind}:{deadline.due.isoformat()}")
         office_sent += len(created)
-    return ReminderRun(deadline_sent, reporting_sent, office_sent)
+    review_sent = review_deadlines.remind_office_head(session, actor=actor, as_of=as_of)
+    return ReminderRun(deadline_sent, reporting_sent, office_sent, review_sent)

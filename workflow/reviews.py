@@ -21,8 +21,16 @@ from db.models import (
     Task,
     User,
 )
-from workflow import audit_trail, notifications, permissions, scope, signatures
-from workflow.clock import format_date, format_datetime, now_utc
+from workflow import (
+    audit_trail,
+    claim_chain,
+    notifications,
+    permissions,
+    review_deadlines,
+    scope,
+    signatures,
+)
+from workflow.clock import format_date, format_datetime, now_utc, to_local
 from workflow.errors import Conflict, NotFound, ValidationError
 from workflow.evidence_checks import Check, checks_for_claim
 from workflow.permissions import Capability
@@ -42,6 +50,10 @@ NO_EVIDENCE_TO_APPROVE = ("Đề nghị không có file minh chứng nào nên k
                           "thành; vui lòng trả lại để đơn vị bổ sung.")
 
 
+# Claims the office may open: not those waiting for, or returned by, the unit head.
+OFFICE_VISIBLE = (ClaimState.PENDING, ClaimState.APPROVED, ClaimState.REJECTED,
+                  ClaimState.WITHDRAWN)
+
 # A claim waiting this many days or more is flagged in the queue.
 WAITING_ALERT_DAYS = 7
 
@@ -60,6 +72,8 @@ class QueueItem:
     files: int
     waiting_days: int = 0
     signature: str = signatures.UNSIGNED  # workflow.signatures claim state, at a glance
+    review_due: date | None = None  # last day of the review time limit (working days)
+    review_overdue: bool = False
 
     @property
     def alert(self) -> bool:
@@ -114,6 +128,12 @@ class ClaimView:
     next_claim_id: int | None
     reasons: list[tuple[str, str]]
     previous: list[PreviousClaim] = field(default_factory=list)
+    # The unit head's confirmation (#16) and the chain of claims this one follows.
+    confirmed_by: str | None = None
+    confirmed_at: datetime | None = None
+    confirmation_note: str = ""
+    confirmed_files: list[dict] = field(default_factory=list)
+    chain: list = field(default_factory=list)
 
 
 def get_for_reviewer(session: Session, *, actor: User, claim_id: int) -> CompletionClaim:
@@ -122,7 +142,9 @@ def get_for_reviewer(session: Session, *, actor: User, claim_id: int) -> Complet
     permissions.require(actor, Capability.REVIEW)
     claim = session.scalar(select(CompletionClaim).where(CompletionClaim.id == claim_id).options(
         selectinload(CompletionClaim.evidence), selectinload(CompletionClaim.reviews)))
-    if claim is None or not permissions.can_view_task(actor, claim.task):
+    if (claim is None or claim.state not in OFFICE_VISIBLE
+            or not permissions.can_view_task(actor, claim.task)):
+        # A claim waiting for (or returned by) the unit head is not the office's yet.
         raise NotFound("Không tìm thấy đề nghị.")
     return claim
 
@@ -131,7 +153,8 @@ def mark_opened(session: Session, *, actor: User, claim_id: int) -> None:
     """Records that the reviewer opened the claim (once): bulk approval requires it."""
     permissions.require(actor, Capability.REVIEW)
     claim = session.get(CompletionClaim, claim_id)
-    if claim is None or not permissions.can_view_task(actor, claim.task):
+    if (claim is None or claim.state not in OFFICE_VISIBLE
+            or not permissions.can_view_task(actor, claim.task)):
         raise NotFound("Không tìm thấy đề nghị.")
     if not _has_opened(session, actor, claim_id):
         audit_trail.record(session, actor=actor, action="claim.view", object_type="claim",
@@ -152,7 +175,8 @@ def queue(session: Session, *, actor: User, unit_id: int | None = None,
     query = (select(CompletionClaim).join(Task, Task.id == CompletionClaim.task_id)
              .where(CompletionClaim.state == ClaimState.PENDING,
                     Task.plan_id.in_(scope.plan_ids(actor)))
-             .options(selectinload(CompletionClaim.evidence))
+             .options(selectinload(CompletionClaim.evidence),
+                      selectinload(CompletionClaim.confirmation))
              .order_by(CompletionClaim.created_at, CompletionClaim.id))
     if unit_id:
         query = query.where(CompletionClaim.unit_id == unit_id)
@@ -161,10 +185,19 @@ def queue(session: Session, *, actor: User, unit_id: int | None = None,
     now = now_utc()
     if min_age_days:
         query = query.where(CompletionClaim.created_at <= now - timedelta(days=min_age_days))
-    return [QueueItem(c.id, c.version, c.task_id, c.task.code, c.task.title, c.unit.name,
-                      c.created_at, len(c.evidence), (now - c.created_at).days,
-                      signature_state(c))
-            for c in session.scalars(query)]
+    claims = list(session.scalars(query))
+    queued = [to_local(review_deadlines.queued_at(c)).date() for c in claims]
+    today = to_local(now).date()
+    calc = review_deadlines.DeadlineCalculator(session, min(queued, default=today),
+                                               max(queued, default=today))
+    items = []
+    for c, queued_on in zip(claims, queued, strict=True):
+        due = calc.due(c.task.plan_id, queued_on)
+        items.append(QueueItem(c.id, c.version, c.task_id, c.task.code, c.task.title,
+                               c.unit.name, c.created_at, len(c.evidence),
+                               (now - c.created_at).days, signature_state(c), due,
+                               today > due))
+    return items
 
 
 def signature_state(claim: CompletionClaim) -> str:
@@ -217,7 +250,12 @@ def claim_view(session: Session, *, actor: User, claim_id: int) -> ClaimView:
         decided=_outcome(claim), next_claim_id=later[0] if later else None,
         reasons=list(STANDARD_REASONS),
         previous=[PreviousClaim(c.id, c.created_at, _outcome(c) or "Đang chờ thẩm định.")
-                  for c in earlier],
+                  for c in earlier if c.state in OFFICE_VISIBLE],
+        confirmed_by=claim.confirmation.head.full_name if claim.confirmation else None,
+        confirmed_at=claim.confirmation.confirmed_at if claim.confirmation else None,
+        confirmation_note=claim.confirmation.note if claim.confirmation else "",
+        confirmed_files=list(claim.confirmation.files) if claim.confirmation else [],
+        chain=claim_chain.chain(session, actor=actor, claim_id=claim.id),
     )
 
 
@@ -236,7 +274,8 @@ def decide(session: Session, *, actor: User, claim_id: int, version: int, approv
     """Records the decision if the claim is still pending at the version the reviewer saw."""
     permissions.require(actor, Capability.REVIEW)
     claim = session.get(CompletionClaim, claim_id)
-    if claim is None or not permissions.can_view_task(actor, claim.task):
+    if (claim is None or claim.state not in OFFICE_VISIBLE
+            or not permissions.can_view_task(actor, claim.task)):
         raise NotFound("Không tìm thấy đề nghị.")
     if claim.state != ClaimState.PENDING or claim.version != int(version):
         raise _already_decided(session, claim)

@@ -39,11 +39,16 @@ OVERDUE_LABEL = "Quá hạn"
 LATE_LABEL = "Hoàn thành trễ hạn"
 
 
+# Claims the office has seen: one waiting for (or returned by) the unit head does not change
+# the task's status, and neither does a withdrawn one.
+OFFICE_STATES = (ClaimState.PENDING, ClaimState.APPROVED, ClaimState.REJECTED)
+
+
 def latest_claim_state() -> ScalarSelect:
-    """Correlated subquery: the state of the task's newest claim that was not withdrawn."""
+    """Correlated subquery: the state of the task's newest claim the office has seen."""
     return (
         select(CompletionClaim.state)
-        .where(CompletionClaim.task_id == Task.id, CompletionClaim.state != ClaimState.WITHDRAWN)
+        .where(CompletionClaim.task_id == Task.id, CompletionClaim.state.in_(OFFICE_STATES))
         .order_by(CompletionClaim.id.desc())
         .limit(1)
         .correlate(Task)

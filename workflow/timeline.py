@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.models import ClaimState, EvidenceFile, ProgressReport, ReviewDecision, User
 from workflow import claims, progress
+from workflow.kpi_targets import format_value
 from workflow.reviews import reason_label
 
 
@@ -35,6 +36,12 @@ class TimelineEntry:
     files: list[TimelineFile] = field(default_factory=list)
 
 
+def _reached(report: ProgressReport) -> str:
+    if report.kpi_value is None:
+        return ""
+    return f" (đạt {format_value(report.kpi_value, report.task.kpi_unit)})"
+
+
 def task_timeline(session: Session, *, actor: User, task_id: int) -> list[TimelineEntry]:
     """Every step of the task, newest first. Nothing is ever removed from it."""
     entries: list[TimelineEntry] = []
@@ -51,12 +58,23 @@ def task_timeline(session: Session, *, actor: User, task_id: int) -> list[Timeli
         ) if part)
         entries.append(TimelineEntry(report.created_at, "progress", names.get(report.author_id, ""),
                                      f"Báo cáo tiến độ {report.period_label}: "
-                                     f"{report.percent_complete}%", body))
+                                     f"{report.percent_complete}%"
+                                     + _reached(report), body))
     for claim in task_claims:
         evidence: list[EvidenceFile] = claim.evidence
         files = [TimelineFile(e.id, e.original_name, e.kind.value, e.size_bytes) for e in evidence]
         entries.append(TimelineEntry(claim.created_at, "claim", names.get(claim.claimant_id, ""),
                                      "Đề nghị công nhận hoàn thành", claim.note, files))
+        if claim.confirmation is not None:
+            entries.append(TimelineEntry(claim.confirmation.confirmed_at, "confirmed",
+                                         claim.confirmation.head.full_name,
+                                         "Thủ trưởng đơn vị xác nhận, chuyển thẩm định",
+                                         claim.confirmation.note))
+        if claim.state == ClaimState.RETURNED and claim.decided_at:
+            entries.append(TimelineEntry(claim.decided_at, "returned",
+                                         claim.returned_by.full_name if claim.returned_by
+                                         else "", "Thủ trưởng đơn vị trả lại",
+                                         claim.return_reason or ""))
         for review in claim.reviews:
             if review.decision == ReviewDecision.APPROVE:
                 entries.append(TimelineEntry(review.created_at, "approved",

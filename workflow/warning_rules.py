@@ -29,6 +29,7 @@ from db.models import (
 )
 from workflow import permissions
 from workflow.clock import LOCAL_TZ
+from workflow.kpi_targets import value_vs_target
 from workflow.periods import period_of
 from workflow.permissions import Actor, Capability
 from workflow.plans import plan_for
@@ -149,17 +150,23 @@ def evaluate(session: Session, *, actor: Actor, as_of: date, period_kind: str = 
     plan_tasks = select(Task.id).where(Task.plan_id == plan.id)
     # Plain tuples, not ORM objects: tens of thousands of reports are read per evaluation.
     reports: dict[int, list[tuple[int, date]]] = defaultdict(list)
-    for task_id, percent, created in session.execute(
+    values: dict[int, float] = {}  # the newest KPI value reached, per task (#16)
+    for task_id, percent, created, value in session.execute(
             select(ProgressReport.task_id, ProgressReport.percent_complete,
-                   ProgressReport.created_at)
+                   ProgressReport.created_at, ProgressReport.kpi_value)
             .where(ProgressReport.created_at < cutoff, ProgressReport.task_id.in_(plan_tasks))
             .order_by(ProgressReport.id)):
         reports[task_id].append((percent, created.astimezone(LOCAL_TZ).date()))
+        if value is not None:
+            values[task_id] = value
     claims: dict[int, list[_Claim]] = defaultdict(list)
     for task_id, state, created, decided in session.execute(
             select(CompletionClaim.task_id, CompletionClaim.state, CompletionClaim.created_at,
                    CompletionClaim.decided_at)
-            .where(CompletionClaim.created_at < cutoff, CompletionClaim.task_id.in_(plan_tasks))
+            .where(CompletionClaim.created_at < cutoff, CompletionClaim.task_id.in_(plan_tasks),
+                   # Claims the office never saw (with or returned by the unit head).
+                   CompletionClaim.state.not_in([ClaimState.AWAITING_HEAD,
+                                                 ClaimState.RETURNED]))
             .order_by(CompletionClaim.id)):
         claims[task_id].append(_Claim(state, created, decided))
     due_day = unit_due(calendar_of(plan), as_of.year, as_of.month)
@@ -187,6 +194,9 @@ def evaluate(session: Session, *, actor: Actor, as_of: date, period_kind: str = 
             expected = expected_percent(window_start, task.deadline_date, as_of)
             item.details["actual_percent"] = actual
             item.details["expected_percent"] = round(expected, 1)
+            if task.kpi_target is not None:
+                item.details["kpi"] = value_vs_target(values.get(task.id), task.kpi_target,
+                                                      task.kpi_unit)
             if actual < BEHIND_FACTOR * expected:
                 item.reasons.append(BEHIND)
         if latest_state == ClaimState.REJECTED:

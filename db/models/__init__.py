@@ -3,18 +3,20 @@
 from db.models.accounts import Role, Unit, UnitAlias, User
 from db.models.audit import AuditEvent
 from db.models.claims import (
+    ClaimConfirmation,
     ClaimState,
     CompletionClaim,
     EvidenceFile,
     EvidenceKind,
     Notification,
     ProgressReport,
+    ReportConfirmation,
     ReportPeriod,
     Review,
     ReviewDecision,
 )
 from db.models.login_sessions import LoginSession
-from db.models.plans import DeadlineKind, Plan, Section, Task, TaskCoordinator
+from db.models.plans import DeadlineKind, Holiday, Plan, Section, Task, TaskCoordinator
 from db.models.reporting import ApiCall, ApiToken, PeriodicReport
 from db.models.wards import Ward
 from db.models.warning_lists import WarningList, WarningRow
@@ -24,15 +26,18 @@ __all__ = [
     "ApiToken",
     "PeriodicReport",
     "AuditEvent",
+    "ClaimConfirmation",
     "ClaimState",
     "CompletionClaim",
     "DeadlineKind",
     "EvidenceFile",
     "EvidenceKind",
+    "Holiday",
     "LoginSession",
     "Notification",
     "Plan",
     "ProgressReport",
+    "ReportConfirmation",
     "ReportPeriod",
     "Review",
     "ReviewDecision",

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -24,6 +25,9 @@ class Role(enum.StrEnum):
     """What a user may do; each role's capabilities are in workflow/permissions.py."""
 
     UNIT_MEMBER = "unit_member"
+    # The head of a unit (thủ trưởng đơn vị): a member who also confirms the unit's claims
+    # and reports before they reach the office (#16).
+    UNIT_HEAD = "unit_head"
     REVIEWER = "reviewer"
     LEADER = "leader"
     ADMIN = "admin"
@@ -91,6 +95,9 @@ class User(Base):
     )
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A reviewer who heads the Party Office: receives the overdue-review reminders (#16).
+    is_office_head: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                 server_default=false())
     # Bumped on password reset or deactivation so that existing sessions stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

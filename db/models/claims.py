@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -39,12 +40,19 @@ class ReportPeriod(enum.StrEnum):
 
 
 class ClaimState(enum.StrEnum):
-    """Where a completion claim stands."""
+    """Where a completion claim stands. A member's claim under a plan that requires the
+    unit head's confirmation starts AWAITING_HEAD and becomes PENDING (the office queue)
+    when the head confirms it, or RETURNED to the member with a reason."""
 
+    AWAITING_HEAD = "awaiting_head"
+    RETURNED = "returned"
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+
+
+OPEN_CLAIM_SQL = "state IN ('pending', 'awaiting_head')"
 
 
 class ReviewDecision(enum.StrEnum):
@@ -78,6 +86,13 @@ class ProgressReport(Base):
     narrative: Mapped[str] = mapped_column(Text, default="")
     difficulties: Mapped[str] = mapped_column(Text, default="")
     proposals: Mapped[str] = mapped_column(Text, default="")
+    # KPI value reached (#16) when the task has a numeric target; for rates optionally the
+    # numerator and denominator. percent_complete is derived from value/target unless the
+    # unit overrides it, with a reason.
+    kpi_value: Mapped[float | None] = mapped_column(Float)
+    kpi_numerator: Mapped[float | None] = mapped_column(Float)
+    kpi_denominator: Mapped[float | None] = mapped_column(Float)
+    percent_override_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
     task: Mapped[Task] = relationship()
@@ -100,21 +115,30 @@ class CompletionClaim(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The claim this one was filed after (rejected by the office or returned by the head).
+    follows_claim_id: Mapped[int | None] = mapped_column(
+        ForeignKey("completion_claims.id"), index=True)
+    # When the unit head returned the claim to the member: who, and why.
+    returned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    return_reason: Mapped[str | None] = mapped_column(Text)
 
     task: Mapped[Task] = relationship()
     unit: Mapped[Unit] = relationship()
-    claimant: Mapped[User] = relationship()
+    claimant: Mapped[User] = relationship(foreign_keys=[claimant_id])
+    returned_by: Mapped[User | None] = relationship(foreign_keys=[returned_by_id])
+    confirmation: Mapped[ClaimConfirmation | None] = relationship(
+        back_populates="claim", uselist=False)
     evidence: Mapped[list[EvidenceFile]] = relationship(
         back_populates="claim", order_by="EvidenceFile.id"
     )
     reviews: Mapped[list[Review]] = relationship(back_populates="claim", order_by="Review.id")
 
     __mapper_args__ = {"version_id_col": version}
-    # At most one pending claim per task, whatever races the application layer loses.
+    # At most one open claim (with the head or with the office) per task, whatever races
+    # the application layer loses.
     __table_args__ = (
         Index("uq_completion_claims_one_pending", "task_id", unique=True,
-              sqlite_where=text("state = 'pending'"),
-              postgresql_where=text("state = 'pending'")),
+              sqlite_where=text(OPEN_CLAIM_SQL), postgresql_where=text(OPEN_CLAIM_SQL)),
     )
 
 
@@ -152,6 +176,38 @@ class EvidenceFile(Base):
 
     claim: Mapped[CompletionClaim | None] = relationship(back_populates="evidence")
     uploaded_by: Mapped[User] = relationship()
+
+
+class ClaimConfirmation(Base):
+    """The unit head's confirmation of a claim: who, when, and the exact files (id, name,
+    SHA-256) the head stood behind. One per claim; the migration's triggers refuse any
+    update of it, and any change of an attached file."""
+
+    __tablename__ = "claim_confirmations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("completion_claims.id"), unique=True)
+    head_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    files: Mapped[list] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+    confirmed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    claim: Mapped[CompletionClaim] = relationship(back_populates="confirmation")
+    head: Mapped[User] = relationship()
+
+
+class ReportConfirmation(Base):
+    """The unit head's confirmation of a monthly progress report (when the plan asks)."""
+
+    __tablename__ = "report_confirmations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("progress_reports.id"), unique=True)
+    head_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    confirmed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    head: Mapped[User] = relationship()
 
 
 class Review(Base):

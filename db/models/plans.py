@@ -67,6 +67,15 @@ class Plan(Base):
     quarterly_report_day: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
     year_end_report_month: Mapped[int] = mapped_column(Integer, default=12, server_default="12")
     year_end_report_day: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
+    # The unit head answers for the unit's data (#16): a member's claim waits for the head's
+    # confirmation before the office sees it (on for new plans; plans from before stay as
+    # they were), and, when set, so do monthly progress reports.
+    require_head_confirmation: Mapped[bool] = mapped_column(Boolean, default=True,
+                                                            server_default=false())
+    require_head_report_confirmation: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                                   server_default=false())
+    # The office's review time limit in working days (weekends and holidays excluded).
+    review_working_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     sections: Mapped[list[Section]] = relationship(
@@ -148,3 +157,13 @@ class TaskCoordinator(Base):
 
     task: Mapped[Task] = relationship(back_populates="coordinators")
     unit: Mapped[Unit] = relationship()
+
+
+class Holiday(Base):
+    """A public holiday (ngày nghỉ lễ, Tết) on which review time limits do not run."""
+
+    __tablename__ = "holidays"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    name: Mapped[str] = mapped_column(String(255))

@@ -25,9 +25,12 @@ def register(app: Dash) -> None:
         State("progress-task", "data"), State("progress-period", "value"),
         State("progress-percent", "value"), State("progress-narrative", "value"),
         State("progress-difficulties", "value"), State("progress-proposals", "value"),
+        State("progress-kpi-value", "value"), State("progress-kpi-numerator", "value"),
+        State("progress-kpi-denominator", "value"), State("progress-override-reason", "value"),
         prevent_initial_call=True,
     )
-    def submit(clicks, task_id, period, percent, narrative, difficulties, proposals):
+    def submit(clicks, task_id, period, percent, narrative, difficulties, proposals,
+               kpi_value=None, numerator=None, denominator=None, override_reason=None):
         if not clicks:  # a button re-created by a re-render is not a click
             raise PreventUpdate
         try:
@@ -35,7 +38,10 @@ def register(app: Dash) -> None:
                 progress.report_progress(session, actor=current_account(), task_id=int(task_id),
                                          percent=percent, narrative=narrative or "",
                                          difficulties=difficulties or "",
-                                         proposals=proposals or "", period_kind=period or "month")
+                                         proposals=proposals or "", period_kind=period or "month",
+                                         kpi_value=kpi_value, kpi_numerator=numerator,
+                                         kpi_denominator=denominator,
+                                         override_reason=override_reason)
         except DomainError as error:
             return message(error.message), no_update
         return no_update, refresh_token()

@@ -139,6 +139,7 @@ def dashboard_body(data: DashboardData, *, ranking: list[UnitRank] | None,
     ], className="shadow-sm mb-3")
     return html.Div([
         cards,
+        overdue_reviews_alert(data.overdue_reviews),
         dbc.Row([
             dbc.Col(_chart("Phân bố trạng thái", status_figure(data), "chart-status",
                            not data.total), lg=5),
@@ -156,8 +157,37 @@ def dashboard_body(data: DashboardData, *, ranking: list[UnitRank] | None,
                            "chart-approvals", not data.approvals_by_month), lg=5),
             dbc.Col(due_card, lg=7),
         ], className="g-3"),
+        kpi_card(data.kpis),
         ranking_card(ranking, can_export) if ranking is not None else None,
     ])
+
+
+def overdue_reviews_alert(count: int | None) -> dbc.Alert | None:
+    """For the office: claims past the review time limit, linked to the queue."""
+    if not count:
+        return None
+    return dbc.Alert([html.Strong(f"{count} đề nghị đã quá hạn thẩm định. "),
+                      dcc.Link("Mở danh sách chờ thẩm định", href="/tham-dinh")],
+                     color="danger", id="overdue-reviews", className="py-2")
+
+
+def kpi_card(kpis: list[tuple[int, str, str, str, int]]) -> dbc.Card | None:
+    """Tasks with a numeric target: the value reached against it, and the %."""
+    if not kpis:
+        return None
+    rows = [html.Tr([html.Td(code, className="col-code"),
+                     html.Td(dcc.Link(title, href=f"/nhiem-vu/{task_id}")),
+                     html.Td(value, className="text-nowrap"),
+                     html.Td(f"{percent}%", className="text-nowrap")])
+            for task_id, code, title, value, percent in kpis]
+    return dbc.Card([
+        dbc.CardHeader("Chỉ tiêu định lượng: giá trị đạt được so với chỉ tiêu"),
+        html.Div(dbc.Table([html.Thead(html.Tr([html.Th("Mã"), html.Th("Nhiệm vụ"),
+                                                html.Th("Đạt / chỉ tiêu"),
+                                                html.Th("Hoàn thành")])),
+                            html.Tbody(rows)], size="sm", hover=True, className="mb-0"),
+                 className="table-responsive", style={"maxHeight": "22rem", "overflowY": "auto"}),
+    ], className="shadow-sm mb-3 mt-3", id="kpi-card")
 
 
 def _pct(value: int | None) -> str:

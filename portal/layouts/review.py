@@ -7,6 +7,7 @@ from datetime import datetime
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from portal.layouts import head
 from portal.layouts.common import empty_state, message, page_header
 from portal.layouts.common import field as labelled
 from workflow.clock import format_date, format_datetime, format_elapsed
@@ -32,6 +33,17 @@ def signature_badge(state: str) -> dbc.Badge:
                      className=f"signature-{state} text-wrap", title=SIGNATURE_LABELS[state])
 
 
+def review_due_badge(item: QueueItem) -> html.Span | None:
+    """The last day of the review time limit, red with "Quá hạn thẩm định" once past."""
+    if item.review_due is None:
+        return None
+    if item.review_overdue:
+        return html.Span([format_date(item.review_due), " ",
+                          dbc.Badge("Quá hạn thẩm định", color="danger",
+                                    className="review-overdue")])
+    return html.Span(format_date(item.review_due))
+
+
 def queue_page(items: list[QueueItem], *, units: list[tuple[int, str]],
                sections: list[tuple[int, str]], unit_id: int | None, section_id: int | None,
                min_age: int | None, approved: int = 0) -> html.Div:
@@ -48,11 +60,13 @@ def queue_page(items: list[QueueItem], *, units: list[tuple[int, str]],
             html.Td(format_datetime(i.created_at)),
             html.Td(dbc.Badge(waiting_label(i.created_at),
                               color="danger" if i.alert else "secondary")),
+            html.Td(review_due_badge(i)),
         ]) for i in items]
         table = dbc.Table([html.Thead(html.Tr([html.Th(""), html.Th("Mã"), html.Th("Nhiệm vụ"),
                                                html.Th("Đơn vị"), html.Th("Số file"),
                                                html.Th("Chữ ký số"),
-                                               html.Th("Ngày gửi"), html.Th("Đã chờ")])),
+                                               html.Th("Ngày gửi"), html.Th("Đã chờ"),
+                                               html.Th("Hạn thẩm định")])),
                            html.Tbody(rows)], hover=True, responsive=True, size="sm",
                           className="task-table bg-white mb-0")
     else:
@@ -159,6 +173,9 @@ def claim_page(view: ClaimView) -> html.Div:
         dbc.Row([
             dbc.Col([html.H2(f"Minh chứng ({len(view.evidence)} file)", className="h6 mt-2"),
                      *[_evidence_card(item) for item in view.evidence]], lg=8),
-            dbc.Col([decision, task_card], lg=4),
+            dbc.Col([decision, task_card,
+                     head.confirmation_card(view.confirmed_by, view.confirmed_at,
+                                            view.confirmation_note, view.confirmed_files),
+                     head.chain_card(view.chain, view.claim_id)], lg=4),
         ]),
     ], id="claim-page")

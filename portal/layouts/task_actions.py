@@ -18,11 +18,14 @@ from workflow.labels import (
 from workflow.timeline import TimelineEntry
 
 TIMELINE_COLOURS = {"progress": "primary", "claim": "info", "approved": "success",
-                    "rejected": "danger", "withdrawn": "secondary"}
+                    "rejected": "danger", "withdrawn": "secondary", "confirmed": "success",
+                    "returned": "warning"}
 
 
-def progress_form(task_id: int) -> dbc.Card:
-    """Completion %, what was done, difficulties and proposals for the current period."""
+def progress_form(task_id: int, kpi_target: str | None = None,
+                  is_rate: bool = False) -> dbc.Card:
+    """Completion %, what was done, difficulties and proposals for the current period; with
+    a numeric target (e.g. "80%"), the value reached, from which the % is derived."""
     return dbc.Card([
         dbc.CardHeader("Báo cáo tiến độ"),
         dbc.CardBody([
@@ -34,6 +37,7 @@ def progress_form(task_id: int) -> dbc.Card:
                          dbc.Input(id="progress-percent", type="number", min=0, max=100,
                                    step=1)], md=6),
             ], className="g-2 mb-2"),
+            kpi_fields(kpi_target, is_rate),
             dbc.Label("Nội dung đã thực hiện", html_for="progress-narrative"),
             dbc.Textarea(id="progress-narrative", rows=3, className="mb-2"),
             dbc.Label("Khó khăn, vướng mắc", html_for="progress-difficulties"),
@@ -45,6 +49,29 @@ def progress_form(task_id: int) -> dbc.Card:
             dcc.Store(id="progress-task", data=task_id),
         ]),
     ], className="shadow-sm mb-3", id="progress-card")
+
+
+def kpi_fields(kpi_target: str | None, is_rate: bool) -> html.Div:
+    """Value reached against the numeric target (hidden, but present for the callback, when
+    the task has none)."""
+    return html.Div([
+        html.Div(f"Chỉ tiêu định lượng: {kpi_target}. Nhập giá trị đạt được để tính tỷ lệ "
+                 "hoàn thành; để trống ô tỷ lệ (%) nếu không cần điều chỉnh.",
+                 className="small text-muted mb-1"),
+        dbc.Row([
+            dbc.Col([dbc.Label("Giá trị đạt được", html_for="progress-kpi-value"),
+                     dbc.Input(id="progress-kpi-value", type="number", min=0)], md=4),
+            dbc.Col([dbc.Label("Tử số (số đã đạt)", html_for="progress-kpi-numerator"),
+                     dbc.Input(id="progress-kpi-numerator", type="number", min=0)], md=4,
+                    className="" if is_rate else "d-none"),
+            dbc.Col([dbc.Label("Mẫu số (tổng số)", html_for="progress-kpi-denominator"),
+                     dbc.Input(id="progress-kpi-denominator", type="number", min=0)], md=4,
+                    className="" if is_rate else "d-none"),
+        ], className="g-2 mb-2"),
+        dbc.Label("Lý do điều chỉnh tỷ lệ (khi khác tỷ lệ tính từ giá trị đạt được)",
+                  html_for="progress-override-reason"),
+        dbc.Input(id="progress-override-reason", className="mb-2"),
+    ], className="" if kpi_target else "d-none", id="progress-kpi")
 
 
 def rejection_banner(reason: str | None) -> dbc.Alert | None:
@@ -82,13 +109,15 @@ def timeline(entries: list[TimelineEntry]) -> dbc.Card:
                     id="task-timeline")
 
 
-def claim_panel(task_id: int, *, max_mb: int, pending: bool) -> dbc.Card:
+def claim_panel(task_id: int, *, max_mb: int, pending: bool,
+                pending_text: str | None = None) -> dbc.Card:
     """The completion claim form with the evidence uploader, or a note that one is pending."""
     if pending:
         return dbc.Card([
             dbc.CardHeader("Đề nghị công nhận hoàn thành"),
             dbc.CardBody([
-                html.P("Đơn vị đã gửi đề nghị, đang chờ Văn phòng Đảng ủy thẩm định.",
+                html.P(pending_text or
+                       "Đơn vị đã gửi đề nghị, đang chờ Văn phòng Đảng ủy thẩm định.",
                        className="mb-2"),
                 html.Div(id="claim-form-message"),
                 dbc.Button("Rút đề nghị", id="claim-withdraw", color="secondary", outline=True,

@@ -98,7 +98,8 @@ def task_summary(total: int, page: int, pages: int) -> str:
 
 
 def task_detail_page(detail: TaskDetail, *, history: list[TimelineEntry] | None = None,
-                     rejection_reason: str | None = None, claim_panel=None) -> html.Div:
+                     rejection_reason: str | None = None, claim_panel=None,
+                     kpi_progress: str = "") -> html.Div:
     """Every field of the plan row, the derived status and the deadline as written and
     parsed; for the unit, its progress and claim forms; for everyone, the timeline."""
     task = detail.task
@@ -114,6 +115,7 @@ def task_detail_page(detail: TaskDetail, *, history: list[TimelineEntry] | None 
         field("Sản phẩm đầu ra bắt buộc", task.required_output),
         field("KPI đo lường", task.kpi_text),
         field("Chỉ tiêu định lượng", kpi_target),
+        field("Giá trị đạt được / chỉ tiêu", kpi_progress) if kpi_progress else None,
         field("Căn cứ", task.basis) if task.basis else None,
         field("Ghi chú", task.notes),
     ]), className="shadow-sm mb-3")
@@ -130,7 +132,7 @@ def task_detail_page(detail: TaskDetail, *, history: list[TimelineEntry] | None 
     ]), className="shadow-sm mb-3")
     main = [left]
     if detail.can_report:
-        main.append(progress_form(task.id))
+        main.append(progress_form(task.id, kpi_target or None, task.kpi_unit == "%"))
     if claim_panel is not None:
         main.append(claim_panel)
     main.append(timeline(history or []))

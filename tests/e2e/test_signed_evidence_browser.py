@@ -53,7 +53,8 @@ def portal(tmp_path_factory):
 
 def _file_claim(settings: Settings, files: dict[str, bytes]) -> int:
     with unit_of_work(make_session_factory(make_engine(settings.database_url))) as session:
-        member = session.scalar(select(User).where(User.username == "ubnd"))
+        # Filed by the unit head: confirmed by filing it, so it goes straight to the queue.
+        member = session.scalar(select(User).where(User.username == "tt-ubnd"))
         task = session.scalar(select(Task).where(Task.code == TASK))
         staged = [stage_upload(session, actor=member, task_id=task.id, stream=io.BytesIO(data),
                                filename=name, store=LocalStore(settings.evidence_dir),

@@ -1,5 +1,6 @@
 """The whole verification loop in headless Chromium with the demo accounts:
-progress → claim with a PDF and a photo → rejection with a reason → new claim → approval."""
+progress → claim with a PDF and a photo → the unit head confirms → rejection with a reason →
+new claim → the head confirms → approval, and the reviewer sees the chain of claims."""
 
 from __future__ import annotations
 
@@ -50,10 +51,25 @@ def _claim(browser, portal, task_id, files, note, shot_prefix):
     screenshot(browser, f"{shot_prefix}-evidence-uploaded")
     browser.find_element(By.ID, "claim-note").send_keys(note)
     _click(browser, "claim-submit")
-    wait_text(browser, "đang chờ Văn phòng Đảng ủy thẩm định")
+    wait_text(browser, "đang chờ thủ trưởng đơn vị xác nhận")
 
 
-def _review(browser, portal, approve: bool, shot: str) -> None:
+def _head_confirms(browser, portal, shot: str) -> None:
+    """The head of UBND phường sees the claim with its files and confirms it."""
+    sign_in(browser, portal.url, "tt-ubnd", "ThuTruong@2026")
+    browser.get(f"{portal.url}/xac-nhan")
+    wait_text(browser, "Xây dựng Chương trình")
+    page = browser.find_element(By.ID, "head-page").text
+    assert "SHA-256" in page
+    screenshot(browser, shot)
+    button = _wait(browser, ec.element_to_be_clickable(
+        (By.XPATH, "//button[contains(., 'Xác nhận, chuyển Văn phòng Đảng ủy thẩm định')]")))
+    browser.execute_script("arguments[0].click();", button)
+    wait_text(browser, "Đã xác nhận; đề nghị đã chuyển Văn phòng Đảng ủy thẩm định.")
+    wait_text(browser, "Không có đề nghị nào chờ thủ trưởng xác nhận.")
+
+
+def _review(browser, portal, approve: bool, shot: str, chain: bool = False) -> None:
     sign_in(browser, portal.url, "thamdinh", "ThamDinh@2026")
     wait_text(browser, "Tổng quan thẩm định")
     browser.get(f"{portal.url}/tham-dinh")
@@ -63,6 +79,12 @@ def _review(browser, portal, approve: bool, shot: str) -> None:
     wait_text(browser, "Minh chứng (")
     assert "ngày văn bản/ảnh" in browser.find_element(By.ID, "claim-page").text
     _wait(browser, ec.presence_of_element_located((By.ID, "claim-approve")))
+    confirmation = browser.find_element(By.ID, "claim-confirmation").text
+    assert "Nguyễn Văn Trưởng" in confirmation and "xác nhận lúc" in confirmation
+    if chain:
+        links = browser.find_element(By.ID, "claim-chain").text
+        assert "Lần 1" in links and "Lần 2" in links and "Văn bản chưa ký" in links
+        assert "Thêm (1)" in links and "Bỏ (2)" in links
     screenshot(browser, shot)
     if approve:
         _click(browser, "claim-approve")
@@ -93,6 +115,11 @@ def test_unit_claims_reviewer_rejects_then_approves(browser, live_portal, tmp_pa
     _claim(browser, live_portal, task_id, [(pdf, "signed_document", "05/03/2026"), (photo, "photo", "")],
            "Gửi kèm quyết định và ảnh hội nghị.", "journey-1")
     screenshot(browser, "journey-1-claim-filed")
+    # Not in the office queue until the unit head confirms it.
+    sign_in(browser, live_portal.url, "thamdinh", "ThamDinh@2026")
+    browser.get(f"{live_portal.url}/tham-dinh")
+    wait_text(browser, "Không có đề nghị nào đang chờ thẩm định.")
+    _head_confirms(browser, live_portal, "journey-1-head-confirms")
 
     # 2. The reviewer rejects with a reason.
     _review(browser, live_portal, approve=False, shot="journey-2-review-claim")
@@ -106,9 +133,12 @@ def test_unit_claims_reviewer_rejects_then_approves(browser, live_portal, tmp_pa
     screenshot(browser, "journey-3-rejected")
     _claim(browser, live_portal, task_id, [(second, "signed_document", "20/03/2026")],
            "Bổ sung quyết định đã ký số.", "journey-3")
+    _head_confirms(browser, live_portal, "journey-3-head-confirms-again")
 
-    # 4. The reviewer approves.
-    _review(browser, live_portal, approve=True, shot="journey-4-review-second-claim")
+    # 4. The reviewer sees the chain (the second claim follows the rejected one: one file
+    # added, two removed) and approves.
+    _review(browser, live_portal, approve=True, shot="journey-4-review-second-claim",
+            chain=True)
 
     # 5. The task is "hoàn thành" and the timeline shows every step.
     sign_in(browser, live_portal.url, "lanhdao", "LanhDao@2026")
@@ -116,6 +146,7 @@ def test_unit_claims_reviewer_rejects_then_approves(browser, live_portal, tmp_pa
     _open_task(browser, live_portal, task_id, "Hoàn thành")
     timeline = browser.find_element(By.ID, "task-timeline").text
     for step in ("Đề nghị công nhận hoàn thành", "Trả lại — ghi nhận không hoàn thành",
+                 "Thủ trưởng đơn vị xác nhận, chuyển thẩm định",
                  "Văn phòng Đảng ủy công nhận hoàn thành", "Báo cáo tiến độ"):
         assert step in timeline
     assert timeline.count("Đề nghị công nhận hoàn thành") == 2

@@ -13,7 +13,7 @@ from workflow.permissions import ROLE_CAPABILITIES, Capability, Role
 
 ROLE_USERS = {Role.ADMIN: "admin", Role.REVIEWER: "reviewer", Role.LEADER: "leader",
               Role.UNIT_MEMBER: "member_a", Role.PROVINCE_VIEWER: "province_viewer",
-              Role.PROVINCE_ADMIN: "province_admin"}
+              Role.PROVINCE_ADMIN: "province_admin", Role.UNIT_HEAD: "head_a"}
 
 
 def page_path(page, world) -> str:

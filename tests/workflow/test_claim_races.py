@@ -116,13 +116,13 @@ def test_the_database_refuses_a_second_pending_claim(session, world):
 
 
 def test_a_claim_without_files_can_never_be_approved(session, world):
-    claim = claims.file_claim(session, actor=world.member_a, task_id=world.task_a.id,
-                              evidence_ids=[staged(session, world.member_a, world.task_a).id])
+    # A legacy row written without files (the database now refuses to detach a filed
+    # one, migration 0009): approval checks in its own transaction.
+    claim = CompletionClaim(task_id=world.task_a.id, unit_id=world.unit_a.id,
+                            claimant_id=world.member_a.id, note="", state=ClaimState.PENDING,
+                            created_at=now_utc())
+    session.add(claim)
     session.commit()
-    # Whatever emptied it (a legacy row, a manual fix): approval checks in its transaction.
-    for evidence in claim.evidence:
-        evidence.claim_id = None
-    session.flush()
     with pytest.raises(ValidationError, match="không có file minh chứng"):
         reviews.approve(session, actor=world.reviewer, claim_id=claim.id, version=claim.version)
     session.rollback()

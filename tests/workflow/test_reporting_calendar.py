@@ -44,7 +44,7 @@ def test_defaults_and_clamping():
 
 def test_calendar_changed_from_18_to_20_moves_reminders_and_warnings(session, world):
     # Default: units are reminded on the 15th; the warning appears on the 18th.
-    assert send_reminders(session, actor=SYSTEM, as_of=date(2026, 5, 15)).reporting_reminders == 2
+    assert send_reminders(session, actor=SYSTEM, as_of=date(2026, 5, 15)).reporting_reminders == 3
     assert "I.1" in _missing(session, date(2026, 5, 18))
     rc.update_calendar(session, actor=world.admin, plan_id=world.plan.id, unit_day="20",
                        office_day=21, quarter_day=30, year_end="15/12")
@@ -52,7 +52,7 @@ def test_calendar_changed_from_18_to_20_moves_reminders_and_warnings(session, wo
     assert rc.calendar_of(world.plan).unit_day == 20
     # June: nothing on the 15th any more, the reminder comes on the 17th, once.
     assert send_reminders(session, actor=SYSTEM, as_of=date(2026, 6, 15)).reporting_reminders == 0
-    assert send_reminders(session, actor=SYSTEM, as_of=date(2026, 6, 17)).reporting_reminders == 2
+    assert send_reminders(session, actor=SYSTEM, as_of=date(2026, 6, 17)).reporting_reminders == 3
     assert send_reminders(session, actor=SYSTEM, as_of=date(2026, 6, 17)).reporting_reminders == 0
     # The missing-report warning waits for the 20th.
     assert "I.1" not in _missing(session, date(2026, 6, 18))

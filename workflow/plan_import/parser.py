@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workflow.errors import HeaderNotRecognised
+from workflow.kpi_targets import parse_target
 from workflow.plan_import.deadlines import (
     KINDS,
     ParsedDeadline,
@@ -28,8 +29,6 @@ from workflow.plan_import.units import UnitMatcher, is_all_units
 _SECTION = re.compile(r"^\s*([IVXLC]+|[A-H])\s*[\.\-–:)]\s*(.+)$", re.S)
 _PARENT_NUMBER = re.compile(r"^\s*(\d+)\s*[\.\)]\s*")
 _SUB_NUMBER = re.compile(r"^\s*(\d+)\.(\d+)\.?\s+")
-_PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*%")
-_COUNT = re.compile(r"(\d+)\s+([^\d\s,.;:()]+(?:\s+[^\d\s,.;:()]+)?)")
 
 
 @dataclass
@@ -104,14 +103,9 @@ class ParsedPlan:
 
 
 def kpi_target(text: str) -> tuple[float | None, str | None]:
-    """The first percentage or count in a KPI text: "100% ..." → (100, "%")."""
-    percent = _PERCENT.search(text or "")
-    if percent:
-        return float(percent.group(1).replace(",", ".")), "%"
-    count = _COUNT.search(text or "")
-    if count:
-        return float(count.group(1)), count.group(2).strip()
-    return None, None
+    """The numeric target of a KPI text (workflow.kpi_targets): "100% ..." → (100, "%")."""
+    target = parse_target(text)
+    return (target.value, target.unit) if target else (None, None)
 
 
 def _strip_parent_number(text: str) -> str:

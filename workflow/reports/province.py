@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from db.models import ClaimState, CompletionClaim, EvidenceFile, Plan, Task, Unit, User
 from workflow import permissions
 from workflow.clock import format_date, to_local
+from workflow.kpi_targets import latest_value, value_vs_target
 from workflow.labels import STATUS_LABELS
 from workflow.permissions import Capability
 from workflow.plans import plan_for
@@ -52,6 +53,7 @@ class KpiLine:
     status: str
     deadline: date | None
     evidence: list[EvidenceLine] = field(default_factory=list)
+    kpi_value: str = ""  # "60% / 80%" when the task has a numeric target (#16)
 
 
 def report_lines(session: Session, *, actor: User,
@@ -63,7 +65,7 @@ def report_lines(session: Session, *, actor: User,
     if plan is None:
         return None, []
     rows = session.execute(
-        select(Task, Unit.name, status_expression(), latest_percent())
+        select(Task, Unit.name, status_expression(), latest_percent(), latest_value())
         .outerjoin(Unit, Unit.id == Task.lead_unit_id)
         .where(Task.plan_id == plan.id, Task.removed_from_plan_at.is_(None))
         .order_by(Task.position)).all()
@@ -78,12 +80,13 @@ def report_lines(session: Session, *, actor: User,
             file.id, file.original_name, file.object_key, file.sha256, file.size_bytes,
             to_local(decided).date()))
     lines = []
-    for task, unit, status_value, percent in rows:
+    for task, unit, status_value, percent, value in rows:
         status = TaskStatus(status_value)
         lines.append(KpiLine(task.code, task.title, task.kpi_text, unit or "",
                              100 if status == TaskStatus.COMPLETED else int(percent or 0),
                              STATUS_LABELS[status], task.deadline_date,
-                             evidence.get(task.id, [])))
+                             evidence.get(task.id, []),
+                             value_vs_target(value, task.kpi_target, task.kpi_unit)))
     return plan, lines
 
 
@@ -99,7 +102,7 @@ def province_xlsx(plan: Plan | None, lines: list[KpiLine], *, base_url: str,
                           f"{format_date(as_of)}")
     headers = ["STT", "Mã", "Nhiệm vụ / chỉ tiêu", "KPI", "Đơn vị chủ trì", "Thời hạn",
                "Tỷ lệ hoàn thành (%)", "Trạng thái", "Số minh chứng được công nhận",
-               "Minh chứng"]
+               "Minh chứng", "Giá trị đạt được / chỉ tiêu"]
     for column, header in enumerate(headers, start=1):
         cell = write_cell(sheet, 4, column, header)
         cell.font = Font(bold=True)
@@ -109,7 +112,7 @@ def province_xlsx(plan: Plan | None, lines: list[KpiLine], *, base_url: str,
         row = 4 + number
         values = [number, line.code, line.title, line.kpi, line.unit, format_date(line.deadline),
                   line.percent, line.status, len(line.evidence),
-                  "\n".join(e.name for e in line.evidence)]
+                  "\n".join(e.name for e in line.evidence), line.kpi_value]
         for column, value in enumerate(values, start=1):
             cell = write_cell(sheet, row, column, value)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -117,7 +120,7 @@ def province_xlsx(plan: Plan | None, lines: list[KpiLine], *, base_url: str,
             link = sheet.cell(row=row, column=10)
             link.hyperlink = f"{base_url}/minh-chung/{line.evidence[0].id}"
             link.font = Font(color="0563C1", underline="single")
-    for column, width in enumerate([6, 9, 50, 36, 24, 12, 12, 16, 12, 40], start=1):
+    for column, width in enumerate([6, 9, 50, 36, 24, 12, 12, 16, 12, 40, 18], start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     files = book.create_sheet("Minh chứng")
     for column, header in enumerate(["Mã", "Nhiệm vụ", "Tệp", "Ngày công nhận", "SHA-256",

@@ -16,8 +16,9 @@ def reason_lines(reasons: list[str], details: dict) -> list[str]:
             lines.append(f"Quá hạn {details['days_late']} ngày")
         elif reason == BEHIND:
             expected = f"{details.get('expected_percent', 0):g}".replace(".", ",")
+            kpi = f" (chỉ tiêu: đạt {details['kpi']})" if details.get("kpi") else ""
             lines.append(f"Chậm tiến độ: thực hiện {details.get('actual_percent', 0)}%, "
-                         f"lộ trình {expected}%")
+                         f"lộ trình {expected}%{kpi}")
         elif reason == MISSING_REPORT and details.get("reporting_day"):
             due = date.fromisoformat(details["reporting_day"])
             lines.append(f"Chưa báo cáo tiến độ (hạn {format_date(due)})")

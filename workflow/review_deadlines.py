@@ -1,0 +1,138 @@
+"""Review time limits in working days (#16): the office has N working days (weekends and
+the holiday calendar excluded) from the day a claim reaches its queue; claims past that are
+flagged in the queue and on the dashboard, and the office head gets a reminder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from db.models import ClaimState, CompletionClaim, Plan, Task
+from workflow import notifications, permissions, scope
+from workflow.clock import format_date, to_local
+from workflow.holidays import holiday_set
+from workflow.permissions import Actor, Capability
+
+# Far enough ahead for any time limit an office sets (at most 60 working days).
+MAX_LIMIT_DAYS = 60
+_SPAN = timedelta(days=MAX_LIMIT_DAYS * 2 + 40)
+
+
+def is_working_day(day: date, holidays: set[date]) -> bool:
+    """Monday to Friday and not a holiday."""
+    return day.weekday() < 5 and day not in holidays
+
+
+def add_working_days(start: date, days: int, holidays: set[date]) -> date:
+    """The ``days``-th working day after ``start`` (``start`` itself does not count)."""
+    day = start
+    left = days
+    while left > 0:
+        day += timedelta(days=1)
+        if is_working_day(day, holidays):
+            left -= 1
+    return day
+
+
+def working_days_between(start: date, end: date, holidays: set[date]) -> int:
+    """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""
+    return sum(1 for n in range(1, (end - start).days + 1)
+               if is_working_day(start + timedelta(days=n), holidays))
+
+
+@dataclass(frozen=True)
+class ReviewClock:
+    """Where a pending claim stands against the office's time limit."""
+
+    claim_id: int
+    task_code: str
+    unit_name: str
+    ward_id: int
+    queued_on: date
+    due: date
+    overdue: bool
+
+
+def queued_at(claim: CompletionClaim) -> datetime:
+    """When the claim reached the office queue: the head's confirmation, or its filing."""
+    return claim.confirmation.confirmed_at if claim.confirmation else claim.created_at
+
+
+class DeadlineCalculator:
+    """Due dates of many claims with the holidays read once."""
+
+    def __init__(self, session: Session, first: date, last: date) -> None:
+        """Holidays are read for claims queued between ``first`` and ``last``."""
+        self.holidays = holiday_set(session, first, max(first, last) + _SPAN)
+        self.limits = dict(session.execute(select(Plan.id, Plan.review_working_days)).all())
+
+    def due(self, plan_id: int, queued_on: date) -> date:
+        """The last day of the review time limit."""
+        return add_working_days(queued_on, self.limits.get(plan_id, 5), self.holidays)
+
+
+def review_clocks(session: Session, *, actor: Actor, as_of: date) -> list[ReviewClock]:
+    """Every pending claim with its due date, the overdue ones first."""
+    if not permissions.has(actor, Capability.SEND_REMINDERS):
+        permissions.require(actor, Capability.REVIEW)
+    claims = session.scalars(
+        select(CompletionClaim).join(Task, Task.id == CompletionClaim.task_id)
+        .where(CompletionClaim.state == ClaimState.PENDING,
+               Task.plan_id.in_(scope.plan_ids(actor)))
+        .options(selectinload(CompletionClaim.confirmation),
+                 selectinload(CompletionClaim.task).selectinload(Task.plan),
+                 selectinload(CompletionClaim.unit))
+        .order_by(CompletionClaim.created_at, CompletionClaim.id)).all()
+    queued = [to_local(queued_at(claim)).date() for claim in claims]
+    calc = DeadlineCalculator(session, min(queued, default=as_of), max(queued, default=as_of))
+    clocks = []
+    for claim, queued_on in zip(claims, queued, strict=True):
+        due = calc.due(claim.task.plan_id, queued_on)
+        clocks.append(ReviewClock(claim.id, claim.task.code, claim.unit.name,
+                                  claim.task.plan.ward_id, queued_on, due, as_of > due))
+    return sorted(clocks, key=lambda c: (not c.overdue, c.due, c.claim_id))
+
+
+def remind_office_head(session: Session, *, actor: Actor, as_of: date) -> int:
+    """Notifies the office head (every reviewer when no one is flagged) once per overdue
+    claim; returns how many notifications were created."""
+    permissions.require(actor, Capability.SEND_REMINDERS)
+    heads: dict[int, list] = {}
+    sent = 0
+    for clock in review_clocks(session, actor=actor, as_of=as_of):
+        if not clock.overdue:
+            continue
+        if clock.ward_id not in heads:
+            heads[clock.ward_id] = notifications.office_heads(session, clock.ward_id)
+        created = notifications.notify(
+            session, users=heads[clock.ward_id], kind="reminder.review",
+            message=f"Đề nghị nhiệm vụ {clock.task_code} ({clock.unit_name}) đã quá hạn thẩm "
+                    f"định từ ngày {format_date(clock.due)}.",
+            link=f"/tham-dinh/{clock.claim_id}", dedupe_key=f"review-overdue:{clock.claim_id}")
+        sent += len(created)
+    return sent
+
+
+def set_review_limit(session: Session, *, actor: Actor, plan_id: int,
+                     working_days: int | str) -> Plan:
+    """The office (or the admin) sets the review time limit of a plan in working days."""
+    from workflow.errors import NotFound, ValidationError
+
+    if not permissions.has(actor, Capability.MANAGE_CALENDAR):
+        permissions.require(actor, Capability.REVIEW)
+    plan = session.get(Plan, plan_id)
+    if plan is None or not scope.in_scope(actor, plan.ward_id):  # another ward's: unseen
+        raise NotFound("Không tìm thấy kế hoạch.")
+    try:
+        days = int(str(working_days).strip())
+    except (TypeError, ValueError):
+        raise ValidationError("Thời hạn thẩm định là số ngày làm việc (từ 1 đến 60).") from None
+    if not 1 <= days <= MAX_LIMIT_DAYS:
+        raise ValidationError("Thời hạn thẩm định là số ngày làm việc (từ 1 đến 60).")
+    plan.review_working_days = days
+    session.flush()
+    return plan
+
