@@ -13,6 +13,7 @@ from db.models.claims import (
     Review,
     ReviewDecision,
 )
+from db.models.jobs import Job, JobState
 from db.models.login_sessions import LoginSession
 from db.models.plans import DeadlineKind, Plan, Section, Task, TaskCoordinator
 from db.models.reporting import ApiCall, ApiToken, PeriodicReport
@@ -28,6 +29,8 @@ __all__ = [
     "DeadlineKind",
     "EvidenceFile",
     "EvidenceKind",
+    "Job",
+    "JobState",
     "LoginSession",
     "Notification",
     "Plan",
