@@ -25,6 +25,7 @@ from portal.callbacks import admin as admin_callbacks
 from portal.callbacks import audit as audit_callbacks
 from portal.callbacks import claims as claim_callbacks
 from portal.callbacks import dashboard as dashboard_callbacks
+from portal.callbacks import jobs as job_callbacks
 from portal.callbacks import notifications as notification_callbacks
 from portal.callbacks import plan_import as plan_import_callbacks
 from portal.callbacks import progress as progress_callbacks
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     warning_callbacks.register(dash_app)
     dashboard_callbacks.register(dash_app)
     reporting_callbacks.register(dash_app)
+    job_callbacks.register(dash_app)
     trust_callbacks.register(dash_app)
     server.register_blueprint(routes.bp)
     server.register_blueprint(evidence_routes.bp)

@@ -185,6 +185,7 @@ class JobLine:
     detail: str
     download_url: str | None
     file_name: str | None
+    view_url: str | None = None  # a published warning list
 
 
 def _detail(job: Job) -> str:
@@ -205,11 +206,13 @@ def job_lines(session: Session, *, actor: User, kinds: tuple[str, ...] | None = 
     lines = []
     for job in jobs_for_user(session, actor=actor, kinds=kinds, limit=limit):
         ready = job.state == JobState.DONE and bool(job.result_key)
+        list_id = (job.result or {}).get("list_id") if job.state == JobState.DONE else None
         lines.append(JobLine(job.id, JOB_KIND_LABELS.get(job.kind, job.kind), job.state,
                              JOB_STATE_LABELS[job.state], job.progress, job.message,
                              job.requested_at, job.finished_at, _detail(job),
                              f"/cong-viec/{job.id}/tai-ve" if ready else None,
-                             job.result_name if ready else None))
+                             job.result_name if ready else None,
+                             f"/canh-bao/{list_id}" if list_id else None))
     return lines
 
 
