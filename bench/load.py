@@ -281,6 +281,7 @@ class MemorySampler(threading.Thread):
 @dataclass
 class Stats:
     latencies: list[float] = field(default_factory=list)
+    by_label: dict[str, list[float]] = field(default_factory=dict)
     errors: int = 0
     refused: int = 0  # a Vietnamese refusal (e.g. a claim decided meanwhile): not an error
     actions: dict[str, int] = field(default_factory=dict)
@@ -327,17 +328,22 @@ class VirtualUser:
                                         headers={"Origin": base})
         self.callbacks = callbacks
 
-    async def request(self, method: str, path: str, **kwargs) -> httpx.Response | None:
+    def _record(self, label: str, seconds: float) -> None:
+        self.stats.latencies.append(seconds)
+        self.stats.by_label.setdefault(label, []).append(seconds)
+
+    async def request(self, method: str, path: str, label: str,
+                      **kwargs) -> httpx.Response | None:
         started = time.perf_counter()
         try:
             response = await self.client.request(method, path, **kwargs)
         except httpx.HTTPError as error:
             self.stats.errors += 1
-            self.stats.latencies.append(time.perf_counter() - started)
+            self._record(label, time.perf_counter() - started)
             if len(self.stats.samples) < 5:
                 self.stats.samples.append(f"{path}: {type(error).__name__}")
             return None
-        self.stats.latencies.append(time.perf_counter() - started)
+        self._record(label, time.perf_counter() - started)
         if response.status_code not in (200, 204):
             self.stats.errors += 1
             if len(self.stats.samples) < 5:
@@ -354,8 +360,8 @@ class VirtualUser:
             "csrf_token": token.group(1) if token else ""})
         return response.status_code == 302
 
-    async def callback(self, body: dict) -> dict | None:
-        response = await self.request("POST", "/_dash-update-component", json=body)
+    async def callback(self, body: dict, label: str) -> dict | None:
+        response = await self.request("POST", "/_dash-update-component", label, json=body)
         if response is None or response.status_code == 204:
             return None
         return response.json()
@@ -363,16 +369,18 @@ class VirtualUser:
     async def page(self, path: str) -> dict | None:
         return await self.callback(self.callbacks.body(
             "url", {"url.pathname": path, "url.search": "", "page-refresh.data": 0},
-            changed="url.pathname", output="page-content.children"))
+            changed="url.pathname", output="page-content.children"),
+            "page " + re.sub(r"/\d+", "/<id>", path))
 
     async def task_list(self) -> None:
         await self.page("/nhiem-vu")
-        await self.callback(self.callbacks.body("tasks-search", {}, changed="tasks-search.value"))
+        await self.callback(self.callbacks.body("tasks-search", {}, changed="tasks-search.value"),
+                            "task list table")
 
     async def dashboard(self) -> None:
         await self.page("/tong-quan")
         await self.callback(self.callbacks.body("dash-section", {},
-                                                changed="dash-section.value"))
+                                                changed="dash-section.value"), "dashboard body")
 
 
 async def member_loop(user: VirtualUser, tasks: list[int], until: float, rng: random.Random,
@@ -388,7 +396,7 @@ async def member_loop(user: VirtualUser, tasks: list[int], until: float, rng: ra
                  "progress-percent.value": rng.randint(10, 95),
                  "progress-narrative.value": "Đã triển khai thêm một phần việc trong tuần.",
                  "progress-difficulties.value": "", "progress-proposals.value": ""},
-                changed="progress-submit.n_clicks"))
+                changed="progress-submit.n_clicks"), "progress report")
             if answer and "progress-message" in json.dumps(answer) and "Alert" in json.dumps(
                     answer):
                 user.stats.refused += 1
@@ -419,7 +427,8 @@ async def reviewer_loop(user: VirtualUser, claims: list[tuple[int, int]], until:
                 {"claim-ref.data": {"id": claim_id, "version": version, "next": None},
                  "claim-reason.value": None if approve else "other",
                  "claim-reason-text.value": "" if approve else "Minh chứng chưa có chữ ký."},
-                changed="claim-approve.n_clicks" if approve else "claim-reject.n_clicks"))
+                changed="claim-approve.n_clicks" if approve else "claim-reject.n_clicks"),
+                "review decision")
             if answer and "claim-message" in json.dumps(answer) and "Alert" in json.dumps(
                     answer):
                 user.stats.refused += 1
@@ -548,6 +557,9 @@ def main() -> None:
     print(f"# {total} requests in {elapsed:.0f} s; actions: {mix}; refusals shown to users: "
           f"{stats.refused}; saved: {after[0] - before[0]} progress reports, "
           f"{after[1] - before[1]} review decisions", flush=True)
+    for label, values in sorted(stats.by_label.items()):
+        print(f"# op={label.replace(' ', '_')} n={len(values)} p50={percentile(values, 0.5):.3f} "
+              f"p95={percentile(values, 0.95):.3f}")
     for sample in stats.samples:
         print(f"# error: {sample}")
     print(f"load users={args.users} rps={total / elapsed:.1f} "
