@@ -29,7 +29,7 @@ def ask(kind: str, params: dict):
     except DomainError as error:
         return message(error.message), no_update
     return message(f"Đã nhận yêu cầu “{JOB_KIND_LABELS[kind]}” (số {job_id}). Theo dõi tiến "
-                   "độ ở mục Công việc nền; có thể rời trang, tệp vẫn được lập.", "info"), \
+                   "độ ở mục Công việc nền; có thể rời trang, công việc vẫn tiếp tục.", "info"), \
         refresh_token()
 
 
