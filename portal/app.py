@@ -38,7 +38,7 @@ from portal.callbacks import warning_lists as warning_callbacks
 from portal.context import EXTENSION_KEY, Services, close_db, current_account, db
 from portal.layouts.shell import NavItem, ShellInfo, shell
 from portal.pages import APP_TITLE, navigation
-from portal.queue import queue_for
+from portal.queue import JobQueue
 from portal.settings import Settings, build_evidence_store
 from workflow import notifications, permissions
 from workflow.permissions import ROLE_LABELS
@@ -81,7 +81,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     server.extensions[EXTENSION_KEY] = Services(
         settings=settings, engine=engine,
         session_factory=make_session_factory(engine, notifications.mail_settings(mailer)),
-        store=build_evidence_store(settings), mailer=mailer, queue=queue_for(settings),
+        store=build_evidence_store(settings), mailer=mailer, queue=JobQueue(settings),
     )
     server.teardown_appcontext(close_db)
 

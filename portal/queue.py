@@ -121,16 +121,3 @@ class JobQueue:
         if self._embedded is not None:
             self._embedded.stop(graceful=True)
             self._embedded = None
-
-
-def queue_for(settings: Settings) -> JobQueue:
-    """The process's queue for these settings (one huey instance per storage)."""
-    key = (settings.job_queue_url, str(settings.var_dir), settings.job_worker,
-           settings.database_url)
-    queue = _QUEUES.get(key)
-    if queue is None:
-        queue = _QUEUES[key] = JobQueue(settings)
-    return queue
-
-
-_QUEUES: dict[tuple, JobQueue] = {}
