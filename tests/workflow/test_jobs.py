@@ -241,3 +241,29 @@ def test_local_worker_dead_checks_this_hosts_processes():
     assert not jobs.local_worker_dead(f"{host}:{os.getpid()}")
     assert not jobs.local_worker_dead(f"another-{host}:999999")
     assert jobs.local_worker_dead(f"{host}:4194305")  # above Linux's pid_max
+
+
+def test_the_polled_list_costs_one_statement_whatever_its_length(factory, world, engine):
+    from sqlalchemy import event
+
+    counted: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        counted.append(statement)
+
+    def statements_for_lines() -> int:
+        with factory() as session:
+            leader = session.get(type(world.leader), world.leader.id)
+            counted.clear()
+            event.listen(engine, "before_cursor_execute", count)
+            try:
+                jobs.job_lines(session, actor=leader)
+            finally:
+                event.remove(engine, "before_cursor_execute", count)
+        return len(counted)
+
+    _ask(factory, world.leader, "province_xlsx")
+    few = statements_for_lines()
+    for day in range(1, 9):
+        _ask(factory, world.leader, "evidence_zip", as_of=f"2026-05-{day:02d}")
+    assert statements_for_lines() == few == 1
