@@ -10,13 +10,24 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from db.session import make_engine, make_session_factory
-from portal import api, auth, errors, evidence_routes, guard, reporting_routes, routes, security
+from portal import (
+    api,
+    auth,
+    errors,
+    evidence_routes,
+    guard,
+    job_routes,
+    reporting_routes,
+    routes,
+    security,
+)
 from portal.callbacks import admin as admin_callbacks
 from portal.callbacks import audit as audit_callbacks
 from portal.callbacks import claims as claim_callbacks
 from portal.callbacks import dashboard as dashboard_callbacks
 from portal.callbacks import head as head_callbacks
 from portal.callbacks import holidays as holiday_callbacks
+from portal.callbacks import jobs as job_callbacks
 from portal.callbacks import notifications as notification_callbacks
 from portal.callbacks import plan_import as plan_import_callbacks
 from portal.callbacks import progress as progress_callbacks
@@ -30,6 +41,7 @@ from portal.callbacks import warning_lists as warning_callbacks
 from portal.context import EXTENSION_KEY, Services, close_db, current_account, db
 from portal.layouts.shell import NavItem, ShellInfo, shell
 from portal.pages import APP_TITLE, navigation
+from portal.queue import JobQueue
 from portal.settings import Settings, build_evidence_store
 from workflow import notifications, permissions, wards
 from workflow.permissions import ROLE_LABELS
@@ -74,7 +86,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     server.extensions[EXTENSION_KEY] = Services(
         settings=settings, engine=engine,
         session_factory=make_session_factory(engine, notifications.mail_settings(mailer)),
-        store=build_evidence_store(settings), mailer=mailer,
+        store=build_evidence_store(settings), mailer=mailer, queue=JobQueue(settings),
     )
     server.teardown_appcontext(close_db)
 
@@ -103,6 +115,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     warning_callbacks.register(dash_app)
     dashboard_callbacks.register(dash_app)
     reporting_callbacks.register(dash_app)
+    job_callbacks.register(dash_app)
     trust_callbacks.register(dash_app)
     ward_callbacks.register(dash_app)
     head_callbacks.register(dash_app)
@@ -110,9 +123,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     server.register_blueprint(routes.bp)
     server.register_blueprint(evidence_routes.bp)
     server.register_blueprint(reporting_routes.bp)
+    server.register_blueprint(job_routes.bp)
 
     auth.init_auth(server)
     api.init_api(server)
     security.init_security(server, dash_app, https=settings.https)
     guard.init_guard(server)
+    if settings.job_worker == "embedded" and not settings.testing:
+        server.extensions[EXTENSION_KEY].queue.start_embedded()
     return server

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 
 import click
 
@@ -510,6 +511,26 @@ def revalidate_evidence(only_unchecked: bool) -> None:
                f"quả; {len(report.failed)} tệp không đọc được từ kho lưu trữ.")
     if report.failed:
         sys.exit(1)
+
+
+@cli.command(help="Run the background job consumer (reports, evidence ZIP, publishing). "
+                  "Uses Redis when JOB_QUEUE_URL/REDIS_URL is set, else var/jobs-queue.db.")
+@click.option("--workers", default=None, type=int, help="Worker threads (default JOB_WORKERS "
+                                                         "or 2).")
+def worker(workers: int | None) -> None:
+    import logging
+
+    from portal.queue import JobQueue
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = _settings()
+    upgrade(settings.database_url)
+    queue = JobQueue(replace(settings, job_worker="external"))
+    queue.recover()
+    where = "Redis" if settings.job_queue_url else str(settings.var_dir / "jobs-queue.db")
+    click.echo(f"Đang xử lý công việc nền từ hàng đợi {where}.")
+    sys.stdout.flush()
+    queue.consumer(workers).run()
 
 
 @cli.command(help="Serve the portal (development server; use gunicorn in production).")

@@ -28,6 +28,7 @@ class Services:
     session_factory: sessionmaker[Session]
     store: Any = None
     mailer: Any = None
+    queue: Any = None  # portal.queue.JobQueue
 
 
 def services() -> Services:

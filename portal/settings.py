@@ -67,6 +67,14 @@ class Settings:
     evidence_trust_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "var" / "trust")
     revocation_check: bool = False
     revocation_timeout: float = 5.0
+    # Background jobs (portal/queue.py): huey on SQLite under var_dir, or on Redis when
+    # JOB_QUEUE_URL/REDIS_URL is set. "embedded" runs a consumer thread inside the portal
+    # process, "external" leaves the work to `portal worker`, "immediate" runs a job at once
+    # (tests only).
+    job_queue_url: str | None = None
+    job_worker: str = "embedded"
+    job_workers: int = 2
+    job_stale_seconds: int = 120
     testing: bool = False
 
     @classmethod
@@ -102,6 +110,12 @@ class Settings:
             evidence_trust_dir=Path(env.get("EVIDENCE_TRUST_DIR") or var_dir / "trust"),
             revocation_check=_flag(env.get("EVIDENCE_REVOCATION_CHECK")),
             revocation_timeout=float(env.get("EVIDENCE_REVOCATION_TIMEOUT") or 5),
+            job_queue_url=env.get("JOB_QUEUE_URL") or env.get("REDIS_URL") or None,
+            job_worker=(env.get("JOB_WORKER") or
+                        ("external" if env.get("JOB_QUEUE_URL") or env.get("REDIS_URL")
+                         else "embedded")).lower(),
+            job_workers=int(env.get("JOB_WORKERS") or 2),
+            job_stale_seconds=int(env.get("JOB_STALE_SECONDS") or 120),
         )
         return replace(settings, **overrides) if overrides else settings
 

@@ -121,3 +121,17 @@ def label(value: enum.Enum | str | None, labels: dict) -> str:
 def options(labels: dict) -> list[dict[str, str]]:
     """Choices for a select box (and, as JSON, for the uploader's data attributes)."""
     return [{"label": text, "value": member.value} for member, text in labels.items()]
+
+# Background jobs (workflow/jobs.py kinds and db.models.JobState).
+JOB_KIND_LABELS: dict[str, str] = {
+    "province_xlsx": "Báo cáo tiến độ gửi tỉnh (Excel)",
+    "evidence_zip": "Tệp minh chứng được công nhận (ZIP)",
+    "periodic_report": "Báo cáo định kỳ (Word)",
+    "publish_warnings": "Công bố danh sách cảnh báo",
+}
+JOB_STATE_LABELS: dict[str, str] = {
+    "pending": "Chờ",
+    "running": "Đang chạy",
+    "done": "Xong",
+    "failed": "Lỗi",
+}

@@ -15,6 +15,7 @@ from db.models.claims import (
     Review,
     ReviewDecision,
 )
+from db.models.jobs import Job, JobState
 from db.models.login_sessions import LoginSession
 from db.models.plans import DeadlineKind, Holiday, Plan, Section, Task, TaskCoordinator
 from db.models.reporting import ApiCall, ApiToken, PeriodicReport
@@ -33,6 +34,8 @@ __all__ = [
     "EvidenceFile",
     "EvidenceKind",
     "Holiday",
+    "Job",
+    "JobState",
     "LoginSession",
     "Notification",
     "Plan",

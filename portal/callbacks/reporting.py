@@ -9,12 +9,13 @@ from datetime import date
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from portal.context import current_account, services, unit_of_work
+from portal.callbacks.jobs import ask
+from portal.context import current_account, unit_of_work
 from portal.guard import guarded_callback
 from portal.layouts import reporting as layouts
 from portal.layouts.common import message
-from workflow import api_tokens, periodic_reports, reporting_calendar, wards
-from workflow.clock import format_date, today
+from workflow import api_tokens, reporting_calendar
+from workflow.clock import today
 from workflow.errors import DomainError, ValidationError
 from workflow.permissions import Capability
 from workflow.plans import current_plan
@@ -31,28 +32,16 @@ def register(app: Dash) -> None:
     """Registers the callbacks."""
 
     @guarded_callback(app, Capability.WRITE_REPORTS,
-                      Output("report-message", "children"), Output("reports-table", "children"),
+                      Output("report-message", "children"),
+                      Output("jobs-refresh", "data", allow_duplicate=True),
                       Input("report-generate", "n_clicks"),
                       State("report-kind", "value"), State("report-as-of", "date"),
                       prevent_initial_call=True)
     def generate(clicks, kind, as_of):
+        """The Word report is written by a background job (portal/callbacks/jobs.py)."""
         if not clicks:  # a button re-created by a re-render is not a click
             raise PreventUpdate
-        user = current_account()
-        settings = services().settings
-        try:
-            with unit_of_work() as session:
-                committee, office = wards.letterhead(session, user,
-                                                     committee=settings.committee_name,
-                                                     office=settings.office_name)
-                report = periodic_reports.generate(
-                    session, actor=user, store=services().store, kind=kind or "month",
-                    as_of=_day(as_of), committee=committee, office=office)
-                table = layouts.reports_table(periodic_reports.report_lines(session, actor=user))
-        except DomainError as error:
-            return message(error.message), no_update
-        return message(f"Đã lập “{report.file_name}” (số liệu đến ngày "
-                       f"{format_date(report.as_of)}).", "success"), table
+        return ask("periodic_report", {"report_kind": kind or "month", "as_of": as_of})
 
     @guarded_callback(app, Capability.MANAGE_CALENDAR,
                       Output("calendar-message", "children"),

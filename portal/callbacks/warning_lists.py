@@ -8,11 +8,11 @@ from urllib.parse import urlencode
 from dash import Dash, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
-from portal.context import current_account, db, unit_of_work
+from portal.callbacks.jobs import ask
+from portal.context import current_account, db
 from portal.guard import guarded_callback
 from portal.layouts.common import message
 from portal.layouts.warning_lists import preview_body
-from portal.refresh import refresh_output, refresh_token
 from workflow import permissions, warning_lists
 from workflow.errors import DomainError, ValidationError
 from workflow.permissions import Capability
@@ -49,20 +49,18 @@ def register(app: Dash) -> None:
     @guarded_callback(
         app, Capability.PUBLISH_WARNINGS,
         Output("warnings-message", "children"),
-        refresh_output(),
+        Output("jobs-refresh", "data", allow_duplicate=True),
         Input("warnings-publish", "n_clicks"),
         State("warnings-as-of", "date"), State("warnings-period", "value"),
         prevent_initial_call=True,
     )
     def publish(clicks, as_of, period):
+        """Publishing runs as a background job: a province's list is long to evaluate."""
         if not clicks:
             raise PreventUpdate
         try:
-            with unit_of_work() as session:
-                published = warning_lists.publish(session, actor=current_account(),
-                                                  as_of=parse_day(as_of),
-                                                  period_kind=period or "month")
+            day = parse_day(as_of)
         except DomainError as error:
             return message(error.message), no_update
-        return message(f"Đã công bố danh sách cảnh báo {published.period_label}.",
-                       "success"), refresh_token()
+        return ask("publish_warnings", {"as_of": day.isoformat(),
+                                        "period_kind": period or "month"})

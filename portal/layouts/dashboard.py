@@ -221,10 +221,8 @@ def dashboard_page(*, units: list[tuple[int, str]], sections: list[tuple[int, st
                    show_unit_filter: bool, title: str, can_export: bool = False) -> html.Div:
     """Filters; the body is filled by a callback."""
     exports = html.Div([
-        html.A("Báo cáo gửi tỉnh (Excel)", href="/bao-cao-tinh.xlsx",
-               className="btn btn-outline-success btn-sm me-2"),
-        html.A("Tệp minh chứng (ZIP)", href="/bao-cao-tinh.zip",
-               className="btn btn-outline-secondary btn-sm")]) if can_export else None
+        html.A("Báo cáo gửi tỉnh (Excel, ZIP minh chứng)", href="/bao-cao-dinh-ky#province",
+               className="btn btn-outline-success btn-sm")]) if can_export else None
     return html.Div([
         page_header(title, "Bấm vào biểu đồ để xem các nhiệm vụ tương ứng", actions=exports),
         dbc.Row([

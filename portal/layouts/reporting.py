@@ -36,8 +36,25 @@ def reports_table(lines: list[ReportLine]):
                      className="mb-0")
 
 
+def province_card() -> dbc.Card:
+    """The province report and the evidence archive, each made by a background job."""
+    return dbc.Card(dbc.CardBody([
+        html.Div("Báo cáo gửi tỉnh", className="fw-semibold mb-1"),
+        html.Div("Tiến độ từng chỉ tiêu kèm đường dẫn tới minh chứng được công nhận (Excel), "
+                 "và toàn bộ tệp minh chứng được công nhận kèm bảng kê (ZIP). Số liệu tính "
+                 "đến hôm nay.", className="text-muted small mb-2"),
+        html.Div([
+            dbc.Button("Lập báo cáo gửi tỉnh (Excel)", id="job-province-xlsx",
+                       color="success", className="me-2 mb-1"),
+            dbc.Button("Đóng gói tệp minh chứng (ZIP)", id="job-evidence-zip",
+                       color="outline-secondary", className="mb-1"),
+        ], className="d-flex flex-wrap"),
+        html.Div(id="province-message", className="mt-2"),
+    ]), className="shadow-sm mb-3", id="province")
+
+
 def reports_page(*, lines: list[ReportLine], can_generate: bool, as_of: date,
-                 calendar_text: str) -> html.Div:
+                 calendar_text: str, jobs=None) -> html.Div:
     """Generate a report (office) and download any kept version (office and leaders)."""
     controls = dbc.Card(dbc.CardBody([
         dbc.Row([
@@ -54,11 +71,13 @@ def reports_page(*, lines: list[ReportLine], can_generate: bool, as_of: date,
         html.Div("Báo cáo theo thể thức Nghị định 30/2020/NĐ-CP, số liệu lấy trực tiếp từ cổng; "
                  "Văn phòng tải về, chỉnh sửa và trình ký. Mỗi lần lập được lưu thành một "
                  "phiên bản.", className="text-muted small mt-2"),
+        html.Div(id="report-message", className="mt-2"),
     ]), className="shadow-sm mb-3" + ("" if can_generate else " d-none"))
     return html.Div([
         page_header("Báo cáo định kỳ", calendar_text),
         controls,
-        html.Div(id="report-message"),
+        province_card(),
+        jobs,
         dbc.Card([dbc.CardHeader("Các báo cáo đã lập"),
                   dcc.Loading(html.Div(reports_table(lines), id="reports-table"))],
                  className="shadow-sm"),

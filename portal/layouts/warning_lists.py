@@ -90,7 +90,7 @@ def preview_body(report: WarningReport, *, export_query: str, can_export: bool) 
 
 
 def warnings_page(*, as_of: date, can_publish: bool, lists: list[WarningList],
-                  can_export: bool) -> html.Div:
+                  can_export: bool, jobs=None) -> html.Div:
     """Controls, the preview (filled by callback) and the published lists."""
     controls = dbc.Row([
         dbc.Col([dbc.Label("Tính đến ngày"),
@@ -119,6 +119,7 @@ def warnings_page(*, as_of: date, can_publish: bool, lists: list[WarningList],
                     "Quá hạn, chậm tiến độ, minh chứng không đạt, chưa báo cáo (mục IV.2.4)"),
         dbc.Card(dbc.CardBody(controls), className="shadow-sm mb-3"),
         html.Div(id="warnings-message"),
+        jobs,
         dcc.Loading(html.Div(id="warnings-preview")),
         dbc.Card([dbc.CardHeader("Các danh sách đã công bố"), past_table],
                  className="shadow-sm mt-3"),

@@ -6,8 +6,9 @@ from dash import html
 
 from portal.context import db
 from portal.layouts import reporting
+from portal.layouts.jobs import jobs_panel
 from portal.pages.registry import NavEntry, Page
-from workflow import periodic_reports, permissions, reporting_calendar
+from workflow import jobs, periodic_reports, permissions, reporting_calendar
 from workflow.clock import today
 from workflow.permissions import Capability
 from workflow.plans import current_plan
@@ -20,7 +21,9 @@ def layout(user, **_params) -> html.Div:
     """The report list, the reporting calendar in words and (office) the generate form."""
     session = db()
     cal = reporting_calendar.calendar_of(current_plan(session, actor=user))
+    kinds = ["province_xlsx", "evidence_zip", "periodic_report"]
     return reporting.reports_page(
         lines=periodic_reports.report_lines(session, actor=user),
         can_generate=permissions.has(user, Capability.WRITE_REPORTS), as_of=today(),
-        calendar_text=reporting_calendar.describe(cal))
+        calendar_text=reporting_calendar.describe(cal),
+        jobs=jobs_panel(jobs.job_lines(session, actor=user, kinds=tuple(kinds)), kinds))

@@ -6,8 +6,9 @@ from dash import html
 
 from portal.context import db
 from portal.layouts import warning_lists
+from portal.layouts.jobs import jobs_panel
 from portal.pages.registry import NavEntry, Page
-from workflow import permissions
+from workflow import jobs, permissions
 from workflow import warning_lists as warning_list_service
 from workflow.clock import today
 from workflow.permissions import Capability
@@ -18,7 +19,11 @@ PAGE = Page(path="/canh-bao", title="Danh sách cảnh báo", capability=Capabil
 
 def layout(user, **_params) -> html.Div:
     """The preview form and the published lists."""
+    can_publish = permissions.has(user, Capability.PUBLISH_WARNINGS)
+    kinds = ["publish_warnings"]
+    panel = (jobs_panel(jobs.job_lines(db(), actor=user, kinds=tuple(kinds), limit=5), kinds,
+                        "Công bố danh sách (công việc nền)") if can_publish else None)
     return warning_lists.warnings_page(
-        as_of=today(), can_publish=permissions.has(user, Capability.PUBLISH_WARNINGS),
+        as_of=today(), can_publish=can_publish,
         lists=warning_list_service.published_lists(db(), actor=user),
-        can_export=permissions.has(user, Capability.EXPORT))
+        can_export=permissions.has(user, Capability.EXPORT), jobs=panel)

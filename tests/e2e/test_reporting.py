@@ -32,8 +32,10 @@ def test_office_generates_a_word_report(browser, live_portal):
     wait_text(browser, "Chưa lập báo cáo nào")
     browser.find_element(By.ID, "report-generate").click()
     WebDriverWait(browser, 30).until(
-        ec.text_to_be_present_in_element((By.ID, "report-message"), "Đã lập"))
-    link = browser.find_element(By.CSS_SELECTOR, "#reports-table a[href$='.docx']")
+        ec.text_to_be_present_in_element((By.ID, "report-message"), "Đã nhận yêu cầu"))
+    # The portal's own consumer thread writes it; the page polls and redraws when done.
+    link = WebDriverWait(browser, 60).until(ec.presence_of_element_located(
+        (By.CSS_SELECTOR, "#reports-table a[href$='.docx']")))
     assert link.text == "Tải Word"
     assert severe_console_errors(browser) == []
     screenshot(browser, "page-reports")

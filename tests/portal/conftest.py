@@ -22,7 +22,8 @@ def settings(sqlite_url, tmp_path) -> Settings:
     return Settings(database_url=sqlite_url, secret_key="test-secret", var_dir=tmp_path,
                     evidence_dir=tmp_path / "evidence", testing=True,
                     evidence_trust_dir=tmp_path / "trust",
-                    login_rate_limit="5 per minute")
+                    login_rate_limit="5 per minute",
+                    job_worker="immediate")  # a requested job runs at once, after the commit
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ def _call(app, client, trigger: str, outputs: list[tuple[str, str]], state: list
 
 def _generate(app, client, kind="month", as_of="2026-05-19"):
     return _call(app, client, "report-generate",
-                 [("report-message", "children"), ("reports-table", "children")],
+                 [("report-message", "children"), ("jobs-refresh", "data")],
                  [{"id": "report-kind", "property": "value", "value": kind},
                   {"id": "report-as-of", "property": "date", "value": as_of}])
 
@@ -38,8 +38,11 @@ def test_office_generates_and_downloads_versions(app, client_for):
     assert "Báo cáo định kỳ" in page and "Lập báo cáo Word" in page
     assert "Đơn vị báo cáo ngày 18 hằng tháng" in page
     first = content_text(_generate(app, reviewer))
-    assert "Đã lập “Báo cáo tháng 05-2026 (lần 1).docx”" in first
-    second = content_text(_generate(app, reviewer))
+    assert "Đã nhận yêu cầu “Báo cáo định kỳ (Word)”" in first
+    page = content_text(route_page(reviewer, "/bao-cao-dinh-ky"))
+    assert "Đã lập “Báo cáo tháng 05-2026 (lần 1).docx”" in page  # the job's line
+    _generate(app, reviewer)
+    second = content_text(route_page(reviewer, "/bao-cao-dinh-ky"))
     assert "(lần 2)" in second and "Lần 1" in second and "Lần 2" in second
     ids = re.findall(r"/bao-cao-dinh-ky/(\d+)\.docx", second)
     assert len(set(ids)) == 2

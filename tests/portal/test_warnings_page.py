@@ -24,7 +24,7 @@ def _publish(app, client, as_of="2026-02-01"):
                if spec["inputs"][0]["id"] == "warnings-publish")
     body = {"output": key,
             "outputs": [{"id": "warnings-message", "property": "children"},
-                        {"id": "page-refresh", "property": "data"}],
+                        {"id": "jobs-refresh", "property": "data"}],
             "inputs": [{"id": "warnings-publish", "property": "n_clicks", "value": 1}],
             "state": [{"id": "warnings-as-of", "property": "date", "value": as_of},
                       {"id": "warnings-period", "property": "value", "value": "month"}],
@@ -36,10 +36,12 @@ def test_reviewer_previews_publishes_and_exports(app, client_for):
     client = client_for("reviewer")
     shown = content_text(_preview(client))
     assert "Danh sách cảnh báo Tháng 02/2026" in shown and "Quá hạn 1 ngày" in shown
-    published = content_text(_publish(app, client))
-    assert "Đã công bố danh sách cảnh báo Tháng 02/2026" in published
-    again = content_text(_publish(app, client))
-    assert "đã được công bố" in again
+    asked = content_text(_publish(app, client))
+    assert "Đã nhận yêu cầu “Công bố danh sách cảnh báo”" in asked
+    page = content_text(route_page(client, "/canh-bao"))
+    assert "Đã công bố danh sách cảnh báo Tháng 02/2026 (4 nhiệm vụ)" in page
+    _publish(app, client)
+    assert "đã được công bố" in content_text(route_page(client, "/canh-bao"))
 
     sheet = load_workbook(BytesIO(client.get("/canh-bao/xem-truoc.xlsx?ngay=2026-02-01&ky=month")
                                   .data)).active
