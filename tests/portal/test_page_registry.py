@@ -44,7 +44,7 @@ def test_the_readme_example_is_a_complete_page(readme_page_package, app, web_wor
 
 def test_navigation_comes_from_the_pages_in_order():
     labels = [page.nav.label for page in navigation()]
-    assert labels == ["Trang chủ", "Nhiệm vụ", "Biểu đồ", "Thẩm định", "Cảnh báo", "Nhật ký",
+    assert labels == ["Toàn tỉnh", "Xếp hạng phường/xã", "Phường/xã", "Trang chủ", "Nhiệm vụ", "Biểu đồ", "Thẩm định", "Cảnh báo", "Nhật ký",
                       "Tài khoản", "Đơn vị", "Nhập kế hoạch", "Báo cáo"]
     assert [page.nav.label for page in navigation(menu=True)] == [
         "Lịch báo cáo và API", "Chứng thư số tin cậy"]
