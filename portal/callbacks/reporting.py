@@ -13,7 +13,7 @@ from portal.context import current_account, services, unit_of_work
 from portal.guard import guarded_callback
 from portal.layouts import reporting as layouts
 from portal.layouts.common import message
-from workflow import api_tokens, periodic_reports, reporting_calendar, wards
+from workflow import api_tokens, periodic_reports, plans, reporting_calendar, wards
 from workflow.clock import format_date, today
 from workflow.errors import DomainError, ValidationError
 from workflow.permissions import Capability
@@ -53,6 +53,28 @@ def register(app: Dash) -> None:
             return message(error.message), no_update
         return message(f"Đã lập “{report.file_name}” (số liệu đến ngày "
                        f"{format_date(report.as_of)}).", "success"), table
+
+    @guarded_callback(app, Capability.IMPORT_PLAN,
+                      Output("plan-pin-message", "children"),
+                      Input("plan-pin-save", "n_clicks"), State("plan-pin", "value"),
+                      prevent_initial_call=True)
+    def pin_plan(clicks, plan_id):
+        if not clicks:
+            raise PreventUpdate
+        try:
+            wanted = int(plan_id or 0) or None
+        except (TypeError, ValueError):
+            return message("Kế hoạch đã chọn không hợp lệ.")
+        try:
+            with unit_of_work() as session:
+                pinned = plans.pin_plan(session, actor=current_account(), plan_id=wanted)
+                current = plans.current_plan(session, actor=current_account())
+                text = (f"Kế hoạch hiện hành: {current.number} năm {current.year}"
+                        if current else "Chưa có kế hoạch")
+        except DomainError as error:
+            return message(error.message)
+        how = "đã ghim" if pinned else "theo ngày hôm nay"
+        return message(f"Đã lưu. {text} ({how}).", "success")
 
     @guarded_callback(app, Capability.MANAGE_CALENDAR,
                       Output("calendar-message", "children"),
