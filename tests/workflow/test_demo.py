@@ -47,5 +47,13 @@ def test_province_demo_loads_wards_with_varied_progress_once(session, local_stor
     lines = ward_figures(session, actor=viewer)
     assert len({(line.completed, line.reported) for line in lines}) == len(lines)  # varied
     assert sum(line.claims_waiting for line in lines) > 0
+    # The set-based figures agree with the status expression the ward pages use.
+    from workflow.scope import focus
+    from workflow.tasks import status_counts
+
+    for line in lines:
+        counts = status_counts(session, actor=focus(session, viewer, line.ward_id))
+        assert (line.tasks, line.completed, line.claims_waiting, line.overdue) == (
+            counts["total"], counts["completed"], counts["pending_review"], counts["overdue"])
     again = load_province_demo(session, store=local_store)
     assert again == {"tasks": 0, "users": 0, "reports": 0, "wards": 0}
