@@ -196,18 +196,16 @@ def ward_figures(session: Session, *, actor: Actor, as_of: date | None = None) -
               .where(CompletionClaim.state != ClaimState.WITHDRAWN,
                      CompletionClaim.task_id.in_(plan_tasks))
               .group_by(CompletionClaim.task_id).subquery())
-    latest = (select(newest.c.task_id, CompletionClaim.state.label("state"),
-                     CompletionClaim.decided_at.label("decided_at"))
-              .join(CompletionClaim, CompletionClaim.id == newest.c.claim_id).subquery())
     reported = (select(ProgressReport.task_id).where(ProgressReport.created_at >= month_start,
                                                      ProgressReport.task_id.in_(plan_tasks))
                 .group_by(ProgressReport.task_id).subquery())
     per_task = (select(Plan.ward_id.label("ward_id"), Task.deadline_date.label("deadline"),
-                       latest.c.state.label("state"),
-                       func.date(latest.c.decided_at).label("approved_on"),
+                       CompletionClaim.state.label("state"),
+                       func.date(CompletionClaim.decided_at).label("approved_on"),
                        reported.c.task_id.label("reported"))
                 .join(Plan, Plan.id == Task.plan_id)
-                .outerjoin(latest, latest.c.task_id == Task.id)
+                .outerjoin(newest, newest.c.task_id == Task.id)
+                .outerjoin(CompletionClaim, CompletionClaim.id == newest.c.claim_id)
                 .outerjoin(reported, reported.c.task_id == Task.id)
                 .where(Task.plan_id.in_(plan_ids), Task.removed_from_plan_at.is_(None))
                 .subquery())
