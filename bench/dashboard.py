@@ -35,6 +35,7 @@ from db.models import (  # noqa: E402
     Task,
     Unit,
     User,
+    Ward,
 )
 from db.session import make_engine, make_session_factory  # noqa: E402
 from workflow.permissions import SYSTEM
@@ -47,19 +48,24 @@ def build(url: str, tasks: int, reports: int) -> None:
     rng = random.Random(57)
     now = datetime(2026, 10, 1, tzinfo=UTC)
     with engine.begin() as connection:
-        connection.execute(insert(Unit), [{"name": f"Đơn vị số {i:02d}", "is_active": True,
-                                           "created_at": now} for i in range(50)])
+        ward_id = connection.execute(insert(Ward).returning(Ward.id), {
+            "code": "bench", "name": "Phường thử tải", "committee_name": "Đảng ủy",
+            "office_name": "Văn phòng", "is_active": True, "created_at": now}).scalar_one()
+        connection.execute(insert(Unit), [{"ward_id": ward_id, "name": f"Đơn vị số {i:02d}",
+                                           "is_active": True, "created_at": now}
+                                          for i in range(50)])
         unit_ids = list(connection.scalars(select(Unit.id)))
         connection.execute(insert(User), [{
             "username": f"can.bo.{i}", "full_name": f"Cán bộ {i}", "password_hash": "x",
-            "role": Role.UNIT_MEMBER, "unit_id": unit_id, "is_active": True,
+            "role": Role.UNIT_MEMBER, "unit_id": unit_id, "is_active": True, "ward_id": ward_id,
             "session_version": 1, "created_at": now} for i, unit_id in enumerate(unit_ids)]
             + [{"username": "lanh.dao", "full_name": "Lãnh đạo", "password_hash": "x",
                 "role": Role.LEADER, "unit_id": None, "is_active": True, "session_version": 1,
+                "ward_id": ward_id,
                 "created_at": now}])
         users = dict(connection.execute(select(User.unit_id, User.id)).all())
         plan_id = connection.execute(insert(Plan).returning(Plan.id), {
-            "number": "BENCH", "title": "Kế hoạch thử tải", "issuing_body": "Đảng ủy",
+            "ward_id": ward_id, "number": "BENCH", "title": "Kế hoạch thử tải", "issuing_body": "Đảng ủy",
             "year": 2026, "start_date": date(2026, 1, 1), "end_date": date(2026, 12, 31),
             "report_cycle": "month", "reporting_day": 18, "created_at": now}).scalar_one()
         connection.execute(insert(Section), [{"plan_id": plan_id, "code": str(i),

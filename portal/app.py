@@ -43,7 +43,7 @@ from portal.layouts.shell import NavItem, ShellInfo, shell
 from portal.pages import APP_TITLE, navigation
 from portal.queue import JobQueue
 from portal.settings import Settings, build_evidence_store
-from workflow import notifications, permissions, wards
+from workflow import notifications, permissions, scope, wards
 from workflow.permissions import ROLE_LABELS
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -53,13 +53,19 @@ def _shell_for_current_user(settings: Settings):
         user = current_account()
         if user is None:
             return shell(None)
+        # The province roles work on the province pages; a ward's pages reach them through
+        # the drill-down, so the ward menus (which would mix every ward) are not offered.
+        province = scope.is_province(user)
         nav = tuple(NavItem(page.nav.label, page.path) for page in navigation()
-                    if permissions.has(user, page.capability))
+                    if permissions.has(user, page.capability)
+                    and (not province or page.path.startswith("/tinh")))
         menu = tuple(NavItem(page.nav.label, page.path) for page in navigation(menu=True)
                      if permissions.has(user, page.capability))
         info = ShellInfo(full_name=user.full_name, role_label=ROLE_LABELS[user.role],
                          unit_name=user.unit.name if user.unit else None, nav=nav, menu=menu,
                          unread=notifications.unread_count(db(), actor=user))
+        if province:
+            return shell(info, footer="Cấp tỉnh · theo dõi kết quả của các phường/xã")
         committee, office = wards.letterhead(db(), user, committee=settings.committee_name,
                                              office=settings.office_name)
         return shell(info, footer=f"{committee} · {office}")

@@ -11,7 +11,7 @@ from db.migrate import upgrade
 from db.models import Role
 from db.session import make_engine, make_session_factory
 from db.unit_of_work import unit_of_work
-from portal.settings import Settings
+from portal.settings import Settings, build_evidence_store
 from workflow.errors import DomainError
 from workflow.permissions import SYSTEM, SystemActor
 
@@ -107,7 +107,7 @@ def load_demo_command(ward: str | None, province: bool) -> None:
     try:
         with unit_of_work(_factory(settings)) as session:
             if province:
-                added = load_province_demo(session)
+                added = load_province_demo(session, store=build_evidence_store(settings))
             else:
                 if not ward and session.scalar(select(func.count()).select_from(Ward)):
                     ward = session.get(Ward, _ward_actor(session, None).ward_id).code
@@ -546,7 +546,7 @@ def serve(host: str, port: int, demo: bool) -> None:
         from workflow.demo import load_province_demo
 
         with unit_of_work(_factory(settings)) as session:
-            load_province_demo(session)
+            load_province_demo(session, store=build_evidence_store(settings))
         print_demo_accounts(province=True)
     app = create_app(settings)
     click.echo(f"Cổng minh chứng đang chạy tại http://{host}:{port}/login")

@@ -176,9 +176,47 @@ def load_demo(session: Session, ward_code: str | None = None) -> dict[str, int]:
     return added
 
 
-def load_province_demo(session: Session) -> dict[str, int]:
+def _demo_pdf(text: str) -> bytes:
+    from fpdf import FPDF
+
+    document = FPDF()
+    document.add_page()
+    document.set_font("helvetica", size=12)
+    document.cell(text=text)
+    return bytes(document.output())
+
+
+def _claims(session: Session, ward: Ward, tasks: list[Task], members: dict[int, User],
+            store, approve: int, pending: int) -> int:
+    """Files claims with a small PDF for the first tasks: ``approve`` of them approved by the
+    ward's reviewer, the next ``pending`` left waiting. Returns the claims filed."""
+    import io
+
+    from workflow import claims, evidence, reviews
+
+    reviewer = session.scalar(select(User).where(User.ward_id == ward.id,
+                                                 User.role == Role.REVIEWER))
+    filed = 0
+    for position, task in enumerate(tasks[:approve + pending]):
+        member = members.get(task.lead_unit_id)
+        if member is None:
+            continue
+        staged = evidence.stage_upload(
+            session, actor=member, task_id=task.id, store=store, max_bytes=1_000_000,
+            stream=io.BytesIO(_demo_pdf(f"Bien ban nghiem thu {task.code} - {ward.code}")),
+            filename=f"Biên bản nghiệm thu {task.code}.pdf", kind="signed_document")
+        claim = claims.file_claim(session, actor=member, task_id=task.id,
+                                  evidence_ids=[staged.id])
+        if position < approve and reviewer is not None:
+            reviews.approve(session, actor=reviewer, claim_id=claim.id, version=claim.version)
+        filed += 1
+    return filed
+
+
+def load_province_demo(session: Session, store=None) -> dict[str, int]:
     """The whole demo province: Phước Bình as ``load_demo`` loads it, the generated wards
-    with their accounts and varied progress, and the province accounts."""
+    with their accounts and varied progress (with ``store``, also approved and waiting
+    claims backed by a small PDF), and the province accounts."""
     added = load_demo(session)
     added["wards"] = 0
     for code, name, share, suffix in DEMO_OTHER_WARDS:
@@ -209,6 +247,10 @@ def load_province_demo(session: Session) -> dict[str, int]:
                                               narrative="Đơn vị đã triển khai theo kế hoạch.")
             _backdate(report, date(2026, 9 + position % 3, 5 + position % 20))
             added["reports"] += 1
+        if store is not None:
+            added["claims"] = added.get("claims", 0) + _claims(
+                session, ward, reporting, members, store, approve=round(len(reporting) * share),
+                pending=2)
     added["users"] += _load_accounts(session, SYSTEM, None, PROVINCE_ACCOUNTS)
     session.flush()
     return added

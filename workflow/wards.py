@@ -8,16 +8,26 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import Plan, ProgressReport, Role, Task, User, Ward, WarningList, WarningRow
+from db.models import (
+    ClaimState,
+    CompletionClaim,
+    Plan,
+    ProgressReport,
+    Role,
+    Task,
+    User,
+    Ward,
+    WarningList,
+    WarningRow,
+)
 from workflow import accounts, audit_trail, scope
 from workflow.clock import LOCAL_TZ, now_utc, today
 from workflow.errors import NotFound, ValidationError
 from workflow.permissions import Actor, Capability, has, require
 from workflow.plans import plan_rank
-from workflow.status import TaskStatus, approved_at, status_expression
 from workflow.text import nfc
 
 CODE_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{1,31}")
@@ -179,17 +189,29 @@ def ward_figures(session: Session, *, actor: Actor, as_of: date | None = None) -
     current = current_plan_ids(session, [w.id for w in wards], on=as_of)
     plan_ids = list(current.values())
     month_start = datetime.combine(as_of.replace(day=1), time.min, LOCAL_TZ)
-    status = status_expression()
-    approved = approved_at()
-    reported = exists().where(ProgressReport.task_id == Task.id,
-                              ProgressReport.created_at >= month_start).correlate(Task)
+    plan_tasks = select(Task.id).where(Task.plan_id.in_(plan_ids))
+    # Set-based, no per-task subquery: each task's newest claim that was not withdrawn (its
+    # state says completed / waiting), and whether it has a report this month.
+    newest = (select(CompletionClaim.task_id, func.max(CompletionClaim.id).label("claim_id"))
+              .where(CompletionClaim.state != ClaimState.WITHDRAWN,
+                     CompletionClaim.task_id.in_(plan_tasks))
+              .group_by(CompletionClaim.task_id).subquery())
+    reported = (select(ProgressReport.task_id).where(ProgressReport.created_at >= month_start,
+                                                     ProgressReport.task_id.in_(plan_tasks))
+                .group_by(ProgressReport.task_id).subquery())
     per_task = (select(Plan.ward_id.label("ward_id"), Task.deadline_date.label("deadline"),
-                       status.label("status"), func.date(approved).label("approved_on"),
-                       case((reported, 1), else_=0).label("reported"))
+                       CompletionClaim.state.label("state"),
+                       func.date(CompletionClaim.decided_at).label("approved_on"),
+                       reported.c.task_id.label("reported"))
                 .join(Plan, Plan.id == Task.plan_id)
+                .outerjoin(newest, newest.c.task_id == Task.id)
+                .outerjoin(CompletionClaim, CompletionClaim.id == newest.c.claim_id)
+                .outerjoin(reported, reported.c.task_id == Task.id)
                 .where(Task.plan_id.in_(plan_ids), Task.removed_from_plan_at.is_(None))
                 .subquery())
-    done = per_task.c.status == TaskStatus.COMPLETED.value
+    done = per_task.c.state == ClaimState.APPROVED
+    open_ = or_(per_task.c.state.is_(None), per_task.c.state != ClaimState.APPROVED)
+    waiting = per_task.c.state == ClaimState.PENDING
     figures: dict[int, dict] = {}
     if plan_ids:
         rows = session.execute(select(
@@ -200,15 +222,15 @@ def ward_figures(session: Session, *, actor: Actor, as_of: date | None = None) -
             func.sum(case((done & (per_task.c.deadline.is_(None)
                                    | (per_task.c.approved_on <= func.date(per_task.c.deadline))),
                            1), else_=0)),
-            func.sum(case((~done & (per_task.c.deadline < as_of), 1), else_=0)),
-            func.sum(case((~done, 1), else_=0)),
-            func.sum(case((~done & (per_task.c.reported == 1), 1), else_=0)),
-            func.sum(case((per_task.c.status == TaskStatus.PENDING_REVIEW.value, 1), else_=0)),
+            func.sum(case((open_ & (per_task.c.deadline < as_of), 1), else_=0)),
+            func.sum(case((open_, 1), else_=0)),
+            func.sum(case((open_ & per_task.c.reported.is_not(None), 1), else_=0)),
+            func.sum(case((waiting, 1), else_=0)),
         ).group_by(per_task.c.ward_id))
-        for ward_id, tasks, completed, on_time, overdue, open_, filed, waiting in rows:
+        for ward_id, tasks, completed, on_time, overdue, open_count, filed, waiting in rows:
             figures[ward_id] = dict(tasks=tasks, completed=int(completed or 0),
                                     completed_on_time=int(on_time or 0),
-                                    overdue=int(overdue or 0), open_tasks=int(open_ or 0),
+                                    overdue=int(overdue or 0), open_tasks=int(open_count or 0),
                                     reported=int(filed or 0), claims_waiting=int(waiting or 0))
         newest = (select(func.max(WarningList.id)).where(WarningList.plan_id.in_(plan_ids))
                   .group_by(WarningList.plan_id))

@@ -14,7 +14,7 @@ from portal.context import current_account, unit_of_work
 from portal.guard import guarded_callback
 from portal.layouts import reporting as layouts
 from portal.layouts.common import message
-from workflow import api_tokens, reporting_calendar
+from workflow import api_tokens, plans, reporting_calendar
 from workflow.clock import today
 from workflow.errors import DomainError, ValidationError
 from workflow.permissions import Capability
@@ -42,6 +42,28 @@ def register(app: Dash) -> None:
         if not clicks:  # a button re-created by a re-render is not a click
             raise PreventUpdate
         return ask("periodic_report", {"report_kind": kind or "month", "as_of": as_of})
+
+    @guarded_callback(app, Capability.IMPORT_PLAN,
+                      Output("plan-pin-message", "children"),
+                      Input("plan-pin-save", "n_clicks"), State("plan-pin", "value"),
+                      prevent_initial_call=True)
+    def pin_plan(clicks, plan_id):
+        if not clicks:
+            raise PreventUpdate
+        try:
+            wanted = int(plan_id or 0) or None
+        except (TypeError, ValueError):
+            return message("Kế hoạch đã chọn không hợp lệ.")
+        try:
+            with unit_of_work() as session:
+                pinned = plans.pin_plan(session, actor=current_account(), plan_id=wanted)
+                current = plans.current_plan(session, actor=current_account())
+                text = (f"Kế hoạch hiện hành: {current.number} năm {current.year}"
+                        if current else "Chưa có kế hoạch")
+        except DomainError as error:
+            return message(error.message)
+        how = "đã ghim" if pinned else "theo ngày hôm nay"
+        return message(f"Đã lưu. {text} ({how}).", "success")
 
     @guarded_callback(app, Capability.MANAGE_CALENDAR,
                       Output("calendar-message", "children"),

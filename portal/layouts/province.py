@@ -191,8 +191,9 @@ def wards_table(wards: list[tuple[int, str, str, str, int]]):
 
 
 def ward_options(wards: list[tuple[int, str, str, str, int]]) -> list[dict]:
-    """The wards as choices of a select box."""
-    return [{"label": f"{name} ({code})", "value": i} for i, code, name, _c, _u in wards]
+    """The wards as choices of a select box, after a "choose" line."""
+    return [{"label": "— Chọn phường/xã —", "value": ""}] + [
+        {"label": f"{name} ({code})", "value": i} for i, code, name, _c, _u in wards]
 
 
 def wards_admin_page(*, wards: list[tuple[int, str, str, str, int]]) -> html.Div:
@@ -210,7 +211,8 @@ def wards_admin_page(*, wards: list[tuple[int, str, str, str, int]]) -> html.Div
     ])], className="shadow-sm mb-3")
     admin_form = dbc.Card([dbc.CardHeader("Tạo quản trị đầu tiên của phường/xã"), dbc.CardBody([
         dbc.Label("Phường/xã", html_for="ward-admin-ward"),
-        dbc.Select(id="ward-admin-ward", options=ward_options(wards), className="mb-2"),
+        dbc.Select(id="ward-admin-ward", options=ward_options(wards), value="",
+                   className="mb-2"),
         dbc.Label("Tên đăng nhập", html_for="ward-admin-username"),
         dbc.Input(id="ward-admin-username", className="mb-2"),
         dbc.Label("Họ và tên", html_for="ward-admin-fullname"),

@@ -126,8 +126,31 @@ def _day_input(id_: str, label: str, value: int, hint: str):
                     dbc.FormText(hint)], xs=6, md=3)
 
 
-def admin_page(*, calendar: CalendarForm, tokens, default_expiry: date) -> html.Div:
-    """The plan's reporting calendar and the API tokens for the systems above the ward."""
+def plan_card(plans: list[tuple[int, str, bool]]) -> dbc.Card:
+    """The ward's plans and which one is current: pinned by the admin, or "the plan covering
+    today" (value 0)."""
+    pinned = next((pid for pid, _label, is_pinned in plans if is_pinned), 0)
+    options = [{"label": "Tự động: kế hoạch có thời gian bao gồm hôm nay", "value": 0}] + [
+        {"label": label, "value": pid} for pid, label, _p in plans]
+    return dbc.Card([
+        dbc.CardHeader("Kế hoạch hiện hành"),
+        dbc.CardBody([
+            html.P("Các trang, cảnh báo, xếp hạng, nhắc việc và báo cáo dùng kế hoạch hiện "
+                   "hành; kế hoạch các năm trước vẫn xem được (chỉ đọc).",
+                   className="small text-muted"),
+            dbc.Row([
+                dbc.Col(dbc.Select(id="plan-pin", options=options, value=pinned), md=8),
+                dbc.Col(dbc.Button("Lưu", id="plan-pin-save", color="primary"), md="auto"),
+            ], className="g-2"),
+            html.Div(id="plan-pin-message", className="mt-2"),
+        ]),
+    ], className="shadow-sm mb-3")
+
+
+def admin_page(*, calendar: CalendarForm, tokens, default_expiry: date,
+               plans: list[tuple[int, str, bool]] = ()) -> html.Div:
+    """The ward's current plan, the plan's reporting calendar and the API tokens for the
+    systems above the ward."""
     calendar_card = dbc.Card([
         dbc.CardHeader(f"Lịch báo cáo — {calendar.plan_label}"),
         dbc.CardBody([
@@ -168,8 +191,8 @@ def admin_page(*, calendar: CalendarForm, tokens, default_expiry: date) -> html.
             html.P(["Hệ thống cấp trên gọi ", html.Code("/api/v1"), " với tiêu đề ",
                     html.Code("Authorization: Bearer <mã>"), ". Tài liệu: ",
                     html.A("/api/v1/openapi.json", href="/api/v1/openapi.json",
-                           target="_blank"), ". Mã phường/xã được lưu sẵn, sẽ giới hạn "
-                    "phạm vi khi cổng hỗ trợ nhiều phường/xã."], className="small text-muted"),
+                           target="_blank"), ". Mỗi mã chỉ đọc dữ liệu của phường/xã đã "
+                    "cấp mã."], className="small text-muted"),
             token_form,
             html.Div(id="token-message", className="mt-3"),
         ]),
@@ -178,6 +201,7 @@ def admin_page(*, calendar: CalendarForm, tokens, default_expiry: date) -> html.
     return html.Div([
         page_header("Lịch báo cáo và API",
                     "Ngày báo cáo của kế hoạch; mã truy cập cho hệ thống theo dõi cấp trên"),
+        plan_card(list(plans)) if plans else None,
         calendar_card,
         tokens_card,
     ], id="reporting-admin-page")

@@ -9,7 +9,7 @@ from dash import html
 from portal.context import db
 from portal.layouts import reporting
 from portal.pages.registry import NavEntry, Page
-from workflow import api_tokens, permissions, reporting_calendar
+from workflow import api_tokens, permissions, plans, reporting_calendar
 from workflow.clock import today
 from workflow.permissions import Capability
 from workflow.plans import current_plan
@@ -34,5 +34,8 @@ def layout(user, **_params) -> html.Div:
     permissions.require(user, Capability.MANAGE_API_TOKENS)
     session = db()
     return reporting.admin_page(calendar=calendar_form(session, user),
+                                plans=[(p.id, f"{p.year} · {p.number} — {p.title[:80]}",
+                                        p.is_pinned)
+                                       for p in plans.ward_plans(session, actor=user)],
                                 tokens=api_tokens.token_lines(session, actor=user),
                                 default_expiry=today() + timedelta(days=365))

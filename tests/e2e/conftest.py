@@ -44,19 +44,29 @@ class LivePortal:
         """The id of a demo task by its code."""
         engine = make_engine(self.database_url)
         with engine.connect() as connection:
-            return connection.scalar(select(Task.id).where(Task.code == code))
+            return connection.scalar(select(Task.id).where(Task.code == code)
+                                     .order_by(Task.id))  # Phước Bình's, loaded first
+
+    def ward_id(self, code: str) -> int:
+        """The id of a demo ward by its code."""
+        from db.models import Ward
+
+        engine = make_engine(self.database_url)
+        with engine.connect() as connection:
+            return connection.scalar(select(Ward.id).where(Ward.code == code))
 
 
 @pytest.fixture(scope="session")
 def live_portal(tmp_path_factory) -> Iterator[LivePortal]:
-    """Serves a demo-loaded portal on a free loopback port."""
-    from workflow.demo import load_demo
+    """Serves a portal with the demo province (as ``make run``) on a free loopback port."""
+    from storage.local import LocalStore
+    from workflow.demo import load_province_demo
 
     root = tmp_path_factory.mktemp("live")
     url = f"sqlite:///{root / 'portal.db'}"
     upgrade(url)
     with unit_of_work(make_session_factory(make_engine(url))) as session:
-        load_demo(session)
+        load_province_demo(session, store=LocalStore(root / "evidence"))
     settings = Settings(database_url=url, secret_key="e2e-secret", var_dir=root,
                         evidence_dir=root / "evidence", evidence_trust_dir=root / "trust",
                         login_rate_limit="100 per minute")

@@ -13,7 +13,7 @@ from tests.e2e.test_smoke import severe_console_errors, sign_in, wait_text
 pytestmark = pytest.mark.e2e
 
 PASSWORDS = {"quantri": "QuanTri@2026", "thamdinh": "ThamDinh@2026", "lanhdao": "LanhDao@2026",
-             "ubnd": "DonVi@2026"}
+             "ubnd": "DonVi@2026", "tinh": "XemTinh@2026", "quantritinh": "QuanTriTinh@2026"}
 # One example per registered page (portal.pages): who opens it, the address parameters and
 # query, and a text that shows it rendered. Pages without an example must be listed in
 # COVERED_ELSEWHERE with the test that drives them.
@@ -30,6 +30,10 @@ EXAMPLES = [
     ("thamdinh", "notifications", "", "Thông báo", "notifications"),
     ("quantri", "users", "", "Danh sách tài khoản", "admin-users"),
     ("quantri", "units", "", "Danh sách đơn vị", "admin-units"),
+    ("tinh", "province", "", "Xã Bình Lộc", "province"),
+    ("tinh", "province_ranking", "", "Đề nghị biểu dương", "province-ranking"),
+    ("tinh", "province_ward", "", "chỉ xem", "province-ward"),
+    ("quantritinh", "wards", "", "Tạo phường/xã", "province-wards-admin"),
 ]
 COVERED_ELSEWHERE = {
     "claim": "tests/e2e/test_verification_journey.py",
@@ -55,7 +59,8 @@ def test_page(browser, live_portal, username, name, query, text, shot):
     page = PAGE_BY_NAME[name]
     browser.get_log("browser")
     sign_in(browser, live_portal.url, username, PASSWORDS[username])
-    browser.get(live_portal.url + page.url(task_id=live_portal.task_id("III.1")) + query)
+    browser.get(live_portal.url + page.url(task_id=live_portal.task_id("III.1"),
+                                           ward_id=live_portal.ward_id("tan-phong")) + query)
     wait_text(browser, text)
     WebDriverWait(browser, 10).until(lambda b: b.title == page.document_title)
     assert severe_console_errors(browser) == []
