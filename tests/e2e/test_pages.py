@@ -13,7 +13,7 @@ from tests.e2e.test_smoke import severe_console_errors, sign_in, wait_text
 pytestmark = pytest.mark.e2e
 
 PASSWORDS = {"quantri": "QuanTri@2026", "thamdinh": "ThamDinh@2026", "lanhdao": "LanhDao@2026",
-             "ubnd": "DonVi@2026"}
+             "ubnd": "DonVi@2026", "tt-ubnd": "ThuTruong@2026"}
 # One example per registered page (portal.pages): who opens it, the address parameters and
 # query, and a text that shows it rendered. Pages without an example must be listed in
 # COVERED_ELSEWHERE with the test that drives them.
@@ -30,6 +30,8 @@ EXAMPLES = [
     ("thamdinh", "notifications", "", "Thông báo", "notifications"),
     ("quantri", "users", "", "Danh sách tài khoản", "admin-users"),
     ("quantri", "units", "", "Danh sách đơn vị", "admin-units"),
+    ("tt-ubnd", "confirmations", "", "Chờ thủ trưởng xác nhận", "head-confirmations"),
+    ("quantri", "holidays", "", "Lịch ngày nghỉ lễ, Tết", "admin-holidays"),
 ]
 COVERED_ELSEWHERE = {
     "claim": "tests/e2e/test_verification_journey.py",
