@@ -140,7 +140,7 @@ def test_warnings_publish_mails_the_notifications_it_queues(tmp_path, smtp_serve
     runner.invoke(cli, ["load-demo"], env=env)
     engine = create_engine(env["DATABASE_URL"])
     with engine.begin() as connection:
-        connection.execute(update(User).where(User.role == Role.UNIT_MEMBER)
+        connection.execute(update(User).where(User.role.in_([Role.UNIT_MEMBER, Role.UNIT_HEAD]))
                            .values(email=User.username + "@phuocbinh.example"))
     published = runner.invoke(cli, ["warnings", "--as-of", "2026-10-31", "--publish"], env=env)
     assert published.exit_code == 0, published.output
