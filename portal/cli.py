@@ -361,7 +361,8 @@ def reminders_command(as_of: str | None, ward: str | None) -> None:
         raise click.ClickException(error.message) from error
     mailed = notifications.emails_sent(session)
     click.echo(f"Đã gửi {run.deadline_reminders} nhắc hạn nhiệm vụ, {run.reporting_reminders} "
-               f"nhắc hạn báo cáo, {run.office_reminders} nhắc hạn của Văn phòng "
+               f"nhắc hạn báo cáo, {run.office_reminders} nhắc hạn của Văn phòng, "
+               f"{run.review_reminders} nhắc đề nghị quá hạn thẩm định "
                f"({mailed} thư điện tử).")
 
 

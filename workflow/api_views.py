@@ -42,7 +42,9 @@ from workflow.warning_rules import evaluate
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-CLAIM_STATES = tuple(state.value for state in ClaimState)
+# The unit's own steps (with or returned by its head) are not published (#16).
+CLAIM_STATES = tuple(state.value for state in ClaimState
+                     if state not in (ClaimState.AWAITING_HEAD, ClaimState.RETURNED))
 TASK_STATUSES = tuple(status.value for status in TaskStatus)
 
 
@@ -328,7 +330,11 @@ def list_claims(session: Session, *, actor: TokenActor, paging: Paging,
     query = (select(CompletionClaim, Task.code, Unit.name)
              .join(Task, Task.id == CompletionClaim.task_id)
              .join(Unit, Unit.id == CompletionClaim.unit_id)
-             .where(CompletionClaim.task_id.in_(_scoped_tasks(actor))))
+             .where(CompletionClaim.task_id.in_(_scoped_tasks(actor)),
+                    # A claim waiting for (or returned by) the unit head is not the
+                    # office's yet, nor the province's (#16).
+                    CompletionClaim.state.not_in([ClaimState.AWAITING_HEAD,
+                                                  ClaimState.RETURNED])))
     if state is not None:
         query = query.where(CompletionClaim.state == state)
     if unit_id is not None:

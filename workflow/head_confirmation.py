@@ -99,8 +99,17 @@ def record_confirmation(session: Session, *, actor: User, claim: CompletionClaim
 
 
 def notify_heads(session: Session, *, claim: CompletionClaim) -> None:
-    """Tells the unit's heads that a claim waits for them."""
+    """Tells the unit's heads that a claim waits for them; with no head, the admins, who
+    must name one (the claim waits: nothing reaches the office unconfirmed)."""
     task = claim.task
+    if not notifications.unit_heads(session, claim.unit_id):
+        admins = session.scalars(select(User).where(User.role == Role.ADMIN,
+                                                    User.is_active.is_(True))).all()
+        notifications.notify(
+            session, users=admins, kind="claim.no_head",
+            message=f"{claim.unit.name} chưa có tài khoản thủ trưởng đơn vị: đề nghị nhiệm vụ "
+                    f"{task.code} đang chờ xác nhận. Vui lòng tạo tài khoản thủ trưởng.",
+            link="/quan-tri/tai-khoan", dedupe_key=f"no-head:{claim.id}")
     notifications.notify(
         session, users=notifications.unit_heads(session, claim.unit_id), kind="claim.head",
         message=f"{claim.claimant.full_name} đề nghị công nhận hoàn thành nhiệm vụ "

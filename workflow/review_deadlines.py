@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from db.models import ClaimState, CompletionClaim, Plan, Task
+from db.models import ClaimState, CompletionClaim, Plan, Role, Task, User
 from workflow import notifications, permissions, scope
 from workflow.clock import format_date, to_local
 from workflow.holidays import holiday_set
@@ -136,3 +136,31 @@ def set_review_limit(session: Session, *, actor: Actor, plan_id: int,
     session.flush()
     return plan
 
+
+
+def set_office_heads(session: Session, *, actor: Actor, user_ids: list[int]) -> list[User]:
+    """The admin names the reviewers who head the office (they get the overdue reminders)."""
+    from workflow.errors import ValidationError
+
+    permissions.require(actor, Capability.MANAGE_USERS)
+    try:
+        wanted = {int(i) for i in user_ids or []}
+    except (TypeError, ValueError):
+        raise ValidationError("Người được chọn không hợp lệ.") from None
+    # Only the admin's own ward: another ward's reviewers are neither shown nor changed.
+    reviewers = list(session.scalars(scope.scoped(
+        select(User).where(User.role == Role.REVIEWER), actor, User.ward_id)))
+    if wanted - {u.id for u in reviewers}:
+        raise ValidationError("Chỉ chọn được tài khoản của Văn phòng Đảng ủy (thẩm định).")
+    for user in reviewers:
+        user.is_office_head = user.id in wanted
+    session.flush()
+    return [u for u in reviewers if u.is_office_head]
+
+
+def reviewer_choices(session: Session, *, actor: Actor) -> list[tuple[int, str, bool]]:
+    """Active reviewers as (id, name, is office head), for the admin's choice."""
+    permissions.require(actor, Capability.MANAGE_USERS)
+    return [(u.id, f"{u.full_name} ({u.username})", u.is_office_head) for u in session.scalars(
+        scope.scoped(select(User).where(User.role == Role.REVIEWER, User.is_active.is_(True)),
+                     actor, User.ward_id).order_by(User.full_name))]

@@ -8,7 +8,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import ClaimState, EvidenceFile, ProgressReport, ReviewDecision, User
+from db.models import (
+    ClaimState,
+    EvidenceFile,
+    ProgressReport,
+    ReportConfirmation,
+    ReviewDecision,
+    User,
+)
 from workflow import claims, progress
 from workflow.kpi_targets import format_value
 from workflow.reviews import reason_label
@@ -50,6 +57,8 @@ def task_timeline(session: Session, *, actor: User, task_id: int) -> list[Timeli
     people = {r.author_id for r in reports} | {c.claimant_id for c in task_claims} | {
         review.reviewer_id for c in task_claims for review in c.reviews}
     names = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(people))).all())
+    confirmed = set(session.scalars(select(ReportConfirmation.report_id).where(
+        ReportConfirmation.report_id.in_([r.id for r in reports])))) if reports else set()
     for report in reports:
         body = "\n".join(part for part in (
             report.narrative,
@@ -59,7 +68,9 @@ def task_timeline(session: Session, *, actor: User, task_id: int) -> list[Timeli
         entries.append(TimelineEntry(report.created_at, "progress", names.get(report.author_id, ""),
                                      f"Báo cáo tiến độ {report.period_label}: "
                                      f"{report.percent_complete}%"
-                                     + _reached(report), body))
+                                     + _reached(report)
+                                     + (" · thủ trưởng đã xác nhận" if report.id in confirmed
+                                        else ""), body))
     for claim in task_claims:
         evidence: list[EvidenceFile] = claim.evidence
         files = [TimelineFile(e.id, e.original_name, e.kind.value, e.size_bytes) for e in evidence]

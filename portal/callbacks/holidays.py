@@ -61,10 +61,10 @@ def register(app: Dash) -> None:
         Output("url", "search", allow_duplicate=True), refresh_output(),
         Input("plan-settings-save", "n_clicks"),
         State("plan-settings-plan", "data"), State("plan-head-settings", "value"),
-        State("plan-review-days", "value"),
+        State("plan-review-days", "value"), State("office-heads", "value"),
         prevent_initial_call=True,
     )
-    def save(clicks, plan_id, checked, review_days):
+    def save(clicks, plan_id, checked, review_days, office_heads=None):
         if not clicks or not plan_id:
             raise PreventUpdate
         checked = checked or []
@@ -76,6 +76,8 @@ def register(app: Dash) -> None:
                                                     reports="reports" in checked)
                 review_deadlines.set_review_limit(session, actor=actor, plan_id=int(plan_id),
                                                   working_days=review_days)
+                review_deadlines.set_office_heads(session, actor=actor,
+                                                  user_ids=office_heads or [])
         except DomainError as error:
             return message(error.message), no_update, no_update
         return no_update, "?da-luu=1", refresh_token()

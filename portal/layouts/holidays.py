@@ -24,6 +24,7 @@ class PlanSettings:
     claims: bool
     reports: bool
     review_days: int
+    reviewers: tuple[tuple[int, str, bool], ...] = ()
 
 
 def _settings_card(settings: PlanSettings) -> dbc.Card:
@@ -40,6 +41,13 @@ def _settings_card(settings: PlanSettings) -> dbc.Card:
                       "nghỉ lễ)", html_for="plan-review-days"),
             dbc.Input(id="plan-review-days", type="number", min=1, max=60, step=1,
                       value=settings.review_days, className="mb-2", style={"maxWidth": "8rem"}),
+            dbc.Label("Chánh Văn phòng / người nhận nhắc nhở đề nghị quá hạn thẩm định",
+                      html_for="office-heads"),
+            dcc.Dropdown(id="office-heads", multi=True, className="mb-3",
+                         placeholder="Chọn tài khoản thẩm định",
+                         options=[{"label": name, "value": i}
+                                  for i, name, _ in settings.reviewers],
+                         value=[i for i, _, head in settings.reviewers if head]),
             html.Div(id="plan-settings-message"),
             dbc.Button("Lưu cài đặt", id="plan-settings-save", color="primary",
                        disabled=settings.plan_id is None),

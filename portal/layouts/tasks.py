@@ -8,6 +8,7 @@ from dash import dcc, html
 from portal.layouts.common import empty_state, field, page_header, status_badge
 from portal.layouts.task_actions import progress_form, rejection_banner, timeline
 from workflow.clock import format_date
+from workflow.kpi_targets import format_value
 from workflow.labels import DEADLINE_KIND_LABELS, STATUS_LABELS, label
 from workflow.status import TaskStatus
 from workflow.tasks import TaskDetail, TaskRow
@@ -108,7 +109,7 @@ def task_detail_page(detail: TaskDetail, *, history: list[TimelineEntry] | None 
         coordinating = ", ".join(filter(None, ["Các cơ quan, đơn vị", coordinating]))
     kpi_target = ""
     if task.kpi_target is not None:
-        kpi_target = f"{task.kpi_target:g} {task.kpi_unit or ''}".strip()
+        kpi_target = format_value(task.kpi_target, task.kpi_unit)
     left = dbc.Card(dbc.CardBody([
         field("Nhiệm vụ tổng quát", task.parent_title),
         field("Tiểu nhiệm vụ", task.title),

@@ -8,7 +8,7 @@ from dash import html
 from portal.context import db
 from portal.layouts import holidays as layout_module
 from portal.pages.registry import NavEntry, Page
-from workflow import holidays, permissions
+from workflow import holidays, permissions, review_deadlines
 from workflow.permissions import Capability
 from workflow.plans import current_plan
 
@@ -27,7 +27,8 @@ def layout(user, **params) -> html.Div:
         f"Kế hoạch {plan.number} năm {plan.year}" if plan else "chưa có kế hoạch",
         bool(plan and plan.require_head_confirmation),
         bool(plan and plan.require_head_report_confirmation),
-        plan.review_working_days if plan else 5)
+        plan.review_working_days if plan else 5,
+        tuple(review_deadlines.reviewer_choices(session, actor=user)))
     done = next((text for key, text in DONE.items() if params.get(key)), None)
     return layout_module.holidays_page(
         settings, holidays.list_holidays(session, actor=user), done=done,

@@ -13,7 +13,8 @@ from tests.e2e.test_smoke import severe_console_errors, sign_in, wait_text
 pytestmark = pytest.mark.e2e
 
 PASSWORDS = {"quantri": "QuanTri@2026", "thamdinh": "ThamDinh@2026", "lanhdao": "LanhDao@2026",
-             "ubnd": "DonVi@2026", "tinh": "XemTinh@2026", "quantritinh": "QuanTriTinh@2026"}
+             "ubnd": "DonVi@2026", "tinh": "XemTinh@2026", "quantritinh": "QuanTriTinh@2026",
+             "tt-ubnd": "ThuTruong@2026"}
 # One example per registered page (portal.pages): who opens it, the address parameters and
 # query, and a text that shows it rendered. Pages without an example must be listed in
 # COVERED_ELSEWHERE with the test that drives them.
@@ -34,6 +35,9 @@ EXAMPLES = [
     ("tinh", "province_ranking", "", "Đề nghị biểu dương", "province-ranking"),
     ("tinh", "province_ward", "", "chỉ xem", "province-ward"),
     ("quantritinh", "wards", "", "Tạo phường/xã", "province-wards-admin"),
+    ("quantritinh", "province_holidays", "", "dùng chung toàn tỉnh", "province-holidays"),
+    ("tt-ubnd", "confirmations", "", "Chờ thủ trưởng xác nhận", "head-confirmations"),
+    ("quantri", "holidays", "", "Ngày nghỉ lễ và thời hạn thẩm định", "admin-holidays"),
 ]
 COVERED_ELSEWHERE = {
     "claim": "tests/e2e/test_verification_journey.py",

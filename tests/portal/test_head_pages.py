@@ -123,3 +123,26 @@ def test_the_province_export_shows_value_against_target(client_for, web_world, s
     assert rows["I.1"] == "75% / 100%"
     page = content_text(route_page(client_for("member_a"), f"/nhiem-vu/{web_world.task_a.id}"))
     assert "75% / 100%" in page and "(đạt 75%)" in page
+
+
+def test_the_api_does_not_publish_claims_waiting_for_the_head(app, client_for, web_world,
+                                                              settings):
+    from tests.portal.test_api import bearer
+    from workflow import api_tokens
+    from workflow.clock import today
+    from workflow.permissions import SYSTEM
+
+    claim_id = _file(settings, web_world)
+    with _session(settings) as session:
+        from datetime import timedelta
+
+        secret = api_tokens.create_token(session, actor=SYSTEM, name="Tỉnh",
+                                         expires_on=today() + timedelta(days=5)).secret
+        session.commit()
+    client = app.test_client()
+    assert client.get("/api/v1/claims", headers=bearer(secret)).get_json()["data"] == []
+    assert client.get("/api/v1/claims?status=awaiting_head",
+                      headers=bearer(secret)).status_code == 400
+    _decide(app, client_for("head_a"), claim_id, "head-confirm", "")
+    data = client.get("/api/v1/claims", headers=bearer(secret)).get_json()["data"]
+    assert [item["id"] for item in data] == [claim_id]

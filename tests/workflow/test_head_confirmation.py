@@ -222,3 +222,13 @@ def test_compare_files_is_by_sha256_not_by_name():
                                        [("a-moi.pdf", "1"), ("c.pdf", "3")])
     assert result == claim_chain.FileComparison(added=["c.pdf"], kept=["a-moi.pdf"],
                                                 removed=["b.pdf"])
+
+
+def test_a_unit_without_a_head_makes_the_admin_name_one(session, world):
+    world.plan.require_head_confirmation = True
+    world.head_a.is_active = False
+    session.flush()
+    claim = file(session, world)
+    assert claim.state == ClaimState.AWAITING_HEAD
+    note = session.scalar(select(Notification).where(Notification.user_id == world.admin.id))
+    assert "chưa có tài khoản thủ trưởng" in note.message

@@ -71,3 +71,16 @@ def test_overdue_reviews_are_flagged_and_the_office_head_is_reminded(session, wo
     assert item.review_due == date(2026, 5, 5) and item.review_overdue
     with pytest.raises(PermissionDenied):
         review_deadlines.review_clocks(session, actor=world.member_a, as_of=date(2026, 5, 6))
+
+
+def test_the_admin_names_the_office_head(session, world):
+    assert review_deadlines.set_office_heads(session, actor=world.admin,
+                                             user_ids=[world.reviewer.id]) == [world.reviewer]
+    assert world.reviewer.is_office_head
+    with pytest.raises(ValidationError, match="Văn phòng Đảng ủy"):
+        review_deadlines.set_office_heads(session, actor=world.admin,
+                                          user_ids=[world.member_a.id])
+    with pytest.raises(PermissionDenied):
+        review_deadlines.set_office_heads(session, actor=world.reviewer, user_ids=[])
+    assert review_deadlines.set_office_heads(session, actor=world.admin, user_ids=[]) == []
+    assert not world.reviewer.is_office_head
