@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import ProgressReport, Role, Task, User, Ward
+from db.models import ClaimState, ProgressReport, Role, Task, User, Ward
 from workflow import accounts, holidays, progress, units, wards
 from workflow.clock import LOCAL_TZ
 from workflow.periods import period_of
@@ -192,7 +192,7 @@ def _claims(session: Session, ward: Ward, tasks: list[Task], members: dict[int, 
     ward's reviewer, the next ``pending`` left waiting. Returns the claims filed."""
     import io
 
-    from workflow import claims, evidence, reviews
+    from workflow import claims, evidence, head_confirmation, reviews
 
     reviewer = session.scalar(select(User).where(User.ward_id == ward.id,
                                                  User.role == Role.REVIEWER))
@@ -207,6 +207,10 @@ def _claims(session: Session, ward: Ward, tasks: list[Task], members: dict[int, 
             filename=f"Biên bản nghiệm thu {task.code}.pdf", kind="signed_document")
         claim = claims.file_claim(session, actor=member, task_id=task.id,
                                   evidence_ids=[staged.id])
+        if claim.state == ClaimState.AWAITING_HEAD:
+            head = _unit_head(session, ward, member)
+            head_confirmation.confirm(session, actor=head, claim_id=claim.id,
+                                      version=claim.version)
         if position < approve and reviewer is not None:
             reviews.approve(session, actor=reviewer, claim_id=claim.id, version=claim.version)
         filed += 1
@@ -264,3 +268,14 @@ def _unit_member(session: Session, actor: SystemActor, ward: Ward, unit_id: int,
                                         full_name=f"Cán bộ đơn vị {number + 1}",
                                         password="DonVi@2026", role=Role.UNIT_MEMBER,
                                         unit_id=unit_id, ward_id=ward.id)
+
+
+def _unit_head(session: Session, ward: Ward, member: User) -> User:
+    """The head of a generated ward's unit (named after the member who files its claims)."""
+    username = f"tt-{member.username}"
+    user = session.scalar(select(User).where(User.username == username))
+    return user or accounts.create_user(session, actor=SystemActor(ward_id=ward.id),
+                                        username=username,
+                                        full_name=f"Thủ trưởng ({member.full_name})",
+                                        password="ThuTruong@2026", role=Role.UNIT_HEAD,
+                                        unit_id=member.unit_id, ward_id=ward.id)
