@@ -54,6 +54,9 @@ class WaitingClaim:
     created_at: datetime
     files: list[dict]
     follows_claim_id: int | None
+    # Against the claim it follows (rejected or returned): files added, kept, removed.
+    changes: object | None = None
+    follows_reason: str = ""
 
 
 def task_plan_requires_head(session: Session, task: Task) -> bool:
@@ -130,7 +133,11 @@ def _claim_for_head(session: Session, actor: Actor, claim_id: int) -> Completion
 
 
 def waiting(session: Session, *, actor: Actor) -> list[WaitingClaim]:
-    """The head's unit's claims waiting for confirmation, oldest first."""
+    """The head's unit's claims waiting for confirmation, oldest first; a claim filed again
+    shows what changed against the one it follows and why that one was turned down."""
+    from workflow.claim_chain import compare_files
+    from workflow.reviews import reason_label
+
     permissions.require(actor, Capability.CONFIRM_FOR_UNIT)
     claims = session.scalars(
         select(CompletionClaim).where(CompletionClaim.unit_id == actor.unit_id,
@@ -138,9 +145,25 @@ def waiting(session: Session, *, actor: Actor) -> list[WaitingClaim]:
         .options(selectinload(CompletionClaim.evidence), selectinload(CompletionClaim.task),
                  selectinload(CompletionClaim.claimant))
         .order_by(CompletionClaim.created_at, CompletionClaim.id))
-    return [WaitingClaim(c.id, c.version, c.task_id, c.task.code, c.task.title,
-                         c.claimant.full_name, c.note, c.created_at, file_list(c),
-                         c.follows_claim_id) for c in claims]
+    claims = list(claims)
+    earlier = {c.id: c for c in session.scalars(
+        select(CompletionClaim).where(CompletionClaim.id.in_(
+            [c.follows_claim_id for c in claims if c.follows_claim_id]))
+        .options(selectinload(CompletionClaim.evidence),
+                 selectinload(CompletionClaim.reviews)))}
+    items = []
+    for c in claims:
+        previous = earlier.get(c.follows_claim_id)
+        changes = reason = None
+        if previous is not None:
+            changes = compare_files([(e.original_name, e.sha256) for e in previous.evidence],
+                                    [(e.original_name, e.sha256) for e in c.evidence])
+            reason = (reason_label(previous.reviews[-1]) if previous.reviews
+                      else previous.return_reason)
+        items.append(WaitingClaim(c.id, c.version, c.task_id, c.task.code, c.task.title,
+                                  c.claimant.full_name, c.note, c.created_at, file_list(c),
+                                  c.follows_claim_id, changes, reason or ""))
+    return items
 
 
 def confirm(session: Session, *, actor: Actor, claim_id: int, version: int,

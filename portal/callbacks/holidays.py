@@ -81,3 +81,22 @@ def register(app: Dash) -> None:
         except DomainError as error:
             return message(error.message), no_update, no_update
         return no_update, "?da-luu=1", refresh_token()
+
+    @guarded_callback(
+        app, Capability.REVIEW,
+        Output("queue-review-days-message", "children"),
+        Output("url", "search", allow_duplicate=True),
+        Input("queue-review-days-save", "n_clicks"),
+        State("queue-review-plan", "data"), State("queue-review-days", "value"),
+        prevent_initial_call=True,
+    )
+    def save_review_limit(clicks, plan_id, days):
+        if not clicks or not plan_id:
+            raise PreventUpdate
+        try:
+            with unit_of_work() as session:
+                review_deadlines.set_review_limit(session, actor=current_account(),
+                                                  plan_id=int(plan_id), working_days=days)
+        except DomainError as error:
+            return message(error.message), no_update
+        return no_update, "?da-luu-han=1"

@@ -24,16 +24,30 @@ def _files(files: list[dict]) -> html.Ul:
                     for f in files], className="small mb-2 ps-3")
 
 
+def _refiled(item: WaitingClaim) -> dbc.Alert | None:
+    """For a claim filed again: why the last one was turned down and what changed."""
+    if item.changes is None:
+        return None
+    changes = item.changes
+    parts = [f"{title}: {', '.join(names)}" for title, names in (
+        ("Thêm", changes.added), ("Giữ nguyên", changes.kept), ("Bỏ", changes.removed))
+        if names]
+    return dbc.Alert([
+        html.Div(f"Nộp lại sau lần bị trả lại. Lý do lần trước: {item.follows_reason or '—'}"),
+        html.Div("; ".join(parts) or "Không thay đổi file.", className="small"),
+    ], color="info", className="py-2 small mb-2 head-refiled")
+
+
 def _waiting_card(item: WaitingClaim) -> dbc.Card:
     key = item.claim_id
     return dbc.Card([
         dbc.CardHeader([html.Strong(f"{item.task_code} · "),
                         dcc.Link(item.task_title, href=f"/nhiem-vu/{item.task_id}")]),
         dbc.CardBody([
-            html.Div(f"{item.claimant} gửi lúc {format_datetime(item.created_at)}"
-                     + (" · đề nghị nộp lại sau lần bị trả lại" if item.follows_claim_id
-                        else ""), className="small text-muted mb-1"),
+            html.Div(f"{item.claimant} gửi lúc {format_datetime(item.created_at)}",
+                     className="small text-muted mb-1"),
             html.P(item.note, className="mb-2") if item.note else None,
+            _refiled(item),
             html.Div(f"File minh chứng ({len(item.files)}):", className="small fw-semibold"),
             _files(item.files),
             dbc.Textarea(id={"type": "head-note", "index": key}, rows=2, className="mb-2",

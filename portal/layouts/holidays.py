@@ -92,13 +92,32 @@ def holidays_page(settings: PlanSettings | None, holidays: list[Holiday],
 
 def _holiday_form() -> dbc.Row:
     return dbc.Row([
-            dbc.Col(dcc.DatePickerSingle(id="holiday-day", display_format="DD/MM/YYYY",
-                                         placeholder="Ngày nghỉ", first_day_of_week=1),
-                    md="auto"),
-            dbc.Col(dbc.Input(id="holiday-name", placeholder="Tên ngày nghỉ (ví dụ: "
-                                                             "Tết Nguyên đán)"), md=5),
-            dbc.Col(dbc.Button("Thêm ngày nghỉ", id="holiday-add", color="primary"),
-                    md="auto"),
-            dbc.Col(dbc.Button("Thêm các ngày nghỉ lễ năm 2026", id="holiday-defaults",
-                               color="secondary", outline=True), md="auto"),
-        ], className="g-2 mb-3 align-items-center")
+        dbc.Col(dcc.DatePickerSingle(id="holiday-day", display_format="DD/MM/YYYY",
+                                     placeholder="Ngày nghỉ", first_day_of_week=1),
+                md="auto"),
+        dbc.Col(dbc.Input(id="holiday-name", placeholder="Tên ngày nghỉ (ví dụ: "
+                                                         "Tết Nguyên đán)"), md=5),
+        dbc.Col(dbc.Button("Thêm ngày nghỉ", id="holiday-add", color="primary"),
+                md="auto"),
+        dbc.Col(dbc.Button("Thêm các ngày nghỉ lễ năm 2026", id="holiday-defaults",
+                           color="secondary", outline=True), md="auto"),
+    ], className="g-2 mb-3 align-items-center")
+
+
+def review_limit_form(plan_id: int | None, days: int, saved: bool = False) -> html.Div | None:
+    """The office's own control of its review time limit, under the queue."""
+    if plan_id is None:
+        return None
+    return html.Div([
+        dbc.Row([
+            dbc.Col(dbc.Label("Thời hạn thẩm định (ngày làm việc)", html_for="queue-review-days",
+                              className="mb-0"), xs="auto"),
+            dbc.Col(dbc.Input(id="queue-review-days", type="number", min=1, max=60, step=1,
+                              value=days, size="sm", style={"width": "5.5rem"}), xs="auto"),
+            dbc.Col(dbc.Button("Lưu", id="queue-review-days-save", size="sm",
+                               color="secondary", outline=True), xs="auto"),
+        ], className="g-2 align-items-center"),
+        html.Div(message("Đã lưu thời hạn thẩm định.", "success") if saved else None,
+                 id="queue-review-days-message", className="mt-2"),
+        dcc.Store(id="queue-review-plan", data=plan_id),
+    ], className="mt-3 small", id="queue-review-limit")

@@ -46,7 +46,8 @@ def review_due_badge(item: QueueItem) -> html.Span | None:
 
 def queue_page(items: list[QueueItem], *, units: list[tuple[int, str]],
                sections: list[tuple[int, str]], unit_id: int | None, section_id: int | None,
-               min_age: int | None, approved: int = 0) -> html.Div:
+               min_age: int | None, approved: int = 0,
+               review_limit: html.Div | None = None) -> html.Div:
     """Pending claims, longest waiting first, with bulk approval of opened claims."""
     if items:
         rows = [html.Tr([
@@ -90,6 +91,7 @@ def queue_page(items: list[QueueItem], *, units: list[tuple[int, str]],
                  id="queue-message"),
         dbc.Card(table, className="shadow-sm"),
         dcc.Store(id="queue-versions", data=versions),
+        review_limit,
         html.Small("Mẹo: mở từng đề nghị để xem minh chứng; chỉ đề nghị đã mở mới được "
                    "phê duyệt hàng loạt.", className="text-muted d-block mt-2"),
     ], id="review-queue")

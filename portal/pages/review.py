@@ -6,10 +6,12 @@ from dash import html
 
 from portal.context import db
 from portal.layouts import review
+from portal.layouts.holidays import review_limit_form
 from portal.pages.registry import NavEntry, Page
 from portal.pages.tasks import int_param
 from workflow import reviews, units
 from workflow.permissions import Capability
+from workflow.plans import current_plan
 from workflow.tasks import sections_of_visible
 
 PAGE = Page(path="/tham-dinh", title="Chờ thẩm định", capability=Capability.REVIEW,
@@ -28,4 +30,11 @@ def layout(user, **params) -> html.Div:
         units=[(u.id, u.name) for u in units.list_units(session, actor=user)],
         sections=[(s.id, f"{s.code}. {s.title}") for s in sections_of_visible(session, actor=user)],
         unit_id=unit_id, section_id=section_id, min_age=min_age,
-        approved=int_param(params, "da-duyet") or 0)
+        approved=int_param(params, "da-duyet") or 0,
+        review_limit=_review_limit(session, user, saved=bool(params.get("da-luu-han"))))
+
+
+def _review_limit(session, user, *, saved: bool):
+    plan = current_plan(session, actor=user)
+    return review_limit_form(plan.id if plan else None,
+                             plan.review_working_days if plan else 5, saved)

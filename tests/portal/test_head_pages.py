@@ -146,3 +146,28 @@ def test_the_api_does_not_publish_claims_waiting_for_the_head(app, client_for, w
     _decide(app, client_for("head_a"), claim_id, "head-confirm", "")
     data = client.get("/api/v1/claims", headers=bearer(secret)).get_json()["data"]
     assert [item["id"] for item in data] == [claim_id]
+
+
+def _save_limit(app, client, plan_id, days):
+    key = next(k for k, spec in app.extensions["dash_app"].callback_map.items()
+               if spec["inputs"][0]["id"] == "queue-review-days-save")
+    body = {"output": key,
+            "outputs": [{"id": "queue-review-days-message", "property": "children"},
+                        {"id": "url", "property": "search"}],
+            "inputs": [{"id": "queue-review-days-save", "property": "n_clicks", "value": 1}],
+            "state": [{"id": "queue-review-plan", "property": "data", "value": plan_id},
+                      {"id": "queue-review-days", "property": "value", "value": days}],
+            "changedPropIds": ["queue-review-days-save.n_clicks"]}
+    return client.post("/_dash-update-component", json=body, headers=ORIGIN)
+
+
+def test_the_office_sets_its_review_time_limit(app, client_for, web_world, settings):
+    reviewer = client_for("reviewer")
+    assert "Thời hạn thẩm định (ngày làm việc)" in content_text(route_page(reviewer,
+                                                                           "/tham-dinh"))
+    assert "từ 1 đến 60" in content_text(_save_limit(app, reviewer, web_world.plan.id, 0))
+    answer = _save_limit(app, reviewer, web_world.plan.id, 7).get_json()
+    assert answer["response"]["url"]["search"] == "?da-luu-han=1"
+    with _session(settings) as session:
+        assert session.get(Plan, web_world.plan.id).review_working_days == 7
+    assert _save_limit(app, client_for("head_a"), web_world.plan.id, 2).status_code == 403

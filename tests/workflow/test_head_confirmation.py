@@ -140,6 +140,9 @@ def test_a_returned_claim_goes_back_to_the_member_with_the_reason(session, world
     # The member refiles: the new claim follows the returned one and waits for the head.
     again = file(session, world, (("bien-ban.pdf", b"v1"), ("nghiem-thu.pdf", b"v2")))
     assert again.follows_claim_id == claim.id and again.state == ClaimState.AWAITING_HEAD
+    (waiting,) = head_confirmation.waiting(session, actor=head_a)
+    assert waiting.follows_reason == "Thiếu biên bản nghiệm thu"
+    assert waiting.changes.added == ["nghiem-thu.pdf"] and waiting.changes.kept == ["bien-ban.pdf"]
     links = claim_chain.chain(session, actor=world.member_a, claim_id=again.id)
     assert [link.claim_id for link in links] == [claim.id, again.id]
     assert links[0].reason == "Thiếu biên bản nghiệm thu"
