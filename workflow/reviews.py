@@ -228,6 +228,18 @@ def _already_decided(session: Session, claim: CompletionClaim) -> Conflict:
     return Conflict("Đề nghị đã thay đổi (đã rút hoặc đã được xử lý). Vui lòng tải lại trang.")
 
 
+def _same_decision(session: Session, actor: User, claim: CompletionClaim, version: int,
+                   approve: bool) -> Review | None:
+    """The review this reviewer already recorded on the version she saw, with the same
+    verdict: a repeated click or retried request, answered as the first one was."""
+    review = session.scalar(select(Review).where(Review.claim_id == claim.id))
+    wanted = ReviewDecision.APPROVE if approve else ReviewDecision.REJECT
+    if (review is not None and review.reviewer_id == actor.id and review.decision == wanted
+            and claim.version == version + 1):
+        return review
+    return None
+
+
 def decide(session: Session, *, actor: User, claim_id: int, version: int, approve: bool,
            reason_code: str | None = None, reason_text: str = "",
            quality_rating: int | None = None) -> Review:
@@ -237,6 +249,9 @@ def decide(session: Session, *, actor: User, claim_id: int, version: int, approv
     if claim is None:
         raise NotFound("Không tìm thấy đề nghị.")
     if claim.state != ClaimState.PENDING or claim.version != int(version):
+        repeated = _same_decision(session, actor, claim, int(version), approve)
+        if repeated is not None:
+            return repeated
         raise _already_decided(session, claim)
     reason_text = (reason_text or "").strip()
     if not approve:

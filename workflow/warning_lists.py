@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from db.models import User, WarningList, WarningRow
 from workflow import audit_trail, notifications, permissions
-from workflow.clock import format_datetime, now_utc
+from workflow.clock import format_datetime, now_utc, to_local
 from workflow.errors import NotFound, ValidationError
 from workflow.permissions import Actor, Capability
 from workflow.plans import current_plan
@@ -113,7 +113,7 @@ def document(*, committee: str, office: str, report: WarningReport | None = None
                              r.deadline_date, list(r.reasons), dict(r.details))
                  for r in rows or []]
         return WarningDocument(committee, office, place, period.title, published.as_of, True,
-                               lines)
+                               lines, issued_on=to_local(published.published_at).date())
     lines = [WarningLine(i.task_code, i.task_title, i.unit_name, i.deadline_text, i.deadline,
                          list(i.reasons), dict(i.details)) for i in report.items]
     return WarningDocument(committee, office, place, report.period.title, report.as_of, False,

@@ -86,6 +86,15 @@ def test_leader_exports_a_published_list(app, client_for, settings):
     assert any(row[1] == "I.4" for row in rows)
     shown = content_text(route_page(leader, f"/canh-bao/{list_id}"))
     assert "Danh sách cảnh báo Tháng 02/2026" in shown
+    # Dated the day it was issued; the as-of day is in the title block.
+    from workflow.clock import today
+
+    pdf = leader.get(f"/canh-bao/{list_id}.pdf")
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(BytesIO(pdf.data)).pages)
+                    .split())
+    issued = today()
+    assert (f"ngày {issued.day:02d} tháng {issued.month:02d} năm {issued.year}") in text
+    assert "tính đến ngày 01/02/2026" in text
 
 
 def test_bad_date_is_refused_in_vietnamese(client_for):
