@@ -10,7 +10,17 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from db.session import make_engine, make_session_factory
-from portal import api, auth, errors, evidence_routes, guard, reporting_routes, routes, security
+from portal import (
+    actions,
+    api,
+    auth,
+    errors,
+    evidence_routes,
+    guard,
+    reporting_routes,
+    routes,
+    security,
+)
 from portal.callbacks import admin as admin_callbacks
 from portal.callbacks import audit as audit_callbacks
 from portal.callbacks import claims as claim_callbacks
@@ -87,6 +97,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     dash_app.layout = _shell_for_current_user(settings)
     server.extensions["dash_app"] = dash_app
     router_callbacks.register(dash_app)
+    actions.register(dash_app)
     task_callbacks.register(dash_app)
     admin_callbacks.register(dash_app)
     progress_callbacks.register(dash_app)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 
-from db.models import DeadlineKind, EvidenceKind, ReportPeriod, Role
+from db.models import ClaimState, DeadlineKind, EvidenceKind, ReportPeriod, Role
 from workflow.status import TaskStatus
 
 ROLE_LABELS: dict[Role, str] = {
@@ -24,6 +24,14 @@ STATUS_LABELS: dict[TaskStatus, str] = {
     TaskStatus.PENDING_REVIEW: "Chờ thẩm định",
     TaskStatus.COMPLETED: "Hoàn thành",
     TaskStatus.NOT_COMPLETED: "Không hoàn thành",
+}
+
+# How a claim ended, as the reviewer of a later claim reads it.
+CLAIM_OUTCOMES: dict[ClaimState, str] = {
+    ClaimState.PENDING: "Đang chờ thẩm định",
+    ClaimState.APPROVED: "Đã phê duyệt — hoàn thành",
+    ClaimState.REJECTED: "Đã trả lại — không hoàn thành",
+    ClaimState.WITHDRAWN: "Đơn vị đã rút đề nghị",
 }
 
 EVIDENCE_KIND_LABELS: dict[EvidenceKind, str] = {

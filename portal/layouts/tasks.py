@@ -114,13 +114,16 @@ def task_detail_page(detail: TaskDetail, *, history: list[TimelineEntry] | None 
         field("Trạng thái", status_badge(detail.status, detail.overdue, detail.late)),
         field("Tỷ lệ hoàn thành", f"{detail.percent}%" if detail.percent is not None else
               "Chưa có báo cáo"),
+        field("Công nhận hoàn thành",
+              f"{format_date(detail.approved_at)} · {detail.approved_by or '—'}")
+        if detail.status == TaskStatus.COMPLETED and detail.approved_at else None,
         field("Đơn vị chủ trì", detail.lead_unit),
         field("Đơn vị phối hợp", coordinating),
         field("Thời hạn (theo kế hoạch)", task.deadline_text),
         field("Thời hạn (đã xác định)", format_date(task.deadline_date) or "Chưa xác định"),
         field("Loại thời hạn", label(task.deadline_kind, DEADLINE_KIND_LABELS)),
         field("Nhóm nhiệm vụ", f"{detail.section.code}. {detail.section.title}"),
-    ]), className="shadow-sm mb-3")
+    ]), className="shadow-sm mb-3", id="task-status-card")
     main = [left]
     if detail.can_report:
         main.append(progress_form(task.id))
@@ -131,7 +134,9 @@ def task_detail_page(detail: TaskDetail, *, history: list[TimelineEntry] | None 
         dcc.Link("← Danh sách nhiệm vụ", href="/nhiem-vu", className="small"),
         page_header(f"{task.code} · {task.title}"),
         rejection_banner(rejection_reason),
-        dbc.Row([dbc.Col(main, lg=8), dbc.Col(right, lg=4)], className="mt-2"),
+        # On a phone the status card (status, %, deadline) comes first.
+        dbc.Row([dbc.Col(main, lg=8, className="order-2 order-lg-1"),
+                 dbc.Col(right, lg=4, className="order-1 order-lg-2")], className="mt-2"),
     ], id="task-detail")
 
 

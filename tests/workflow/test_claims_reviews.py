@@ -191,8 +191,16 @@ def test_withdraw_pending_by_task(session, world):
         claims.withdraw_pending(session, actor=world.reviewer, task_id=world.task_a.id)
     with pytest.raises(NotFound):
         claims.withdraw_pending(session, actor=world.member_c, task_id=world.task_a.id)
-    claims.withdraw_pending(session, actor=world.member_a, task_id=world.task_a.id)
+    withdrawn = claims.withdraw_pending(session, actor=world.member_a, task_id=world.task_a.id)
     assert status(session, world, world.task_a) == TaskStatus.NOT_STARTED
+    # A repeated click answers with the claim already withdrawn, and records nothing more.
+    again = claims.withdraw_pending(session, actor=world.member_a, task_id=world.task_a.id)
+    assert again.id == withdrawn.id
+    assert session.scalar(select(func.count()).select_from(AuditEvent)
+                          .where(AuditEvent.action == "claim.withdraw")) == 1
+    reviews_claim = claim_for(session, world)
+    reviews.reject(session, actor=world.reviewer, claim_id=reviews_claim.id,
+                   version=reviews_claim.version, reason_code="unclear")
     with pytest.raises(ValidationError, match="Không còn đề nghị"):
         claims.withdraw_pending(session, actor=world.member_a, task_id=world.task_a.id)
 
