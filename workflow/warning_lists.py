@@ -29,9 +29,19 @@ def preview(session: Session, *, actor: User, as_of: date, period_kind: str) -> 
 
 
 def publish(session: Session, *, actor: Actor, as_of: date,
-            period_kind: str) -> WarningList:
-    """Stores the list for the period as a snapshot; a period is published once."""
+            period_kind: str, request_token: str | None = None) -> WarningList:
+    """Stores the list for the period as a snapshot; a period is published once.
+
+    ``request_token`` comes from the page the list was published from: a repeated click
+    (or retried request) with the same token returns the list it already published."""
     permissions.require(actor, Capability.PUBLISH_WARNINGS)
+    token = (request_token or "").strip()[:64] or None
+    if token is not None:
+        repeated = session.scalar(select(WarningList).where(WarningList.request_token == token))
+        if repeated is not None:
+            if repeated.published_by_id != getattr(actor, "id", None):
+                raise ValidationError("Trang đã cũ; vui lòng tải lại trang.")
+            return repeated
     report = evaluate(session, actor=actor, as_of=as_of, period_kind=period_kind)
     plan = current_plan(session, actor=actor)
     if plan is None:
@@ -46,7 +56,7 @@ def publish(session: Session, *, actor: Actor, as_of: date,
     published = WarningList(plan_id=plan.id, period_kind=report.period.kind,
                             period_label=report.period.label, as_of=as_of,
                             published_by_id=actor.id,
-                            published_at=now_utc())
+                            published_at=now_utc(), request_token=token)
     session.add(published)
     session.flush()
     for position, item in enumerate(report.items):

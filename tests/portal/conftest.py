@@ -89,11 +89,14 @@ def content_text(response) -> str:
     return json.dumps(response.get_json(), ensure_ascii=False)
 
 
-def callback_outputs(app: Flask, first_input: str) -> tuple[str, list[dict]]:
-    """The key and outputs of the callback whose first input is ``first_input``, as the
-    browser sends them (duplicate outputs keep their "@hash" suffix)."""
+def callback_outputs(app: Flask, first_input: str,
+                     output: str = "") -> tuple[str, list[dict]]:
+    """The key and outputs of the callback whose first input is ``first_input`` (and whose
+    outputs name ``output``), as the browser sends them (duplicate outputs keep their
+    "@hash" suffix)."""
     key = next(k for k, spec in app.extensions["dash_app"].callback_map.items()
-               if spec.get("callback") and spec["inputs"][0]["id"] == first_input)
+               if spec.get("callback") and spec["inputs"][0]["id"] == first_input
+               and output in k)
     outputs = []
     for part in key.strip(".").split("..."):
         component, prop = part.rsplit(".", 1)

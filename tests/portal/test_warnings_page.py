@@ -3,41 +3,47 @@
 from __future__ import annotations
 
 from io import BytesIO
+from uuid import uuid4
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tests.portal.conftest import ORIGIN, content_text, route_page
+from tests.portal.conftest import ORIGIN, callback_outputs, content_text, route_page, run_action
 
 
 def _preview(client, as_of="2026-02-01", period="month"):
-    body = {"output": "warnings-preview.children",
-            "outputs": {"id": "warnings-preview", "property": "children"},
+    key, outputs = callback_outputs(client.application, "warnings-as-of", "warnings-preview")
+    body = {"output": key, "outputs": outputs,
             "inputs": [{"id": "warnings-as-of", "property": "date", "value": as_of},
                        {"id": "warnings-period", "property": "value", "value": period}],
             "state": [], "changedPropIds": ["warnings-as-of.date"]}
     return client.post("/_dash-update-component", json=body, headers=ORIGIN)
 
 
-def _publish(app, client, as_of="2026-02-01"):
-    key = next(k for k, spec in app.extensions["dash_app"].callback_map.items()
-               if spec["inputs"][0]["id"] == "warnings-publish")
-    body = {"output": key,
-            "outputs": [{"id": "warnings-message", "property": "children"},
-                        {"id": "page-refresh", "property": "data"}],
-            "inputs": [{"id": "warnings-publish", "property": "n_clicks", "value": 1}],
-            "state": [{"id": "warnings-as-of", "property": "date", "value": as_of},
-                      {"id": "warnings-period", "property": "value", "value": "month"}],
-            "changedPropIds": ["warnings-publish.n_clicks"]}
-    return client.post("/_dash-update-component", json=body, headers=ORIGIN)
+def _publish(app, client, as_of="2026-02-01", token=None):
+    return run_action(app, client, "warnings-publish-confirm", [
+        {"id": "warnings-as-of", "property": "date", "value": as_of},
+        {"id": "warnings-period", "property": "value", "value": "month"},
+        {"id": "warnings-token", "property": "data", "value": token or uuid4().hex}])
 
 
 def test_reviewer_previews_publishes_and_exports(app, client_for):
     client = client_for("reviewer")
     shown = content_text(_preview(client))
     assert "Danh sách cảnh báo Tháng 02/2026" in shown and "Quá hạn 1 ngày" in shown
-    published = content_text(_publish(app, client))
-    assert "Đã công bố danh sách cảnh báo Tháng 02/2026" in published
+    assert "gồm 4 nhiệm vụ, sẽ được lưu cố định" in shown  # what the dialog will say
+    response = _publish(app, client, token="page-1")
+    published = content_text(response)
+    assert "Đã công bố danh sách cảnh báo Tháng 02/2026: 4 nhiệm vụ." in published
+    # The page keeps the chosen day and period and shows the list just published first.
+    search = response.get_json()["response"]["url"]["search"]
+    assert search.startswith("?ngay=2026-02-01&ky=month&cong-bo=")
+    page = content_text(route_page(client, "/canh-bao", search))
+    assert "Đã công bố: Danh sách cảnh báo Tháng 02/2026" in page
+    assert '"date": "2026-02-01"' in page
+    # A double click (same page, same token) answers the same; another page is refused.
+    assert "Đã công bố danh sách cảnh báo Tháng 02/2026" in content_text(
+        _publish(app, client, token="page-1"))
     again = content_text(_publish(app, client))
     assert "đã được công bố" in again
 
