@@ -33,7 +33,8 @@ def task_table(rows: list[TaskRow], *, show_unit: bool = True) -> html.Div:
                      className="col-title")]
             + ([html.Td(row.lead_unit or "—")] if show_unit else [])
             + [html.Td([html.Div(format_date(row.deadline_date) or "—"),
-                        html.Small(row.deadline_text, className="text-muted")]
+                        html.Small(row.deadline_text, className="text-muted deadline-text",
+                                   title=row.deadline_text)]
                        if row.deadline_text else "—", className="col-deadline"),
                html.Td(f"{row.percent}%" if row.percent is not None else "—"),
                html.Td(status_badge(row.status, row.overdue, row.late), className="col-status")],

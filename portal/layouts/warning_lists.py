@@ -21,25 +21,29 @@ REASON_COLOURS = {OVERDUE: "danger", BEHIND: "warning", POOR_EVIDENCE: "danger",
 
 def _reason_badges(reasons: list[str], details: dict) -> list:
     return [dbc.Badge(text, color=REASON_COLOURS.get(reason, "secondary"),
-                      className="me-1 mb-1 text-wrap text-start",
+                      className="me-1 mb-1 text-wrap text-start reason-badge",
                       text_color="dark" if REASON_COLOURS.get(reason) == "warning" else None)
             for reason, text in zip(reasons, reason_lines(reasons, details), strict=False)]
 
 
 def _unit_table(rows: list[tuple[int | None, str, str, str, date | None, list[str], dict]]):
-    head = html.Thead(html.Tr([html.Th("Mã", className="col-code"), html.Th("Nhiệm vụ"),
-                               html.Th("Thời hạn"), html.Th("Lý do cảnh báo")]))
+    head = html.Thead(html.Tr([html.Th("Mã", className="col-code"),
+                               html.Th("Nhiệm vụ", className="col-title"),
+                               html.Th("Thời hạn", className="col-deadline"),
+                               html.Th("Lý do cảnh báo", className="col-reasons")]))
     body = html.Tbody([
-        html.Tr([html.Td(code, className="col-code"),
+        html.Tr([html.Td(code, className="col-code", **{"data-label": "Mã"}),
                  html.Td(dcc.Link(title, href=f"/nhiem-vu/{task_id}") if task_id else title,
                          className="col-title"),
                  html.Td([html.Div(format_date(deadline) or "—"),
-                          html.Small(deadline_text, className="text-muted")],
-                         className="col-deadline"),
-                 html.Td(_reason_badges(reasons, details))])
+                          html.Small(deadline_text, className="text-muted deadline-text",
+                                     title=deadline_text)],
+                         className="col-deadline", **{"data-label": "Thời hạn"}),
+                 html.Td(_reason_badges(reasons, details), className="col-reasons")])
         for task_id, code, title, deadline_text, deadline, reasons, details in rows])
-    return dbc.Table([head, body], size="sm", hover=True, responsive=True,
-                     className="task-table mb-0")
+    # Fixed column widths: every unit's card lines up; on a phone rows stack as cards.
+    return dbc.Table([head, body], size="sm", hover=True,
+                     className="task-table warning-table stack-table mb-0")
 
 
 def grouped_cards(groups: dict[str, list[tuple]]) -> list:
