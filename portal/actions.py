@@ -22,11 +22,16 @@ Usage in a callback module::
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, html
 
 # The shell's area for answers, fixed near the top of the window.
 FLASH = "action-flash"
+# The class of every button that changes data: portal/assets/single-click.js turns a double
+# click on it into one click.
+ACTION_BUTTON = "action-button"
 SUCCESS_SECONDS = 12
 
 
@@ -36,14 +41,15 @@ def flash_output() -> Output:
 
 
 def answered(text: str) -> dbc.Alert:
-    """The success answer: what was done, in words."""
+    """The success answer: what was done, in words. A fresh ``key`` makes each answer a new
+    alert, so the fading timer or dismissal of the previous one never hides it."""
     return dbc.Alert(text, color="success", dismissable=True, duration=SUCCESS_SECONDS * 1000,
-                     className="action-answer py-2 shadow")
+                     is_open=True, key=uuid4().hex, className="action-answer py-2 shadow")
 
 
 def refused(text: str, colour: str = "danger") -> dbc.Alert:
     """A refusal (the domain's Vietnamese message); it stays until the next attempt."""
-    return dbc.Alert(text, color=colour, dismissable=True,
+    return dbc.Alert(text, color=colour, dismissable=True, is_open=True, key=uuid4().hex,
                      className="action-refusal py-2 shadow")
 
 
@@ -67,7 +73,8 @@ def confirm_dialog(name: str, *, title: str, body, confirm_label: str,
         dbc.ModalBody(body, id=f"{name}-dialog-body"),
         dbc.ModalFooter([
             dbc.Button("Hủy", id=f"{name}-cancel", color="secondary", outline=True),
-            dbc.Button(confirm_label, id=f"{name}-confirm", color=colour),
+            dbc.Button(confirm_label, id=f"{name}-confirm", color=colour,
+                       className=ACTION_BUTTON),
         ]),
     ], id=f"{name}-dialog", is_open=False, centered=True, backdrop="static")
 

@@ -7,7 +7,7 @@ from datetime import datetime
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from portal.actions import confirm_dialog
+from portal.actions import ACTION_BUTTON, confirm_dialog
 from portal.layouts.common import empty_state, message, page_header
 from portal.layouts.common import field as labelled
 from workflow.claim_history import NEW, REMOVED, UNCHANGED, ClaimHistory
@@ -77,7 +77,8 @@ def queue_page(items: list[QueueItem], *, units: list[tuple[int, str]],
             dbc.Col(dcc.Dropdown(id="queue-age", placeholder="Thời gian chờ",
                                  options=AGE_OPTIONS, value=min_age), md=2),
             dbc.Col(dbc.Button(BULK_LABEL, id="queue-bulk-approve",
-                               color="success", outline=True), md="auto"),
+                               color="success", outline=True, className=ACTION_BUTTON),
+                    md="auto"),
         ], className="g-2 mb-2"),
         confirm_dialog("queue-bulk-approve", title="Phê duyệt các đề nghị đã chọn?",
                        body="Mỗi đề nghị đã chọn được ghi nhận là một quyết định phê duyệt: "
@@ -178,16 +179,16 @@ def claim_page(view: ClaimView, history: ClaimHistory | None = None) -> html.Div
         decision = dbc.Card([
             dbc.CardHeader("Kết quả thẩm định"),
             dbc.CardBody([
-                dbc.Button(APPROVE_LABEL, id="claim-approve", color="success",
-                           className="w-100 mb-3", accessKey="a"),
+                html.Button(APPROVE_LABEL, id="claim-approve", accessKey="a",
+                            className=f"btn btn-success w-100 mb-3 {ACTION_BUTTON}"),
                 dbc.Label("Lý do trả lại"),
                 dbc.Select(id="claim-reason", options=[{"label": lbl, "value": code}
                                                        for code, lbl in view.reasons],
                            placeholder="Chọn lý do", className="mb-2"),
                 dbc.Textarea(id="claim-reason-text", rows=3, className="mb-2",
                              placeholder="Ghi rõ nội dung đơn vị cần bổ sung"),
-                dbc.Button(REJECT_LABEL, id="claim-reject", color="danger", outline=True,
-                           className="w-100", accessKey="r"),
+                html.Button(REJECT_LABEL, id="claim-reject", accessKey="r",
+                            className=f"btn btn-outline-danger w-100 {ACTION_BUTTON}"),
                 confirm_dialog("claim-approve", title="Phê duyệt đề nghị?",
                                body=f"Nhiệm vụ {view.task_code} sẽ được công nhận “Hoàn "
                                     f"thành”; {view.unit_name} được thông báo. Quyết định đã "

@@ -9,7 +9,7 @@ from uuid import uuid4
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from portal.actions import confirm_dialog
+from portal.actions import ACTION_BUTTON, confirm_dialog
 from workflow.clock import format_datetime
 from workflow.labels import (
     EVIDENCE_KIND_LABELS,
@@ -54,7 +54,8 @@ def progress_form(task_id: int) -> dbc.Card:
             dbc.Label("Đề xuất, kiến nghị", html_for="progress-proposals"),
             dbc.Textarea(id="progress-proposals", rows=2, className="mb-3"),
             html.Div(id="progress-message"),
-            dbc.Button(PROGRESS_LABEL, id="progress-submit", color="primary"),
+            dbc.Button(PROGRESS_LABEL, id="progress-submit", color="primary",
+                       className=ACTION_BUTTON),
             dcc.Store(id="progress-task", data=task_id),
             dcc.Store(id="progress-token", data=uuid4().hex),
         ], **{"data-draft": f"progress-{task_id}"})),
@@ -105,7 +106,7 @@ def claim_panel(task_id: int, *, max_mb: int, pending: bool) -> dbc.Card:
                 html.P("Đơn vị đã gửi đề nghị, đang chờ Văn phòng Đảng ủy thẩm định.",
                        className="mb-2"),
                 dbc.Button(WITHDRAW_LABEL, id="claim-withdraw", color="secondary", outline=True,
-                           size="sm"),
+                           size="sm", className=ACTION_BUTTON),
                 confirm_dialog("claim-withdraw", title="Rút đề nghị công nhận hoàn thành?",
                                body="Đề nghị sẽ không còn trong danh sách chờ thẩm định. Các "
                                     "file minh chứng vẫn được lưu cùng đề nghị đã rút; muốn "
@@ -127,7 +128,8 @@ def claim_panel(task_id: int, *, max_mb: int, pending: bool) -> dbc.Card:
             dbc.Label("Ghi chú gửi Văn phòng Đảng ủy", html_for="claim-note"),
             dbc.Textarea(id="claim-note", rows=2, className="mb-3"),
             html.Div(id="claim-form-message"),
-            dbc.Button(CLAIM_LABEL, id="claim-submit", color="success"),
+            dbc.Button(CLAIM_LABEL, id="claim-submit", color="success",
+                       className=ACTION_BUTTON),
             dcc.Store(id="claim-staged", data={"ids": [], "busy": False}),
             dcc.Store(id="claim-task", data=task_id),
         ], **{"data-draft": f"claim-{task_id}"})),

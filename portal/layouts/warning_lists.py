@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from db.models import WarningList, WarningRow
-from portal.actions import confirm_dialog
+from portal.actions import ACTION_BUTTON, confirm_dialog
 from portal.layouts.common import empty_state, page_header
 from workflow.clock import format_date, format_datetime
 from workflow.reports.warning_text import reason_lines
@@ -149,7 +149,8 @@ def warnings_page(*, as_of: date, can_publish: bool, lists: list[WarningList],
                  dbc.RadioItems(id="warnings-period", value=period, inline=True,
                                 options=[{"label": "Tháng", "value": "month"},
                                          {"label": "Quý", "value": "quarter"}])], xs="auto"),
-        dbc.Col(dbc.Button(PUBLISH_LABEL, id="warnings-publish", color="danger"),
+        dbc.Col(dbc.Button(PUBLISH_LABEL, id="warnings-publish", color="danger",
+                           className=ACTION_BUTTON),
                 xs="auto", className="align-self-end" + ("" if can_publish else " d-none")),
     ], className="g-3 mb-3")
     past = [html.Tr([html.Td(dcc.Link(w.period_label, href=f"/canh-bao/{w.id}")),
