@@ -29,8 +29,7 @@ from dash import Dash, Input, Output, State, html
 
 # The shell's area for answers, fixed near the top of the window.
 FLASH = "action-flash"
-# The class of every button that changes data: portal/assets/single-click.js turns a double
-# click on it into one click.
+# The class of every button that changes data (styled as busy while disabled).
 ACTION_BUTTON = "action-button"
 SUCCESS_SECONDS = 12
 

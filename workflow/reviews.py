@@ -25,6 +25,7 @@ from workflow import audit_trail, notifications, permissions, signatures
 from workflow.clock import format_date, format_datetime, now_utc
 from workflow.errors import Conflict, NotFound, ValidationError
 from workflow.evidence_checks import Check, checks_for_claim
+from workflow.locks import lock_task
 from workflow.permissions import Capability
 
 STANDARD_REASONS: tuple[tuple[str, str], ...] = (
@@ -248,6 +249,10 @@ def decide(session: Session, *, actor: User, claim_id: int, version: int, approv
     claim = session.get(CompletionClaim, claim_id)
     if claim is None:
         raise NotFound("Không tìm thấy đề nghị.")
+    # Deciders of one task queue here (a double click sends two requests at once): the
+    # second one then reads the first one's decision and is answered as a repeat.
+    lock_task(session, claim.task_id)
+    session.refresh(claim)
     if claim.state != ClaimState.PENDING or claim.version != int(version):
         repeated = _same_decision(session, actor, claim, int(version), approve)
         if repeated is not None:

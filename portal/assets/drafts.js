@@ -70,8 +70,13 @@
   }
 
   function onEdit(event) {
-    var form = event.target.closest && event.target.closest("[data-draft]");
-    if (form && event.isTrusted) { save(form); }
+    var target = event.target;
+    var form = target.closest && target.closest("[data-draft]");
+    // Typing saves on "input"; a select saves on "change". A text field's "change" also
+    // fires when the form is taken away after sending, which must not save it again.
+    if (!form || !event.isTrusted || !form.isConnected) { return; }
+    if (event.type === "change" && target.tagName !== "SELECT") { return; }
+    save(form);
   }
 
   document.addEventListener("input", onEdit, true);

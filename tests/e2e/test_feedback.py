@@ -46,6 +46,8 @@ def _double_click(browser, element_id: str) -> None:
     element = _wait(browser, ec.element_to_be_clickable((By.ID, element_id)))
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
     # Two clicks in a row, as a double click delivers them.
+    # Two clicks in a row, as a double click delivers them (dispatched on the element:
+    # coordinates taken while the page settles after a reload sometimes miss it).
     browser.execute_script("arguments[0].click(); arguments[0].click();", element)
 
 
@@ -64,9 +66,10 @@ def _shown_answers(browser) -> list[str]:
 
 def _answer(browser, text: str) -> None:
     """Waits for the success answer and checks it is the only one shown."""
-    _wait(browser, lambda d: any(text in shown for shown in _shown_answers(d)))
-    assert len(_shown_answers(browser)) == 1, _shown_answers(browser)
-    assert not browser.find_elements(By.CSS_SELECTOR, ".action-refusal")
+    # Both clicks of a double click are answered; the second answer replaces the first, so
+    # the page settles on exactly one answer and no refusal.
+    _wait(browser, lambda d: [text in shown for shown in _shown_answers(d)] == [True]
+          and not d.find_elements(By.CSS_SELECTOR, ".action-refusal"))
 
 
 def _confirm_twice(browser, opener: str, dialog_text: str) -> None:
@@ -179,6 +182,8 @@ def test_reviewer_decisions_ask_first_and_show_the_history(browser, live_portal,
     # The unit resubmits: one file kept, one replaced.
     sign_in(browser, live_portal.url, "ubnd", "DonVi@2026")
     _open_task(browser, live_portal, task_id, "Không hoàn thành")
+    # The note sent with the first claim is not offered again as a draft.
+    assert browser.find_element(By.ID, "claim-note").get_attribute("value") == ""
     banner = browser.find_element(By.ID, "rejection-banner").text
     assert ".." not in banner and "Đề án chưa có chữ ký số." in banner
     signed = tmp_path / "Đề án đã ký số.pdf"
@@ -218,7 +223,7 @@ def test_reviewer_decisions_ask_first_and_show_the_history(browser, live_portal,
 
     # The completed task: 100 %, "Hoàn thành" with the approver, no forms, history kept.
     sign_in(browser, live_portal.url, "ubnd", "DonVi@2026")
-    _open_task(browser, live_portal, task_id, "Công nhận hoàn thành")
+    _open_task(browser, live_portal, task_id, "Trần Thị Thẩm")
     status = browser.find_element(By.ID, "task-status-card").text
     assert "100%" in status and "Hoàn thành" in status and "Trần Thị Thẩm" in status
     assert not browser.find_elements(By.ID, "progress-card")
@@ -239,8 +244,9 @@ def test_publishing_asks_then_shows_the_published_list(browser, live_portal):
     assert "Đã công bố: Danh sách cảnh báo Tháng 04/2026" in card.text
     assert "Tải PDF" in card.text and "Tải Excel" in card.text
     # The chosen day is kept, and the page shows the same period.
-    day = browser.find_element(By.CSS_SELECTOR, "#warnings-as-of input").get_attribute("value")
-    assert day == "30/04/2026"
+    days = [box.get_attribute("value") for box in
+            browser.find_elements(By.CSS_SELECTOR, "#warnings-page .card input")]
+    assert "30/04/2026" in days
     wait_text(browser, "Danh sách cảnh báo Tháng 04/2026, tính đến ngày 30/04/2026")
     screenshot(browser, "feedback-5-published")
 

@@ -62,3 +62,25 @@ def test_units_cannot_open_review_pages(client_for, web_world, settings):
     ids = _file_claims(settings, web_world, [web_world.task_a])
     client = client_for("member_a")
     assert "page-forbidden" in content_text(route_page(client, f"/tham-dinh/{ids[0]}"))
+
+
+def test_two_simultaneous_clicks_on_bulk_approval_both_answer_success(app, client_for,
+                                                                       web_world, settings):
+    import threading
+
+    ids = _file_claims(settings, web_world, [web_world.task_a])
+    first, second = client_for("reviewer"), client_for("reviewer")
+    route_page(first, f"/tham-dinh/{ids[0]}")
+    answers = [None, None]
+
+    def click(slot, client):
+        answers[slot] = content_text(_bulk(app, client, ids, {str(ids[0]): 1}))
+
+    threads = [threading.Thread(target=click, args=(i, c)) for i, c in enumerate((first, second))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    for answer in answers:
+        assert "Đã phê duyệt 1 đề nghị" in answer and "action-refusal" not in answer
+    assert _status(settings, web_world, web_world.task_a) == TaskStatus.COMPLETED
