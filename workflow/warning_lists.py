@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import User, WarningList, WarningRow
@@ -28,6 +29,16 @@ def preview(session: Session, *, actor: User, as_of: date, period_kind: str) -> 
     return report
 
 
+def _repeat(session: Session, actor: Actor, token: str | None) -> WarningList | None:
+    """The list this actor already published from the same page (same token)."""
+    if token is None:
+        return None
+    repeated = session.scalar(select(WarningList).where(WarningList.request_token == token))
+    if repeated is not None and repeated.published_by_id != getattr(actor, "id", None):
+        raise ValidationError("Trang đã cũ; vui lòng tải lại trang.")
+    return repeated
+
+
 def publish(session: Session, *, actor: Actor, as_of: date,
             period_kind: str, request_token: str | None = None) -> WarningList:
     """Stores the list for the period as a snapshot; a period is published once.
@@ -36,12 +47,9 @@ def publish(session: Session, *, actor: Actor, as_of: date,
     (or retried request) with the same token returns the list it already published."""
     permissions.require(actor, Capability.PUBLISH_WARNINGS)
     token = (request_token or "").strip()[:64] or None
-    if token is not None:
-        repeated = session.scalar(select(WarningList).where(WarningList.request_token == token))
-        if repeated is not None:
-            if repeated.published_by_id != getattr(actor, "id", None):
-                raise ValidationError("Trang đã cũ; vui lòng tải lại trang.")
-            return repeated
+    repeated = _repeat(session, actor, token)
+    if repeated is not None:
+        return repeated
     report = evaluate(session, actor=actor, as_of=as_of, period_kind=period_kind)
     plan = current_plan(session, actor=actor)
     if plan is None:
@@ -57,8 +65,18 @@ def publish(session: Session, *, actor: Actor, as_of: date,
                             period_label=report.period.label, as_of=as_of,
                             published_by_id=actor.id,
                             published_at=now_utc(), request_token=token)
-    session.add(published)
-    session.flush()
+    try:
+        # A savepoint: when a twin request (double click) published first, the unique
+        # token or period refuses this one, and the twin's list is the answer.
+        with session.begin_nested():
+            session.add(published)
+            session.flush()
+    except IntegrityError:
+        repeated = _repeat(session, actor, token)
+        if repeated is not None:
+            return repeated
+        raise ValidationError(f"Danh sách cảnh báo {report.period.label} vừa được công bố; "
+                              "danh sách đã công bố không thay đổi.") from None
     for position, item in enumerate(report.items):
         session.add(WarningRow(warning_list_id=published.id, position=position,
                                task_id=item.task_id, task_code=item.task_code,

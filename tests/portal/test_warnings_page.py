@@ -105,3 +105,28 @@ def test_leader_exports_a_published_list(app, client_for, settings):
 
 def test_bad_date_is_refused_in_vietnamese(client_for):
     assert "Ngày không hợp lệ" in content_text(_preview(client_for("reviewer"), "31-02-2026"))
+
+
+def test_two_simultaneous_publish_clicks_publish_one_list(app, client_for, settings):
+    import threading
+
+    from sqlalchemy import func, select
+
+    from db.models import WarningList
+    from db.session import make_engine
+
+    first, second = client_for("reviewer"), client_for("reviewer")
+    answers = [None, None]
+
+    def click(slot, client):
+        answers[slot] = content_text(_publish(app, client, token="same-page"))
+
+    threads = [threading.Thread(target=click, args=(i, c)) for i, c in enumerate((first, second))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    for answer in answers:
+        assert "Đã công bố danh sách cảnh báo Tháng 02/2026" in answer, answer
+    with make_engine(settings.database_url).connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(WarningList)) == 1
