@@ -53,7 +53,7 @@ FIELD_LABELS = {
     "expires_on": "hết hạn", "ward_code": "mã phường/xã", "kind": "loại", "version": "phiên bản",
     "unit_day": "ngày đơn vị báo cáo", "office_day": "ngày Văn phòng tổng hợp",
     "quarter_day": "ngày sơ kết quý", "year_end_month": "tháng tổng kết năm",
-    "year_end_day": "ngày tổng kết năm",
+    "year_end_day": "ngày tổng kết năm", "rows": "số nhiệm vụ",
 }
 VALUE_LABELS = {True: "có", False: "không", None: "—", "pending": "chờ thẩm định",
                 "approved": "hoàn thành", "rejected": "không hoàn thành", "withdrawn": "đã rút",
@@ -64,6 +64,8 @@ VALUE_LABELS = {True: "có", False: "không", None: "—", "pending": "chờ th�
 def _value(value: object) -> str:
     if isinstance(value, list):
         return ", ".join(_value(v) for v in value) or "—"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)  # 1 == True: numbers never read as "có"
     try:
         return VALUE_LABELS.get(value, str(value))  # type: ignore[arg-type]
     except TypeError:
