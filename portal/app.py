@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from db.session import make_engine, make_session_factory
 from portal import (
+    actions,
     api,
     auth,
     errors,
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     dash_app.layout = _shell_for_current_user(settings)
     server.extensions["dash_app"] = dash_app
     router_callbacks.register(dash_app)
+    actions.register(dash_app)
     task_callbacks.register(dash_app)
     admin_callbacks.register(dash_app)
     progress_callbacks.register(dash_app)

@@ -11,7 +11,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, logout_user
 
-from portal.context import unit_of_work
+from portal.context import services, unit_of_work
 from portal.sessions import (
     EXPIRED_FLAG,
     SESSION_EXPIRED,
@@ -61,6 +61,7 @@ def render_login(error: str | None = None, status: int = 200, username: str = ""
         csrf_token=_csrf_token(),
         next=_safe_next(request.values.get("next")),
         username=username,
+        committee=services().settings.committee_name,
     )
     return html, status
 

@@ -83,7 +83,8 @@ def _callback_capability(dash_app: Dash) -> Capability | None:
     spec = dash_app.callback_map.get(str(body.get("output", "")))
     if spec is None:
         return None
-    return getattr(spec["callback"], CAPABILITY_ATTR, None)
+    # Clientside callbacks have no server function: nothing may call them here.
+    return getattr(spec.get("callback"), CAPABILITY_ATTR, None)
 
 
 def check_request() -> Any:

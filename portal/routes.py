@@ -33,7 +33,7 @@ def export_audit():
         f"NHẬT KÝ HOẠT ĐỘNG (xuất ngày {today().strftime('%d/%m/%Y')})",
         ["STT", "Thời gian", "Người thực hiện", "Thao tác", "Đối tượng", "Mã", "Chi tiết"],
         ((i, format_datetime(line.at), line.actor, line.action_label,
-          line.object_label.split(" #")[0], line.object_id, line.details)
+          line.object_type_label, line.task_code or line.object_id, line.details)
          for i, line in enumerate(lines, start=1)),
         widths=[6, 18, 24, 30, 12, 8, 60],
     )

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from db.models import AuditEvent, User
+from db.models import AuditEvent, CompletionClaim, EvidenceFile, Task, User
 from workflow import scope
 from workflow.clock import LOCAL_TZ
 from workflow.permissions import Capability, require
@@ -54,7 +54,7 @@ FIELD_LABELS = {
     "expires_on": "hết hạn", "ward_code": "mã phường/xã", "kind": "loại", "version": "phiên bản",
     "unit_day": "ngày đơn vị báo cáo", "office_day": "ngày Văn phòng tổng hợp",
     "quarter_day": "ngày sơ kết quý", "year_end_month": "tháng tổng kết năm",
-    "year_end_day": "ngày tổng kết năm",
+    "year_end_day": "ngày tổng kết năm", "rows": "số nhiệm vụ",
 }
 VALUE_LABELS = {True: "có", False: "không", None: "—", "pending": "chờ thẩm định",
                 "approved": "hoàn thành", "rejected": "không hoàn thành", "withdrawn": "đã rút",
@@ -67,6 +67,8 @@ VALUE_LABELS = {True: "có", False: "không", None: "—", "pending": "chờ th�
 def _value(value: object) -> str:
     if isinstance(value, list):
         return ", ".join(_value(v) for v in value) or "—"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)  # 1 == True: numbers never read as "có"
     try:
         return VALUE_LABELS.get(value, str(value))  # type: ignore[arg-type]
     except TypeError:
@@ -95,12 +97,21 @@ class AuditLine:
     object_type: str
     object_id: int | None
     details: str
+    task_code: str | None = None  # the task the object belongs to, by its plan code
+
+    @property
+    def object_type_label(self) -> str:
+        """"Nhiệm vụ", "Đề nghị"."""
+        return OBJECT_LABELS.get(self.object_type, self.object_type)
 
     @property
     def object_label(self) -> str:
-        """"Nhiệm vụ #7"."""
-        label = OBJECT_LABELS.get(self.object_type, self.object_type)
-        return f"{label} #{self.object_id}" if self.object_id else label
+        """"Nhiệm vụ II.2", "Đề nghị #12 · nhiệm vụ II.2", "Tài khoản #3"."""
+        label = self.object_type_label
+        if self.object_type == "task" and self.task_code:
+            return f"{label} {self.task_code}"
+        text = f"{label} #{self.object_id}" if self.object_id else label
+        return f"{text} · nhiệm vụ {self.task_code}" if self.task_code else text
 
 
 def _query(filters: AuditFilter) -> Select:
@@ -118,13 +129,62 @@ def _query(filters: AuditFilter) -> Select:
     return query
 
 
-def _details(event: AuditEvent) -> str:
+def _details(event: AuditEvent, codes: dict[int, str]) -> str:
     parts = []
     for label, data in (("Trước", event.before), ("Sau", event.after)):
         if data:
-            parts.append(f"{label}: " + "; ".join(f"{FIELD_LABELS.get(k, k)}: {_value(v)}"
-                                                  for k, v in data.items()))
+            parts.append(f"{label}: " + "; ".join(_detail(k, v, codes) for k, v in data.items()))
     return "; ".join(parts)
+
+
+def _detail(key: str, value: object, codes: dict[int, str]) -> str:
+    if key == "task_id" and isinstance(value, int) and value in codes:
+        return f"nhiệm vụ: {codes[value]}"
+    return f"{FIELD_LABELS.get(key, key)}: {_value(value)}"
+
+
+def _task_ids(session: Session, events: list[AuditEvent]) -> dict[int, int]:
+    """Audit event id → id of the task its object belongs to (three queries at most)."""
+    by_type: dict[str, set[int]] = {}
+    for event in events:
+        if event.object_id is not None:
+            by_type.setdefault(event.object_type, set()).add(event.object_id)
+    owner: dict[tuple[str, int], int] = {("task", i): i for i in by_type.get("task", ())}
+    for kind, model in (("claim", CompletionClaim), ("evidence", EvidenceFile)):
+        for chunk in _chunks(by_type.get(kind, ())):
+            owner.update(((kind, object_id), task_id) for object_id, task_id in session.execute(
+                select(model.id, model.task_id).where(model.id.in_(chunk))))
+    result = {}
+    for event in events:
+        task_id = owner.get((event.object_type, event.object_id))
+        if task_id is None and isinstance((event.after or {}).get("task_id"), int):
+            task_id = event.after["task_id"]
+        if task_id is not None:
+            result[event.id] = task_id
+    return result
+
+
+def _chunks(ids, size: int = 5000) -> list[list[int]]:
+    """Ids in bounded lists, so that an export of the whole log stays within the
+    databases' limits on bound parameters."""
+    ordered = sorted(ids)
+    return [ordered[i:i + size] for i in range(0, len(ordered), size)]
+
+
+def _lines(session: Session, rows: list[tuple[AuditEvent, str | None]]) -> list[AuditLine]:
+    events = [event for event, _ in rows]
+    task_of = _task_ids(session, events)
+    mentioned = set(task_of.values()) | {
+        v for e in events for data in (e.before, e.after) if data
+        for k, v in data.items() if k == "task_id" and isinstance(v, int)}
+    codes: dict[int, str] = {}
+    for chunk in _chunks(mentioned):
+        codes.update(session.execute(select(Task.id, Task.code).where(Task.id.in_(chunk)))
+                     .tuples().all())
+    return [AuditLine(e.id, e.created_at, name or "Hệ thống", e.action,
+                      ACTION_LABELS.get(e.action, e.action), e.object_type, e.object_id,
+                      _details(e, codes), codes.get(task_of.get(e.id)))
+            for e, name in rows]
 
 
 def list_events(session: Session, *, actor: User, filters: AuditFilter = AuditFilter(),
@@ -134,9 +194,7 @@ def list_events(session: Session, *, actor: User, filters: AuditFilter = AuditFi
     query = scope.scoped(_query(filters), actor, AuditEvent.ward_id)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.execute(query.order_by(AuditEvent.id.desc()).offset(offset).limit(limit))
-    return [AuditLine(e.id, e.created_at, name or "Hệ thống", e.action,
-                      ACTION_LABELS.get(e.action, e.action), e.object_type, e.object_id,
-                      _details(e)) for e, name in rows], total
+    return _lines(session, list(rows.tuples())), total
 
 
 def export_events(session: Session, *, actor: User,
@@ -145,6 +203,4 @@ def export_events(session: Session, *, actor: User,
     require(actor, Capability.VIEW_AUDIT)
     query = scope.scoped(_query(filters), actor, AuditEvent.ward_id)
     rows = session.execute(query.order_by(AuditEvent.id))
-    return [AuditLine(e.id, e.created_at, name or "Hệ thống", e.action,
-                      ACTION_LABELS.get(e.action, e.action), e.object_type, e.object_id,
-                      _details(e)) for e, name in rows]
+    return _lines(session, list(rows.tuples()))

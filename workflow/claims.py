@@ -171,6 +171,13 @@ def withdraw_pending(session: Session, *, actor: Actor, task_id: int) -> Complet
     lock_task(session, task.id)
     pending = _pending(session, task.id)
     if pending is None:
+        # A repeated click answers as the first did when the task's newest claim is the
+        # one the unit withdrew; anything else has really nothing left to withdraw.
+        newest = session.scalar(select(CompletionClaim).where(
+            CompletionClaim.task_id == task.id).order_by(CompletionClaim.id.desc()).limit(1))
+        if (newest is not None and newest.state == ClaimState.WITHDRAWN
+                and newest.unit_id == actor.unit_id):
+            return newest
         raise ValidationError("Không còn đề nghị nào đang chờ thẩm định.")
     return withdraw_claim(session, actor=actor, claim_id=pending.id)
 

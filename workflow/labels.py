@@ -29,6 +29,14 @@ STATUS_LABELS: dict[TaskStatus, str] = {
     TaskStatus.NOT_COMPLETED: "Không hoàn thành",
 }
 
+# How a claim ended, as the reviewer of a later claim reads it.
+CLAIM_OUTCOMES: dict[ClaimState, str] = {
+    ClaimState.PENDING: "Đang chờ thẩm định",
+    ClaimState.APPROVED: "Đã phê duyệt — hoàn thành",
+    ClaimState.REJECTED: "Đã trả lại — không hoàn thành",
+    ClaimState.WITHDRAWN: "Đơn vị đã rút đề nghị",
+}
+
 EVIDENCE_KIND_LABELS: dict[EvidenceKind, str] = {
     EvidenceKind.SIGNED_DOCUMENT: "Văn bản pháp lý đã ký",
     EvidenceKind.PHOTO: "Ảnh chụp sản phẩm",

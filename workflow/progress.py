@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import ProgressReport, ReportPeriod, Task, User
@@ -14,6 +15,7 @@ from workflow.permissions import Capability
 from workflow.status import is_completed
 
 MAX_TEXT = 5000
+MAX_TOKEN = 64
 
 
 def report_progress(
@@ -30,14 +32,26 @@ def report_progress(
     kpi_numerator: float | str | None = None,
     kpi_denominator: float | str | None = None,
     override_reason: str | None = None,
+    request_token: str | None = None,
 ) -> ProgressReport:
     """Records the unit's progress on a task for the current period. When the task has a
     numeric target, the value reached (for rates also numerator and denominator) gives the
-    completion %, unless the unit gives another % with a reason (workflow.kpi_targets)."""
+    completion %, unless the unit gives another % with a reason (workflow.kpi_targets).
+
+    ``request_token`` is drawn by the form when it is shown; a repeated submission with the
+    same token (double click, retried request) returns the report already filed. A unique
+    index holds this under concurrency too."""
     permissions.require(actor, Capability.REPORT_PROGRESS)
     task = permissions.require_task_visible(actor, session.get(Task, task_id))
     if not permissions.unit_involved(actor, task):
         raise PermissionDenied("Chỉ đơn vị chủ trì hoặc phối hợp được báo cáo tiến độ nhiệm vụ này.")
+    token = (request_token or "").strip() or None
+    if token is not None:
+        if len(token) > MAX_TOKEN:
+            raise ValidationError("Biểu mẫu không hợp lệ; vui lòng tải lại trang.")
+        repeated = _by_token(session, actor, task.id, token)
+        if repeated is not None:
+            return repeated
     if is_completed(session, task.id):
         raise ValidationError("Nhiệm vụ đã được công nhận hoàn thành; không nhận thêm báo cáo "
                               "tiến độ.")
@@ -61,14 +75,35 @@ def report_progress(
         proposals=(proposals or "").strip(), kpi_value=reading.value,
         kpi_numerator=reading.numerator, kpi_denominator=reading.denominator,
         percent_override_reason=reading.override_reason, created_at=now_utc(),
+        request_token=token,
     )
-    session.add(report)
-    session.flush()
+    try:
+        # A savepoint: when a concurrent twin of this request won the race on the token,
+        # only this insert is undone and the twin's report is the answer.
+        with session.begin_nested():
+            session.add(report)
+            session.flush()
+    except IntegrityError:
+        repeated = _by_token(session, actor, task.id, token) if token else None
+        if repeated is None:
+            raise ValidationError("Biểu mẫu không hợp lệ; vui lòng tải lại trang.") from None
+        return repeated
     head_confirmation.after_report(session, actor=actor, report=report)
     audit_trail.record(session, actor=actor, action="progress.report", object_type="task",
                  object_id=task.id, after={"percent": value, "period": period.label,
                                            "report_id": report.id, "kpi_value": reading.value,
                                            "override": reading.override_reason})
+    return report
+
+
+def _by_token(session: Session, actor: User, task_id: int, token: str) -> ProgressReport | None:
+    """The report this user already filed for this task with this token. A token used by
+    someone else (or for another task) is refused rather than answered with their report."""
+    report = session.scalar(select(ProgressReport).where(ProgressReport.request_token == token))
+    if report is None:
+        return None
+    if report.author_id != actor.id or report.task_id != task_id:
+        raise ValidationError("Biểu mẫu không hợp lệ; vui lòng tải lại trang.")
     return report
 
 

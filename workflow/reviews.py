@@ -33,6 +33,7 @@ from workflow import (
 from workflow.clock import format_date, format_datetime, now_utc, to_local
 from workflow.errors import Conflict, NotFound, ValidationError
 from workflow.evidence_checks import Check, checks_for_claim
+from workflow.locks import lock_task
 from workflow.permissions import Capability
 
 STANDARD_REASONS: tuple[tuple[str, str], ...] = (
@@ -268,6 +269,18 @@ def _already_decided(session: Session, claim: CompletionClaim) -> Conflict:
     return Conflict("Đề nghị đã thay đổi (đã rút hoặc đã được xử lý). Vui lòng tải lại trang.")
 
 
+def _same_decision(session: Session, actor: User, claim: CompletionClaim, version: int,
+                   approve: bool) -> Review | None:
+    """The review this reviewer already recorded on the version she saw, with the same
+    verdict: a repeated click or retried request, answered as the first one was."""
+    review = session.scalar(select(Review).where(Review.claim_id == claim.id))
+    wanted = ReviewDecision.APPROVE if approve else ReviewDecision.REJECT
+    if (review is not None and review.reviewer_id == actor.id and review.decision == wanted
+            and claim.version == version + 1):
+        return review
+    return None
+
+
 def decide(session: Session, *, actor: User, claim_id: int, version: int, approve: bool,
            reason_code: str | None = None, reason_text: str = "",
            quality_rating: int | None = None) -> Review:
@@ -277,7 +290,14 @@ def decide(session: Session, *, actor: User, claim_id: int, version: int, approv
     if (claim is None or claim.state not in OFFICE_VISIBLE
             or not permissions.can_view_task(actor, claim.task)):
         raise NotFound("Không tìm thấy đề nghị.")
+    # Deciders of one task queue here (a double click sends two requests at once): the
+    # second one then reads the first one's decision and is answered as a repeat.
+    lock_task(session, claim.task_id)
+    session.refresh(claim)
     if claim.state != ClaimState.PENDING or claim.version != int(version):
+        repeated = _same_decision(session, actor, claim, int(version), approve)
+        if repeated is not None:
+            return repeated
         raise _already_decided(session, claim)
     reason_text = (reason_text or "").strip()
     if not approve:

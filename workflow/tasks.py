@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from db.models import Section, Task, TaskCoordinator, Unit, User
+from db.models import (
+    ClaimState,
+    CompletionClaim,
+    Review,
+    Section,
+    Task,
+    TaskCoordinator,
+    Unit,
+    User,
+)
 from workflow import permissions, scope
 from workflow.clock import today
 from workflow.errors import ValidationError
@@ -80,6 +89,9 @@ class TaskDetail:
     late: bool
     can_report: bool
     can_claim: bool
+    # When completed: the approval's time and the reviewer who approved it.
+    approved_at: datetime | None = None
+    approved_by: str | None = None
 
 
 SORTABLE = {
@@ -164,7 +176,7 @@ def list_tasks(
         TaskRow(
             id=r[0], code=r[1], title=r[2], section_code=r[3], lead_unit=r[4] or "",
             deadline_text=r[5] or "", deadline_date=r[6], status=TaskStatus(r[7]),
-            percent=r[8], overdue=is_overdue(r[6], TaskStatus(r[7]), as_of),
+            percent=100 if r[7] == TaskStatus.COMPLETED.value else r[8], overdue=is_overdue(r[6], TaskStatus(r[7]), as_of),
             late=completed_late(TaskStatus(r[7]), r[6], r[9]),
         )
         for r in session.execute(query)
@@ -186,6 +198,17 @@ def get_for_user(session: Session, *, actor: User, task_id: int,
     ).one()
     status = TaskStatus(status_value)
     as_of = as_of or today()
+    approved_by = None
+    if status == TaskStatus.COMPLETED:
+        # A completed task is 100% whatever the last progress report said (as in the
+        # province export).
+        percent = 100
+        approved_by = session.scalar(
+            select(User.full_name).join(Review, Review.reviewer_id == User.id)
+            .join(CompletionClaim, CompletionClaim.id == Review.claim_id)
+            .where(CompletionClaim.task_id == task.id,
+                   CompletionClaim.state == ClaimState.APPROVED)
+            .order_by(CompletionClaim.id.desc()).limit(1))
     return TaskDetail(
         task=task,
         section=task.section,
@@ -201,6 +224,8 @@ def get_for_user(session: Session, *, actor: User, task_id: int,
         and permissions.unit_involved(actor, task) and status != TaskStatus.COMPLETED,
         can_claim=permissions.has(actor, Capability.FILE_CLAIM)
         and permissions.is_lead_member(actor, task) and status != TaskStatus.COMPLETED,
+        approved_at=approved if status == TaskStatus.COMPLETED else None,
+        approved_by=approved_by,
     )
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import User, WarningList, WarningRow
 from workflow import audit_trail, notifications, permissions, scope
-from workflow.clock import format_datetime, now_utc
+from workflow.clock import format_datetime, now_utc, to_local
 from workflow.errors import NotFound, ValidationError
 from workflow.permissions import Actor, Capability
 from workflow.plans import plan_for
@@ -30,11 +31,29 @@ def preview(session: Session, *, actor: User, as_of: date, period_kind: str,
     return report
 
 
+def _repeat(session: Session, actor: Actor, token: str | None) -> WarningList | None:
+    """The list this actor already published from the same page (same token)."""
+    if token is None:
+        return None
+    repeated = session.scalar(select(WarningList).where(WarningList.request_token == token))
+    if repeated is not None and repeated.published_by_id != getattr(actor, "id", None):
+        raise ValidationError("Trang đã cũ; vui lòng tải lại trang.")
+    return repeated
+
+
 def publish(session: Session, *, actor: Actor, as_of: date,
-            period_kind: str, plan_id: int | None = None) -> WarningList:
+            period_kind: str, plan_id: int | None = None,
+            request_token: str | None = None) -> WarningList:
     """Stores the list of one plan (the ward's current plan unless named) for the period as
-    a snapshot; a period is published once per plan."""
+    a snapshot; a period is published once per plan.
+
+    ``request_token`` comes from the page the list was published from: a repeated click
+    (or retried request) with the same token returns the list it already published."""
     permissions.require(actor, Capability.PUBLISH_WARNINGS)
+    token = (request_token or "").strip()[:64] or None
+    repeated = _repeat(session, actor, token)
+    if repeated is not None:
+        return repeated
     plan = plan_for(session, actor=actor, plan_id=plan_id)
     if plan is None:
         raise ValidationError("Chưa có kế hoạch nào để lập danh sách cảnh báo.")
@@ -50,9 +69,19 @@ def publish(session: Session, *, actor: Actor, as_of: date,
     published = WarningList(ward_id=plan.ward_id, plan_id=plan.id, period_kind=report.period.kind,
                             period_label=report.period.label, as_of=as_of,
                             published_by_id=actor.id,
-                            published_at=now_utc())
-    session.add(published)
-    session.flush()
+                            published_at=now_utc(), request_token=token)
+    try:
+        # A savepoint: when a twin request (double click) published first, the unique
+        # token or period refuses this one, and the twin's list is the answer.
+        with session.begin_nested():
+            session.add(published)
+            session.flush()
+    except IntegrityError:
+        repeated = _repeat(session, actor, token)
+        if repeated is not None:
+            return repeated
+        raise ValidationError(f"Danh sách cảnh báo {report.period.label} vừa được công bố; "
+                              "danh sách đã công bố không thay đổi.") from None
     for position, item in enumerate(report.items):
         session.add(WarningRow(warning_list_id=published.id, position=position,
                                task_id=item.task_id, task_code=item.task_code,
@@ -121,7 +150,7 @@ def document(*, committee: str, office: str, report: WarningReport | None = None
                              r.deadline_date, list(r.reasons), dict(r.details))
                  for r in rows or []]
         return WarningDocument(committee, office, place, period.title, published.as_of, True,
-                               lines)
+                               lines, issued_on=to_local(published.published_at).date())
     lines = [WarningLine(i.task_code, i.task_title, i.unit_name, i.deadline_text, i.deadline,
                          list(i.reasons), dict(i.details)) for i in report.items]
     return WarningDocument(committee, office, place, report.period.title, report.as_of, False,

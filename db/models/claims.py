@@ -94,10 +94,17 @@ class ProgressReport(Base):
     kpi_denominator: Mapped[float | None] = mapped_column(Float)
     percent_override_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    # Drawn by the form when it is shown: a repeated submission (double click, retried
+    # request) carries the same token and files no second report.
+    request_token: Mapped[str | None] = mapped_column(String(64))
 
     task: Mapped[Task] = relationship()
     unit: Mapped[Unit] = relationship()
     author: Mapped[User] = relationship()
+
+    __table_args__ = (
+        Index("uq_progress_reports_request_token", "request_token", unique=True),
+    )
 
 
 class CompletionClaim(Base):

@@ -25,6 +25,9 @@ class WarningList(Base):
     # None when published by the scheduled command rather than a person.
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     published_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Drawn by the page when it is shown: a repeated click on "Công bố" answers with the
+    # list already published instead of a refusal.
+    request_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     rows: Mapped[list[WarningRow]] = relationship(
         back_populates="warning_list", order_by="WarningRow.position"

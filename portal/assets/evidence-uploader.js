@@ -58,25 +58,63 @@
     root.appendChild(hint);
     root.appendChild(list);
 
+    var draftKey = "claim-" + taskId + ":files";
+    var drafts = window.portalDrafts;
+
     function publish() {
-      var ids = items.filter(function (i) { return i.id; }).map(function (i) { return i.id; });
+      var done = items.filter(function (i) { return i.id; });
+      var ids = done.map(function (i) { return i.id; });
       var busy = items.some(function (i) { return i.state === "uploading"; });
       if (window.dash_clientside && window.dash_clientside.set_props) {
         window.dash_clientside.set_props("claim-staged", {data: {ids: ids, busy: busy}});
       }
+      // Staged files are stored on the server already: keep their ids so that a reload
+      // shows them again (cleared when the claim is sent, see drafts.js).
+      if (drafts) {
+        drafts.write(draftKey, done.length ? done.map(function (i) {
+          return {id: i.id, label: i.label};
+        }) : null);
+      }
     }
 
+    /* Three states: uploading (a progress bar), stored (green), refused (no bar: a clear
+     * "Không nhận file này: …" with the reason, so it never reads as a broken upload). */
     function render(item) {
       var bar = item.node.querySelector(".progress-bar");
+      var progress = item.node.querySelector(".progress");
       var status = item.node.querySelector(".evidence-status");
+      var refused = item.state === "error";
+      progress.hidden = refused;
       bar.style.width = item.progress + "%";
       bar.setAttribute("aria-valuenow", String(item.progress));
-      bar.className = "progress-bar" + (item.state === "error" ? " bg-danger" :
-                                       item.state === "done" ? " bg-success" : "");
-      status.textContent = item.message;
-      status.className = "evidence-status small " + (item.state === "error" ? "text-danger" :
+      bar.className = "progress-bar" + (item.state === "done" ? " bg-success" : "");
+      item.node.className = "list-group-item evidence-item evidence-" + item.state +
+                            (refused ? " list-group-item-danger" : "");
+      status.textContent = refused ? "Không nhận file này: " + item.message : item.message;
+      status.className = "evidence-status small " + (refused ? "text-danger fw-semibold" :
                                                      item.state === "done" ? "text-success" :
                                                      "text-muted");
+      status.setAttribute("role", refused ? "alert" : "status");
+    }
+
+    function addRow(item, name) {
+      var remove = el("button", {type: "button", "class": "btn btn-link btn-sm text-danger p-0 evidence-remove",
+                                 text: "Bỏ file"});
+      item.node = el("li", {"class": "list-group-item evidence-item"}, [
+        el("div", {"class": "d-flex justify-content-between align-items-start gap-2"}, [
+          el("span", {"class": "evidence-name text-break", text: name}), remove]),
+        el("div", {"class": "progress mt-1", role: "progressbar", "aria-valuemin": "0",
+                   "aria-valuemax": "100", "aria-label": "Tiến độ tải lên"},
+           [el("div", {"class": "progress-bar"})]),
+        el("div", {"class": "evidence-status small text-muted"})]);
+      list.appendChild(item.node);
+      items.push(item);
+      remove.addEventListener("click", function () {
+        if (item.xhr && item.state === "uploading") { item.xhr.abort(); }
+        items.splice(items.indexOf(item), 1);
+        list.removeChild(item.node);
+        publish();
+      });
     }
 
     /* "dd/mm/yyyy" → "yyyy-mm-dd"; "" when empty; null when not a real date. */
@@ -91,25 +129,11 @@
     }
 
     function upload(file) {
-      var item = {file: file, id: null, state: "uploading", progress: 0, message: "Đang tải lên…"};
-      var remove = el("button", {type: "button", "class": "btn btn-link btn-sm text-danger p-0",
-                                 text: "Bỏ file"});
-      item.node = el("li", {"class": "list-group-item evidence-item"}, [
-        el("div", {"class": "d-flex justify-content-between gap-2"}, [
-          el("span", {"class": "evidence-name text-break", text: file.name + " · " +
-                      sizeLabel(file.size) + " · " + kind.options[kind.selectedIndex].text}),
-          remove]),
-        el("div", {"class": "progress mt-1", role: "progressbar", "aria-valuemin": "0",
-                   "aria-valuemax": "100"}, [el("div", {"class": "progress-bar"})]),
-        el("div", {"class": "evidence-status small text-muted"})]);
-      list.appendChild(item.node);
-      items.push(item);
-      remove.addEventListener("click", function () {
-        if (item.xhr && item.state === "uploading") { item.xhr.abort(); }
-        items.splice(items.indexOf(item), 1);
-        list.removeChild(item.node);
-        publish();
-      });
+      var label = file.name + " · " + sizeLabel(file.size) + " · " +
+                  kind.options[kind.selectedIndex].text;
+      var item = {file: file, id: null, state: "uploading", progress: 0, label: label,
+                  message: "Đang tải lên…"};
+      addRow(item, label);
       var when = isoDate(docDate.value);
       if (when === null) {
         item.state = "error"; item.message = "Ngày của văn bản/ảnh phải có dạng dd/mm/yyyy.";
@@ -158,6 +182,15 @@
     }
     picker.addEventListener("change", onPick);
     camera.addEventListener("change", onPick);
+
+    // Files staged before a reload are shown again, stored.
+    ((drafts && drafts.read(draftKey)) || []).forEach(function (saved) {
+      var item = {id: saved.id, state: "done", progress: 100, label: saved.label,
+                  message: "Đã tải lên (khôi phục sau khi tải lại trang)."};
+      addRow(item, saved.label);
+      render(item);
+    });
+    if (items.length) { window.setTimeout(publish, 0); }
   }
 
   function scan() { document.querySelectorAll(".evidence-uploader").forEach(setup); }

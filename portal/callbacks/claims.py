@@ -5,9 +5,10 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
+from portal.actions import answered, busy, flash_output, refused, register_dialog
 from portal.context import current_account, unit_of_work
 from portal.guard import guarded_callback
-from portal.layouts.common import message
+from portal.layouts.task_actions import CLAIM_LABEL, WITHDRAW_LABEL, draft_cleared
 from portal.refresh import refresh_output, refresh_token
 from workflow import claims
 from workflow.errors import DomainError
@@ -21,10 +22,12 @@ def register(app: Dash) -> None:
 
     @guarded_callback(
         app, Capability.FILE_CLAIM,
-        Output("claim-form-message", "children"),
+        flash_output(),
         refresh_output(),
+        Output("claim-form-message", "children"),
         Input("claim-submit", "n_clicks"),
         State("claim-task", "data"), State("claim-staged", "data"), State("claim-note", "value"),
+        running=busy("claim-submit", CLAIM_LABEL, "Đang gửi đề nghị…"),
         prevent_initial_call=True,
     )
     def submit(clicks, task_id, staged, note):
@@ -32,22 +35,28 @@ def register(app: Dash) -> None:
             raise PreventUpdate
         staged = staged or {}
         if staged.get("busy"):
-            return message(STILL_UPLOADING, "warning"), no_update
+            return refused(STILL_UPLOADING, "warning"), no_update, no_update
         try:
             with unit_of_work() as session:
-                claims.file_claim(session, actor=current_account(), task_id=int(task_id),
-                                  evidence_ids=[int(i) for i in staged.get("ids") or []],
-                                  note=note or "")
+                claim = claims.file_claim(
+                    session, actor=current_account(), task_id=int(task_id),
+                    evidence_ids=[int(i) for i in staged.get("ids") or []], note=note or "")
+                text = (f"Đã gửi đề nghị công nhận hoàn thành nhiệm vụ {claim.task.code} "
+                        f"kèm {len(claim.evidence)} file minh chứng; Văn phòng Đảng ủy sẽ "
+                        "thẩm định.")
         except DomainError as error:
-            return message(error.message), no_update
-        return no_update, refresh_token()
+            return refused(error.message), no_update, no_update
+        return answered(text), refresh_token(), draft_cleared(f"claim-{task_id}")
+
+    register_dialog(app, "claim-withdraw", "claim-withdraw")
 
     @guarded_callback(
         app, Capability.FILE_CLAIM,
-        Output("claim-form-message", "children", allow_duplicate=True),
+        flash_output(),
         refresh_output(),
-        Input("claim-withdraw", "n_clicks"),
+        Input("claim-withdraw-confirm", "n_clicks"),
         State("claim-task", "data"),
+        running=busy("claim-withdraw", WITHDRAW_LABEL, "Đang rút…"),
         prevent_initial_call=True,
     )
     def withdraw(clicks, task_id):
@@ -55,7 +64,9 @@ def register(app: Dash) -> None:
             raise PreventUpdate
         try:
             with unit_of_work() as session:
-                claims.withdraw_pending(session, actor=current_account(), task_id=int(task_id))
+                claim = claims.withdraw_pending(session, actor=current_account(),
+                                                task_id=int(task_id))
+                text = f"Đã rút đề nghị công nhận hoàn thành nhiệm vụ {claim.task.code}."
         except DomainError as error:
-            return message(error.message), no_update
-        return no_update, refresh_token()
+            return refused(error.message), no_update
+        return answered(text), refresh_token()

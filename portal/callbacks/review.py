@@ -7,9 +7,11 @@ from urllib.parse import urlencode
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
+from portal.actions import answered, busy, flash_output, refused, register_dialog
 from portal.context import current_account, unit_of_work
 from portal.guard import guarded_callback
-from portal.layouts.common import message
+from portal.layouts.review import APPROVE_LABEL, BULK_LABEL, REJECT_LABEL
+from portal.refresh import refresh_output, refresh_token
 from workflow import reviews
 from workflow.errors import DomainError
 from workflow.permissions import Capability
@@ -18,37 +20,62 @@ from workflow.permissions import Capability
 def register(app: Dash) -> None:
     """Registers the review callbacks."""
 
-    @guarded_callback(
-        app, Capability.REVIEW,
-        Output("claim-message", "children"), Output("claim-redirect", "pathname"),
-        Input("claim-approve", "n_clicks"), Input("claim-reject", "n_clicks"),
-        State("claim-ref", "data"), State("claim-reason", "value"),
-        State("claim-reason-text", "value"),
-        prevent_initial_call=True,
-    )
-    def decide(approve_clicks, reject_clicks, ref, reason_code, reason_text):
-        if not (approve_clicks or reject_clicks):
+    register_dialog(app, "claim-approve", "claim-approve")
+    register_dialog(app, "claim-reject", "claim-reject")
+
+    def _decide(approve: bool, ref, reason_code, reason_text):
+        if not ref:
             raise PreventUpdate
-        if not ref or ctx.triggered_id not in ("claim-approve", "claim-reject"):
-            return no_update, no_update
         try:
             with unit_of_work() as session:
                 reviews.decide(session, actor=current_account(), claim_id=int(ref["id"]),
-                               version=int(ref["version"]),
-                               approve=ctx.triggered_id == "claim-approve",
+                               version=int(ref["version"]), approve=approve,
                                reason_code=reason_code or None, reason_text=reason_text or "")
         except DomainError as error:
-            return message(error.message), no_update
+            return refused(error.message), no_update
+        code = ref.get("code") or ""
+        text = (f"Đã phê duyệt đề nghị nhiệm vụ {code}: hoàn thành." if approve else
+                f"Đã trả lại đề nghị nhiệm vụ {code}: không hoàn thành; đơn vị được báo lý do.")
         target = f"/tham-dinh/{ref['next']}" if ref.get("next") else "/tham-dinh"
-        return no_update, target
+        return answered(text), target
 
     @guarded_callback(
         app, Capability.REVIEW,
-        Output("queue-message", "children"), Output("url", "search", allow_duplicate=True),
-        Input("queue-bulk-approve", "n_clicks"),
+        flash_output(), Output("claim-redirect", "pathname", allow_duplicate=True),
+        Input("claim-approve-confirm", "n_clicks"),
+        State("claim-ref", "data"),
+        running=busy("claim-approve", APPROVE_LABEL),
+        prevent_initial_call=True,
+    )
+    def approve(clicks, ref):
+        if not clicks:  # a button re-created by a re-render is not a click
+            raise PreventUpdate
+        return _decide(True, ref, None, "")
+
+    @guarded_callback(
+        app, Capability.REVIEW,
+        flash_output(), Output("claim-redirect", "pathname", allow_duplicate=True),
+        Input("claim-reject-confirm", "n_clicks"),
+        State("claim-ref", "data"), State("claim-reason", "value"),
+        State("claim-reason-text", "value"),
+        running=busy("claim-reject", REJECT_LABEL),
+        prevent_initial_call=True,
+    )
+    def reject(clicks, ref, reason_code, reason_text):
+        if not clicks:  # a button re-created by a re-render is not a click
+            raise PreventUpdate
+        return _decide(False, ref, reason_code, reason_text)
+
+    register_dialog(app, "queue-bulk-approve", "queue-bulk-approve")
+
+    @guarded_callback(
+        app, Capability.REVIEW,
+        flash_output(), refresh_output(),
+        Input("queue-bulk-approve-confirm", "n_clicks"),
         State({"type": "queue-select", "index": ALL}, "value"),
         State({"type": "queue-select", "index": ALL}, "id"),
         State("queue-versions", "data"),
+        running=busy("queue-bulk-approve", BULK_LABEL),
         prevent_initial_call=True,
     )
     def bulk_approve(clicks, selected, ids, versions):
@@ -60,8 +87,9 @@ def register(app: Dash) -> None:
             with unit_of_work() as session:
                 done = reviews.bulk_approve(session, actor=current_account(), items=chosen)
         except DomainError as error:
-            return message(error.message), no_update
-        return no_update, f"?da-duyet={len(done)}"
+            return refused(error.message), no_update
+        return answered(f"Đã phê duyệt {len(done)} đề nghị: các nhiệm vụ được công nhận "
+                        "hoàn thành."), refresh_token()
 
     @guarded_callback(
         app, Capability.REVIEW,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlencode
 
-from dash import Dash, Input, Output, State, no_update
+from dash import Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from portal.callbacks.jobs import ask
-from portal.context import current_account, db
+from portal.actions import answered, busy, flash_output, refused, register_dialog
+from portal.context import current_account, db, unit_of_work
 from portal.guard import guarded_callback
 from portal.layouts.common import message
-from portal.layouts.warning_lists import preview_body
+from portal.layouts.warning_lists import PUBLISH_LABEL, preview_body, publish_question
 from workflow import permissions, warning_lists
 from workflow.errors import DomainError, ValidationError
 from workflow.permissions import Capability
@@ -26,12 +26,20 @@ def parse_day(value: str | None) -> date:
         raise ValidationError("Ngày không hợp lệ.") from None
 
 
+def _search(day: date, period: str, published_id: int | None = None) -> str:
+    params = {"ngay": day.isoformat(), "ky": period}
+    if published_id is not None:
+        params["cong-bo"] = str(published_id)
+    return "?" + urlencode(params)
+
+
 def register(app: Dash) -> None:
     """Registers the warning callbacks."""
 
     @guarded_callback(
         app, Capability.VIEW_WARNINGS,
         Output("warnings-preview", "children"),
+        Output("warnings-publish-dialog-body", "children"),
         Input("warnings-as-of", "date"), Input("warnings-period", "value"),
     )
     def show(as_of, period):
@@ -41,26 +49,51 @@ def register(app: Dash) -> None:
             report = warning_lists.preview(db(), actor=user, as_of=day,
                                            period_kind=period or "month")
         except DomainError as error:
-            return message(error.message)
+            return message(error.message), no_update
         query = urlencode({"ngay": day.isoformat(), "ky": period or "month"})
-        return preview_body(report, export_query=query,
-                            can_export=permissions.has(user, Capability.EXPORT))
+        return (preview_body(report, export_query=query,
+                             can_export=permissions.has(user, Capability.EXPORT)),
+                publish_question(report))
+
+    @guarded_callback(
+        app, Capability.VIEW_WARNINGS,
+        Output("url", "search", allow_duplicate=True),
+        Input("warnings-as-of", "date"), Input("warnings-period", "value"),
+        prevent_initial_call=True,
+    )
+    def keep_choice(as_of, period):
+        """The chosen day and period go into the address, so a redrawn page keeps them."""
+        if ctx.triggered_id is None:  # the page was (re)drawn, nobody changed a control
+            raise PreventUpdate
+        try:
+            return _search(parse_day(as_of), period or "month")
+        except DomainError:
+            raise PreventUpdate from None
+
+    register_dialog(app, "warnings-publish", "warnings-publish")
 
     @guarded_callback(
         app, Capability.PUBLISH_WARNINGS,
-        Output("warnings-message", "children"),
-        Output("jobs-refresh", "data", allow_duplicate=True),
-        Input("warnings-publish", "n_clicks"),
+        flash_output(),
+        Output("url", "search", allow_duplicate=True),
+        Input("warnings-publish-confirm", "n_clicks"),
         State("warnings-as-of", "date"), State("warnings-period", "value"),
+        State("warnings-token", "data"),
+        running=busy("warnings-publish", PUBLISH_LABEL, "Đang công bố…"),
         prevent_initial_call=True,
     )
-    def publish(clicks, as_of, period):
-        """Publishing runs as a background job: a province's list is long to evaluate."""
+    def publish(clicks, as_of, period, token):
         if not clicks:
             raise PreventUpdate
         try:
             day = parse_day(as_of)
+            with unit_of_work() as session:
+                published = warning_lists.publish(session, actor=current_account(),
+                                                  as_of=day, period_kind=period or "month",
+                                                  request_token=token)
+                rows = len(published.rows)
+                label, published_id = published.period_label, published.id
         except DomainError as error:
-            return message(error.message), no_update
-        return ask("publish_warnings", {"as_of": day.isoformat(),
-                                        "period_kind": period or "month"})
+            return refused(error.message), no_update
+        return (answered(f"Đã công bố danh sách cảnh báo {label}: {rows} nhiệm vụ."),
+                _search(day, period or "month", published_id))

@@ -18,14 +18,14 @@ def audit_rows(lines: list[AuditLine]) -> html.Div:
         return empty_state("Không có sự kiện nào phù hợp.")
     body = html.Tbody([html.Tr([html.Td(format_datetime(line.at), className="text-nowrap"),
                                 html.Td(line.actor, className="text-nowrap"),
-                                html.Td(line.action_label),
+                                html.Td(line.action_label, className="col-action"),
                                 html.Td(line.object_label, className="text-nowrap"),
                                 html.Td(html.Small(line.details, className="text-muted"))])
                        for line in lines])
     head = html.Thead(html.Tr([html.Th("Thời gian"), html.Th("Người thực hiện"),
                                html.Th("Thao tác"), html.Th("Đối tượng"), html.Th("Chi tiết")]))
     return dbc.Table([head, body], hover=True, responsive=True, size="sm",
-                     className="bg-white mb-0")
+                     className="audit-table bg-white mb-0")
 
 
 def audit_page(*, actions: list[tuple[str, str]], actors: list[tuple[int, str]]) -> html.Div:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
@@ -39,9 +41,19 @@ def status_figure(data: DashboardData) -> go.Figure:
                            values=[data.status[s.value] for s in statuses],
                            customdata=[s.value for s in statuses], hole=0.55, sort=False,
                            marker={"colors": [STATUS_HEX[s.value] for s in statuses]},
-                           textinfo="value+percent",
+                           # One precision for every percentage: one decimal (15,6%).
+                           texttemplate="%{value}<br>%{percent:.1%}",
                            hovertemplate="%{label}: %{value} nhiệm vụ<extra></extra>"))
     return _layout(fig)
+
+
+def count_axis(largest: int | float, title: str | None = None) -> dict:
+    """An axis of counts: whole numbers only, about five ticks."""
+    axis = {"tickformat": ",d", "rangemode": "tozero",
+            "dtick": max(1, math.ceil((largest or 1) / 5))}
+    if title:
+        axis["title"] = title
+    return axis
 
 
 def _stacked(groups: dict, kind: str, height: int, short=None) -> go.Figure:
@@ -58,8 +70,9 @@ def _stacked(groups: dict, kind: str, height: int, short=None) -> go.Figure:
                                     for key, name in zip(keys, full, strict=False)],
                         hovertemplate="%{customdata[3]}: %{x} nhiệm vụ<extra>"
                                       + STATUS_LABELS[status] + "</extra>")
+    totals = [sum(groups[group].get(s.value, 0) for s in STATUS_LABELS) for group in groups]
     fig.update_layout(barmode="stack", yaxis={"autorange": "reversed"},
-                      xaxis={"title": "Số nhiệm vụ"})
+                      xaxis=count_axis(max(totals, default=1), "Số nhiệm vụ"))
     return _layout(fig, height)
 
 
@@ -78,11 +91,14 @@ def approvals_figure(data: DashboardData) -> go.Figure:
     """Approvals per month."""
     months = list(data.approvals_by_month)
     labels = [f"{m[5:]}/{m[:4]}" for m in months]
-    fig = go.Figure(go.Scatter(x=labels, y=[data.approvals_by_month[m] for m in months],
-                               mode="lines+markers", line={"color": STATUS_HEX["completed"]},
-                               hovertemplate="Tháng %{x}: %{y} nhiệm vụ được công nhận"
-                                             "<extra></extra>"))
-    fig.update_layout(yaxis={"title": "Nhiệm vụ được công nhận", "rangemode": "tozero"})
+    values = [data.approvals_by_month[m] for m in months]
+    # Bars on a whole-number axis: one month reads as a bar, never as a lone dot at 0,2.
+    fig = go.Figure(go.Bar(x=labels, y=values, marker_color=STATUS_HEX["completed"],
+                           text=values, textposition="outside",
+                           hovertemplate="Tháng %{x}: %{y} nhiệm vụ được công nhận"
+                                         "<extra></extra>"))
+    fig.update_layout(yaxis=count_axis(max(values, default=1), "Nhiệm vụ được công nhận"),
+                      xaxis={"type": "category"})
     return _layout(fig, 280)
 
 
@@ -94,7 +110,9 @@ def warnings_figure(data: DashboardData) -> go.Figure:
                            marker_color="#dc3545",
                            customdata=[["warning", key, ""] for key, _ in groups],
                            hovertemplate="%{y}: %{x} nhiệm vụ bị cảnh báo<extra></extra>"))
-    fig.update_layout(yaxis={"autorange": "reversed"}, xaxis={"title": "Số nhiệm vụ"})
+    fig.update_layout(yaxis={"autorange": "reversed"},
+                      xaxis=count_axis(max(data.warnings_by_unit.values(), default=1),
+                                       "Số nhiệm vụ"))
     return _layout(fig, max(260, 40 * len(groups) + 80))
 
 
@@ -117,7 +135,7 @@ def dashboard_body(data: DashboardData, *, ranking: list[UnitRank] | None,
     cards = dbc.Row([
         dbc.Col(stat_card("Nhiệm vụ", data.total, "secondary", "/nhiem-vu"), xs=6, lg=3),
         dbc.Col(stat_card("Tỷ lệ hoàn thành bình quân",
-                          f"{data.average_percent:g}%".replace(".", ","), "primary"), xs=6, lg=3),
+                          f"{data.average_percent:.1f}%".replace(".", ","), "primary"), xs=6, lg=3),
         dbc.Col(stat_card("Đã công nhận hoàn thành", completed, "success",
                           "/nhiem-vu?trang-thai=completed"), xs=6, lg=3),
         dbc.Col(stat_card("Quá hạn", data.overdue, "danger", "/nhiem-vu?qua-han=1"), xs=6, lg=3),

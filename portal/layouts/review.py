@@ -7,15 +7,22 @@ from datetime import datetime
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from portal.actions import ACTION_BUTTON, confirm_dialog
 from portal.layouts import head
 from portal.layouts.common import empty_state, message, page_header
 from portal.layouts.common import field as labelled
+from workflow.claim_history import NEW, REMOVED, UNCHANGED, ClaimHistory
 from workflow.clock import format_date, format_datetime, format_elapsed
-from workflow.labels import EVIDENCE_KIND_LABELS, SIGNATURE_LABELS, label
+from workflow.labels import CLAIM_OUTCOMES, EVIDENCE_KIND_LABELS, SIGNATURE_LABELS, label
 from workflow.reviews import ClaimView, EvidenceView, QueueItem
 from workflow.signatures import SUMMARY_COLOURS
 
 CHECK_COLOURS = {"ok": "success", "warning": "warning", "danger": "danger"}
+APPROVE_LABEL = "Phê duyệt — Hoàn thành (Alt+A)"
+REJECT_LABEL = "Trả lại — Không hoàn thành (Alt+R)"
+BULK_LABEL = "Phê duyệt các đề nghị đã chọn"
+CHANGE_LABELS = {NEW: ("Mới", "success"), REMOVED: ("Đã bỏ", "danger"),
+                 UNCHANGED: ("Không đổi", "secondary")}
 
 
 def waiting_label(since: datetime) -> str:
@@ -84,9 +91,15 @@ def queue_page(items: list[QueueItem], *, units: list[tuple[int, str]],
                                  value=section_id), md=3),
             dbc.Col(dcc.Dropdown(id="queue-age", placeholder="Thời gian chờ",
                                  options=AGE_OPTIONS, value=min_age), md=2),
-            dbc.Col(dbc.Button("Phê duyệt các đề nghị đã chọn", id="queue-bulk-approve",
-                               color="success", outline=True), md="auto"),
+            dbc.Col(dbc.Button(BULK_LABEL, id="queue-bulk-approve",
+                               color="success", outline=True, className=ACTION_BUTTON),
+                    md="auto"),
         ], className="g-2 mb-2"),
+        confirm_dialog("queue-bulk-approve", title="Phê duyệt các đề nghị đã chọn?",
+                       body="Mỗi đề nghị đã chọn được ghi nhận là một quyết định phê duyệt: "
+                            "nhiệm vụ chuyển sang “Hoàn thành” và đơn vị được thông báo. "
+                            "Quyết định đã ghi không sửa được.",
+                       confirm_label="Phê duyệt", colour="success"),
         html.Div(message(f"Đã phê duyệt {approved} đề nghị.", "success") if approved else None,
                  id="queue-message"),
         dbc.Card(table, className="shadow-sm"),
@@ -130,7 +143,42 @@ def _evidence_card(item: EvidenceView) -> dbc.Card:
     ], className="shadow-sm mb-3 evidence-card")
 
 
-def claim_page(view: ClaimView) -> html.Div:
+def history_card(history: ClaimHistory | None) -> dbc.Card | None:
+    """For a resubmission: the earlier claims with verdict, reason and reviewer, and which
+    files are new, removed or unchanged since the claim this one follows."""
+    if history is None or not history.earlier:
+        return None
+    earlier = []
+    for c in history.earlier:
+        verdict = CLAIM_OUTCOMES.get(c.state, "")
+        who = f" · {c.reviewer}, {format_datetime(c.decided_at)}" if c.reviewer else (
+            f" · {format_datetime(c.decided_at)}" if c.decided_at else "")
+        earlier.append(html.Li([
+            html.Div([html.Strong(verdict), html.Span(who, className="text-muted")]),
+            html.Div(f"Lý do: {c.reason}", className="text-danger") if c.reason else None,
+            html.Div(f"Gửi {format_datetime(c.created_at)} · {c.claimant} · {c.files} file",
+                     className="small text-muted"),
+        ], className="mb-2"))
+    changes = [html.Li([dbc.Badge(CHANGE_LABELS[c.state][0], color=CHANGE_LABELS[c.state][1],
+                                  className="me-2 change-badge"),
+                        html.A(c.name, href=f"/minh-chung/{c.evidence_id}", target="_blank",
+                               className="text-break"),
+                        html.Small(f" · SHA-256 {c.sha256[:12]}…", className="text-muted")],
+                       className=f"mb-1 file-{c.state}") for c in history.changes]
+    summary = (f"So với đề nghị trước: {history.count(NEW)} file mới, "
+               f"{history.count(REMOVED)} file đã bỏ, {history.count(UNCHANGED)} file không đổi "
+               "(so theo nội dung SHA-256).")
+    return dbc.Card([
+        dbc.CardHeader("Đề nghị gửi lại — các lần trước"),
+        dbc.CardBody([
+            html.Ul(earlier, className="list-unstyled mb-2"),
+            html.Div(summary, className="small fw-semibold mb-1") if history.follows else None,
+            html.Ul(changes, className="list-unstyled small mb-0"),
+        ]),
+    ], className="shadow-sm mb-3 border-warning", id="claim-history")
+
+
+def claim_page(view: ClaimView, history: ClaimHistory | None = None) -> html.Div:
     """The claim, the task's required output and KPI beside its evidence, and the decision."""
     task_card = dbc.Card(dbc.CardBody([
         labelled("Nhiệm vụ", f"{view.task_code} · {view.task_title}"),
@@ -140,9 +188,6 @@ def claim_page(view: ClaimView) -> html.Div:
         labelled("Đơn vị đề nghị", f"{view.unit_name} — {view.claimant}"),
         labelled("Ngày gửi", format_datetime(view.created_at)),
         labelled("Ghi chú của đơn vị", view.note),
-        *([labelled("Đề nghị trước của nhiệm vụ", html.Ul(
-            [html.Li(f"{format_datetime(p.created_at)}: {p.outcome}") for p in view.previous],
-            className="small mb-0 ps-3"))] if view.previous else []),
     ]), className="shadow-sm mb-3 claim-task")
     if view.decided:
         decision = dbc.Alert(view.decided, color="secondary", id="claim-decided")
@@ -150,16 +195,26 @@ def claim_page(view: ClaimView) -> html.Div:
         decision = dbc.Card([
             dbc.CardHeader("Kết quả thẩm định"),
             dbc.CardBody([
-                html.Button("Phê duyệt — Hoàn thành (Alt+A)", id="claim-approve",
-                            className="btn btn-success w-100 mb-3", accessKey="a"),
+                html.Button(APPROVE_LABEL, id="claim-approve", accessKey="a",
+                            className=f"btn btn-success w-100 mb-3 {ACTION_BUTTON}"),
                 dbc.Label("Lý do trả lại"),
                 dbc.Select(id="claim-reason", options=[{"label": lbl, "value": code}
                                                        for code, lbl in view.reasons],
                            placeholder="Chọn lý do", className="mb-2"),
                 dbc.Textarea(id="claim-reason-text", rows=3, className="mb-2",
                              placeholder="Ghi rõ nội dung đơn vị cần bổ sung"),
-                html.Button("Trả lại — Không hoàn thành (Alt+R)", id="claim-reject",
-                             className="btn btn-outline-danger w-100", accessKey="r"),
+                html.Button(REJECT_LABEL, id="claim-reject", accessKey="r",
+                            className=f"btn btn-outline-danger w-100 {ACTION_BUTTON}"),
+                confirm_dialog("claim-approve", title="Phê duyệt đề nghị?",
+                               body=f"Nhiệm vụ {view.task_code} sẽ được công nhận “Hoàn "
+                                    f"thành”; {view.unit_name} được thông báo. Quyết định đã "
+                                    "ghi không sửa được.",
+                               confirm_label="Phê duyệt", colour="success"),
+                confirm_dialog("claim-reject", title="Trả lại đề nghị?",
+                               body=f"Nhiệm vụ {view.task_code} sẽ ghi nhận “Không hoàn "
+                                    f"thành”; {view.unit_name} nhận lý do đã chọn và có thể "
+                                    "gửi đề nghị mới. Quyết định đã ghi không sửa được.",
+                               confirm_label="Trả lại", colour="danger"),
             ]),
         ], className="shadow-sm mb-3")
     next_link = (dcc.Link("Đề nghị tiếp theo →", href=f"/tham-dinh/{view.next_claim_id}",
@@ -170,14 +225,14 @@ def claim_page(view: ClaimView) -> html.Div:
         page_header(f"Thẩm định đề nghị · {view.task_code}", view.unit_name),
         html.Div(id="claim-message"),
         dcc.Store(id="claim-ref", data={"id": view.claim_id, "version": view.version,
-                                        "next": view.next_claim_id}),
+                                        "next": view.next_claim_id, "code": view.task_code}),
         dcc.Location(id="claim-redirect", refresh="callback-nav"),
         dbc.Row([
             dbc.Col([html.H2(f"Minh chứng ({len(view.evidence)} file)", className="h6 mt-2"),
                      *[_evidence_card(item) for item in view.evidence]], lg=8),
-            dbc.Col([decision, task_card,
+            dbc.Col([decision,
                      head.confirmation_card(view.confirmed_by, view.confirmed_at,
                                             view.confirmation_note, view.confirmed_files),
-                     head.chain_card(view.chain, view.claim_id)], lg=4),
+                     history_card(history), task_card], lg=4),
         ]),
     ], id="claim-page")

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from portal.actions import flash_area
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -76,6 +78,7 @@ def shell(info: ShellInfo | None, footer: str = "") -> html.Div:
             dcc.Store(id="page-refresh", data=0),
             dcc.Interval(id="notif-poll", interval=60_000),
             navbar,
+            flash_area(),
             dbc.Container(html.Div(id="page-content"), fluid="lg", className="pb-4"),
             html.Div(footer, className="footer-note"),
         ]

@@ -4,10 +4,12 @@ the task's timeline."""
 from __future__ import annotations
 
 import json
+from uuid import uuid4
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from portal.actions import ACTION_BUTTON, confirm_dialog
 from workflow.clock import format_datetime
 from workflow.labels import (
     EVIDENCE_KIND_LABELS,
@@ -17,18 +19,29 @@ from workflow.labels import (
 )
 from workflow.timeline import TimelineEntry
 
+PROGRESS_LABEL = "Gửi báo cáo tiến độ"
+CLAIM_LABEL = "Gửi đề nghị công nhận hoàn thành"
+WITHDRAW_LABEL = "Rút đề nghị"
+
 TIMELINE_COLOURS = {"progress": "primary", "claim": "info", "approved": "success",
                     "rejected": "danger", "withdrawn": "secondary", "confirmed": "success",
                     "returned": "warning"}
 
 
+def draft_cleared(key: str) -> html.Div:
+    """A marker that tells portal/assets/drafts.js the draft ``key`` was sent."""
+    return html.Div(hidden=True, className="draft-cleared", **{"data-draft-clear": key})
+
+
 def progress_form(task_id: int, kpi_target: str | None = None,
                   is_rate: bool = False) -> dbc.Card:
     """Completion %, what was done, difficulties and proposals for the current period; with
-    a numeric target (e.g. "80%"), the value reached, from which the % is derived."""
+    a numeric target (e.g. "80%"), the value reached, from which the % is derived.
+    What is typed is kept in the browser until it is sent (portal/assets/drafts.js); the
+    form's token makes a repeated submission file one report."""
     return dbc.Card([
         dbc.CardHeader("Báo cáo tiến độ"),
-        dbc.CardBody([
+        dbc.CardBody(html.Div([
             dbc.Row([
                 dbc.Col([dbc.Label("Kỳ báo cáo"),
                          dbc.Select(id="progress-period", options=options(REPORT_PERIOD_LABELS),
@@ -45,9 +58,11 @@ def progress_form(task_id: int, kpi_target: str | None = None,
             dbc.Label("Đề xuất, kiến nghị", html_for="progress-proposals"),
             dbc.Textarea(id="progress-proposals", rows=2, className="mb-3"),
             html.Div(id="progress-message"),
-            dbc.Button("Gửi báo cáo tiến độ", id="progress-submit", color="primary"),
+            dbc.Button(PROGRESS_LABEL, id="progress-submit", color="primary",
+                       className=ACTION_BUTTON),
             dcc.Store(id="progress-task", data=task_id),
-        ]),
+            dcc.Store(id="progress-token", data=uuid4().hex),
+        ], **{"data-draft": f"progress-{task_id}"})),
     ], className="shadow-sm mb-3", id="progress-card")
 
 
@@ -79,7 +94,7 @@ def rejection_banner(reason: str | None) -> dbc.Alert | None:
     if not reason:
         return None
     return dbc.Alert([html.Strong("Không hoàn thành — minh chứng bị trả lại. "),
-                      html.Span(f"Lý do: {reason}. "),
+                      html.Span(f"Lý do: {reason.rstrip(' .')}. "),
                       html.Span("Đơn vị có thể bổ sung minh chứng và gửi đề nghị mới.")],
                      color="danger", id="rejection-banner")
 
@@ -87,7 +102,7 @@ def rejection_banner(reason: str | None) -> dbc.Alert | None:
 def timeline(entries: list[TimelineEntry]) -> dbc.Card:
     """The task's history, newest first."""
     if not entries:
-        body = html.Div("Chưa có hoạt động nào.", className="text-muted")
+        body = html.Div("Chưa có hoạt động nào.", className="text-muted p-3")
     else:
         items = []
         for entry in entries:
@@ -119,15 +134,19 @@ def claim_panel(task_id: int, *, max_mb: int, pending: bool,
                 html.P(pending_text or
                        "Đơn vị đã gửi đề nghị, đang chờ Văn phòng Đảng ủy thẩm định.",
                        className="mb-2"),
-                html.Div(id="claim-form-message"),
-                dbc.Button("Rút đề nghị", id="claim-withdraw", color="secondary", outline=True,
-                           size="sm"),
+                dbc.Button(WITHDRAW_LABEL, id="claim-withdraw", color="secondary", outline=True,
+                           size="sm", className=ACTION_BUTTON),
+                confirm_dialog("claim-withdraw", title="Rút đề nghị công nhận hoàn thành?",
+                               body="Đề nghị sẽ không còn trong danh sách chờ thẩm định. Các "
+                                    "file minh chứng vẫn được lưu cùng đề nghị đã rút; muốn "
+                                    "được công nhận, đơn vị gửi đề nghị mới.",
+                               confirm_label="Rút đề nghị", colour="danger"),
                 dcc.Store(id="claim-task", data=task_id),
             ]),
         ], className="shadow-sm mb-3", id="claim-card")
     return dbc.Card([
         dbc.CardHeader("Đề nghị công nhận hoàn thành"),
-        dbc.CardBody([
+        dbc.CardBody(html.Div([
             html.P("Đính kèm file minh chứng (văn bản pháp lý đã ký, ảnh chụp sản phẩm…). "
                    "Không có minh chứng thì không thể đề nghị công nhận hoàn thành.",
                    className="small text-muted"),
@@ -138,8 +157,9 @@ def claim_panel(task_id: int, *, max_mb: int, pending: bool,
             dbc.Label("Ghi chú gửi Văn phòng Đảng ủy", html_for="claim-note"),
             dbc.Textarea(id="claim-note", rows=2, className="mb-3"),
             html.Div(id="claim-form-message"),
-            dbc.Button("Gửi đề nghị công nhận hoàn thành", id="claim-submit", color="success"),
+            dbc.Button(CLAIM_LABEL, id="claim-submit", color="success",
+                       className=ACTION_BUTTON),
             dcc.Store(id="claim-staged", data={"ids": [], "busy": False}),
             dcc.Store(id="claim-task", data=task_id),
-        ]),
+        ], **{"data-draft": f"claim-{task_id}"})),
     ], className="shadow-sm mb-3", id="claim-card")

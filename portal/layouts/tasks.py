@@ -34,7 +34,8 @@ def task_table(rows: list[TaskRow], *, show_unit: bool = True) -> html.Div:
                      className="col-title")]
             + ([html.Td(row.lead_unit or "—")] if show_unit else [])
             + [html.Td([html.Div(format_date(row.deadline_date) or "—"),
-                        html.Small(row.deadline_text, className="text-muted")]
+                        html.Small(row.deadline_text, className="text-muted deadline-text",
+                                   title=row.deadline_text)]
                        if row.deadline_text else "—", className="col-deadline"),
                html.Td(f"{row.percent}%" if row.percent is not None else "—"),
                html.Td(status_badge(row.status, row.overdue, row.late), className="col-status")],
@@ -124,13 +125,16 @@ def task_detail_page(detail: TaskDetail, *, history: list[TimelineEntry] | None 
         field("Trạng thái", status_badge(detail.status, detail.overdue, detail.late)),
         field("Tỷ lệ hoàn thành", f"{detail.percent}%" if detail.percent is not None else
               "Chưa có báo cáo"),
+        field("Công nhận hoàn thành",
+              f"{format_date(detail.approved_at)} · {detail.approved_by or '—'}")
+        if detail.status == TaskStatus.COMPLETED and detail.approved_at else None,
         field("Đơn vị chủ trì", detail.lead_unit),
         field("Đơn vị phối hợp", coordinating),
         field("Thời hạn (theo kế hoạch)", task.deadline_text),
         field("Thời hạn (đã xác định)", format_date(task.deadline_date) or "Chưa xác định"),
         field("Loại thời hạn", label(task.deadline_kind, DEADLINE_KIND_LABELS)),
         field("Nhóm nhiệm vụ", f"{detail.section.code}. {detail.section.title}"),
-    ]), className="shadow-sm mb-3")
+    ]), className="shadow-sm mb-3", id="task-status-card")
     main = [left]
     if detail.can_report:
         main.append(progress_form(task.id, kpi_target or None, task.kpi_unit == "%"))
@@ -141,7 +145,9 @@ def task_detail_page(detail: TaskDetail, *, history: list[TimelineEntry] | None 
         dcc.Link("← Danh sách nhiệm vụ", href="/nhiem-vu", className="small"),
         page_header(f"{task.code} · {task.title}"),
         rejection_banner(rejection_reason),
-        dbc.Row([dbc.Col(main, lg=8), dbc.Col(right, lg=4)], className="mt-2"),
+        # On a phone the status card (status, %, deadline) comes first.
+        dbc.Row([dbc.Col(main, lg=8, className="order-2 order-lg-1"),
+                 dbc.Col(right, lg=4, className="order-1 order-lg-2")], className="mt-2"),
     ], id="task-detail")
 
 

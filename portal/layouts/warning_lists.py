@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from uuid import uuid4
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from db.models import WarningList, WarningRow
+from portal.actions import ACTION_BUTTON, confirm_dialog
 from portal.layouts.common import empty_state, page_header
 from workflow.clock import format_date, format_datetime
 from workflow.reports.warning_text import reason_lines
@@ -19,25 +21,29 @@ REASON_COLOURS = {OVERDUE: "danger", BEHIND: "warning", POOR_EVIDENCE: "danger",
 
 def _reason_badges(reasons: list[str], details: dict) -> list:
     return [dbc.Badge(text, color=REASON_COLOURS.get(reason, "secondary"),
-                      className="me-1 mb-1 text-wrap text-start",
+                      className="me-1 mb-1 text-wrap text-start reason-badge",
                       text_color="dark" if REASON_COLOURS.get(reason) == "warning" else None)
             for reason, text in zip(reasons, reason_lines(reasons, details), strict=False)]
 
 
 def _unit_table(rows: list[tuple[int | None, str, str, str, date | None, list[str], dict]]):
-    head = html.Thead(html.Tr([html.Th("Mã", className="col-code"), html.Th("Nhiệm vụ"),
-                               html.Th("Thời hạn"), html.Th("Lý do cảnh báo")]))
+    head = html.Thead(html.Tr([html.Th("Mã", className="col-code"),
+                               html.Th("Nhiệm vụ", className="col-title"),
+                               html.Th("Thời hạn", className="col-deadline"),
+                               html.Th("Lý do cảnh báo", className="col-reasons")]))
     body = html.Tbody([
-        html.Tr([html.Td(code, className="col-code"),
+        html.Tr([html.Td(code, className="col-code", **{"data-label": "Mã"}),
                  html.Td(dcc.Link(title, href=f"/nhiem-vu/{task_id}") if task_id else title,
                          className="col-title"),
                  html.Td([html.Div(format_date(deadline) or "—"),
-                          html.Small(deadline_text, className="text-muted")],
-                         className="col-deadline"),
-                 html.Td(_reason_badges(reasons, details))])
+                          html.Small(deadline_text, className="text-muted deadline-text",
+                                     title=deadline_text)],
+                         className="col-deadline", **{"data-label": "Thời hạn"}),
+                 html.Td(_reason_badges(reasons, details), className="col-reasons")])
         for task_id, code, title, deadline_text, deadline, reasons, details in rows])
-    return dbc.Table([head, body], size="sm", hover=True, responsive=True,
-                     className="task-table mb-0")
+    # Fixed column widths: every unit's card lines up; on a phone rows stack as cards.
+    return dbc.Table([head, body], size="sm", hover=True,
+                     className="task-table warning-table stack-table mb-0")
 
 
 def grouped_cards(groups: dict[str, list[tuple]]) -> list:
@@ -62,6 +68,13 @@ def published_groups(rows: list[WarningRow]) -> dict[str, list[tuple]]:
             (r.task_id, r.task_code, r.task_title, r.deadline_text, r.deadline_date,
              list(r.reasons), dict(r.details)))
     return dict(sorted(groups.items()))
+
+
+def publish_question(report: WarningReport) -> str:
+    """What the publish dialog says will happen."""
+    return (f"Danh sách cảnh báo {report.period.label}, tính đến ngày "
+            f"{format_date(report.as_of)}, gồm {len(report.items)} nhiệm vụ, sẽ được lưu cố "
+            "định (không sửa được sau khi công bố) và các đơn vị có tên được thông báo.")
 
 
 def preview_body(report: WarningReport, *, export_query: str, can_export: bool) -> html.Div:
@@ -89,20 +102,56 @@ def preview_body(report: WarningReport, *, export_query: str, can_export: bool) 
     ])
 
 
+PUBLISH_LABEL = "Công bố danh sách"
+
+
+def _exports(list_id: int) -> html.Div:
+    return html.Div([
+        html.A("Tải Excel", href=f"/canh-bao/{list_id}.xlsx",
+               className="btn btn-outline-success btn-sm me-2"),
+        html.A("Tải PDF", href=f"/canh-bao/{list_id}.pdf",
+               className="btn btn-outline-danger btn-sm")])
+
+
+def just_published_card(published: WarningList, rows: list[WarningRow],
+                        can_export: bool) -> dbc.Card:
+    """The list just published, first on the page: title, number of tasks, exports."""
+    return dbc.Card([
+        dbc.CardHeader([html.Strong(f"Đã công bố: Danh sách cảnh báo {published.period_label}"),
+                        html.Span(f" · {len(rows)} nhiệm vụ", className="ms-1")],
+                       className="bg-success-subtle"),
+        dbc.CardBody([
+            html.Div(f"Tính đến {format_date(published.as_of)} · công bố lúc "
+                     f"{format_datetime(published.published_at)}. Danh sách đã công bố được "
+                     "lưu cố định và đã gửi thông báo cho các đơn vị có tên.",
+                     className="small mb-2"),
+            html.Div([dcc.Link("Xem danh sách đã công bố", href=f"/canh-bao/{published.id}",
+                               className="btn btn-primary btn-sm me-2"),
+                      _exports(published.id) if can_export else None],
+                     className="d-flex flex-wrap gap-2"),
+        ]),
+    ], className="shadow-sm mb-3 border-success", id="warnings-just-published")
+
+
 def warnings_page(*, as_of: date, can_publish: bool, lists: list[WarningList],
-                  can_export: bool, jobs=None) -> html.Div:
-    """Controls, the preview (filled by callback) and the published lists."""
+                  can_export: bool, period: str = "month",
+                  just_published: tuple[WarningList, list[WarningRow]] | None = None
+                  ) -> html.Div:
+    """Controls, the list just published (if any), the preview (filled by callback) and
+    the published lists."""
     controls = dbc.Row([
         dbc.Col([dbc.Label("Tính đến ngày"),
                  html.Div(dcc.DatePickerSingle(id="warnings-as-of", date=as_of.isoformat(),
+                                               initial_visible_month=as_of.isoformat(),
                                                display_format="DD/MM/YYYY",
-                                               first_day_of_week=1))], md="auto"),
+                                               first_day_of_week=1))], xs="auto"),
         dbc.Col([dbc.Label("Kỳ"),
-                 dbc.RadioItems(id="warnings-period", value="month", inline=True,
+                 dbc.RadioItems(id="warnings-period", value=period, inline=True,
                                 options=[{"label": "Tháng", "value": "month"},
-                                         {"label": "Quý", "value": "quarter"}])], md="auto"),
-        dbc.Col(dbc.Button("Công bố danh sách", id="warnings-publish", color="danger"),
-                md="auto", className="align-self-end" + ("" if can_publish else " d-none")),
+                                         {"label": "Quý", "value": "quarter"}])], xs="auto"),
+        dbc.Col(dbc.Button(PUBLISH_LABEL, id="warnings-publish", color="danger",
+                           className=ACTION_BUTTON),
+                xs="auto", className="align-self-end" + ("" if can_publish else " d-none")),
     ], className="g-3 mb-3")
     past = [html.Tr([html.Td(dcc.Link(w.period_label, href=f"/canh-bao/{w.id}")),
                      html.Td(format_date(w.as_of)), html.Td(format_datetime(w.published_at)),
@@ -117,9 +166,13 @@ def warnings_page(*, as_of: date, can_publish: bool, lists: list[WarningList],
     return html.Div([
         page_header("Danh sách cảnh báo",
                     "Quá hạn, chậm tiến độ, minh chứng không đạt, chưa báo cáo (mục IV.2.4)"),
+        just_published_card(*just_published, can_export) if just_published else None,
         dbc.Card(dbc.CardBody(controls), className="shadow-sm mb-3"),
-        html.Div(id="warnings-message"),
-        jobs,
+        confirm_dialog("warnings-publish", title="Công bố danh sách cảnh báo?",
+                       body="Danh sách sẽ được lưu cố định, không sửa được sau khi công bố, "
+                            "và các đơn vị có tên được thông báo.",
+                       confirm_label="Công bố", colour="danger"),
+        dcc.Store(id="warnings-token", data=uuid4().hex),
         dcc.Loading(html.Div(id="warnings-preview")),
         dbc.Card([dbc.CardHeader("Các danh sách đã công bố"), past_table],
                  className="shadow-sm mt-3"),
@@ -128,11 +181,7 @@ def warnings_page(*, as_of: date, can_publish: bool, lists: list[WarningList],
 
 def published_page(published: WarningList, rows: list[WarningRow], can_export: bool) -> html.Div:
     """A past list exactly as published."""
-    exports = html.Div([
-        html.A("Tải Excel", href=f"/canh-bao/{published.id}.xlsx",
-               className="btn btn-outline-success btn-sm me-2"),
-        html.A("Tải PDF", href=f"/canh-bao/{published.id}.pdf",
-               className="btn btn-outline-danger btn-sm")]) if can_export else None
+    exports = _exports(published.id) if can_export else None
     return html.Div([
         dcc.Link("← Danh sách cảnh báo", href="/canh-bao", className="small"),
         page_header(f"Danh sách cảnh báo {published.period_label}",

@@ -9,6 +9,7 @@ from portal.context import db
 from portal.layouts import errors, review
 from portal.pages.registry import Page
 from workflow import reviews
+from workflow.claim_history import claim_history
 from workflow.errors import NotFound
 from workflow.permissions import Capability
 
@@ -24,6 +25,8 @@ def on_open(session: Session, user, *, claim_id: int, **_params) -> None:
 def layout(user, *, claim_id: int, **_params) -> html.Div:
     """The claim with its evidence, checks and decision form."""
     try:
-        return review.claim_page(reviews.claim_view(db(), actor=user, claim_id=claim_id))
+        return review.claim_page(
+            reviews.claim_view(db(), actor=user, claim_id=claim_id),
+            claim_history(db(), actor=user, claim_id=claim_id))
     except NotFound:
         return errors.not_found()

@@ -88,10 +88,12 @@ def _review(browser, portal, approve: bool, shot: str, chain: bool = False) -> N
     screenshot(browser, shot)
     if approve:
         _click(browser, "claim-approve")
+        _click(browser, "claim-approve-confirm")  # the dialog asks first
     else:
         Select(browser.find_element(By.ID, "claim-reason")).select_by_value("unsigned")
         browser.find_element(By.ID, "claim-reason-text").send_keys("Quyết định chưa có chữ ký")
         _click(browser, "claim-reject")
+        _click(browser, "claim-reject-confirm")
     _wait(browser, lambda d: d.current_url.endswith("/tham-dinh"))
     wait_text(browser, "Chờ thẩm định")
 

@@ -88,3 +88,28 @@ def content_text(response) -> str:
     import json
 
     return json.dumps(response.get_json(), ensure_ascii=False)
+
+
+def callback_outputs(app: Flask, first_input: str,
+                     output: str = "") -> tuple[str, list[dict]]:
+    """The key and outputs of the callback whose first input is ``first_input`` (and whose
+    outputs name ``output``), as the browser sends them (duplicate outputs keep their
+    "@hash" suffix)."""
+    key = next(k for k, spec in app.extensions["dash_app"].callback_map.items()
+               if spec.get("callback") and spec["inputs"][0]["id"] == first_input
+               and output in k)
+    outputs = []
+    for part in key.strip(".").split("..."):
+        component, prop = part.rsplit(".", 1)
+        outputs.append({"id": component, "property": prop})
+    return key, outputs
+
+
+def run_action(app: Flask, client: FlaskClient, first_input: str, state: list[dict],
+               prop: str = "n_clicks", value=1):
+    """Clicks an action button (its callback's first input) through the real callback."""
+    key, outputs = callback_outputs(app, first_input)
+    body = {"output": key, "outputs": outputs,
+            "inputs": [{"id": first_input, "property": prop, "value": value}],
+            "state": state, "changedPropIds": [f"{first_input}.{prop}"]}
+    return client.post("/_dash-update-component", json=body, headers=ORIGIN)

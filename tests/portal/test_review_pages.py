@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from db.session import make_engine, make_session_factory
-from tests.portal.conftest import ORIGIN, content_text, route_page
+from tests.portal.conftest import content_text, route_page, run_action
 from tests.workflow.test_claims_reviews import staged
 from workflow import claims
 from workflow.status import TaskStatus
@@ -31,18 +31,11 @@ def _status(settings, world, task):
 
 
 def _bulk(app, client, claim_ids, versions):
-    key = next(k for k, spec in app.extensions["dash_app"].callback_map.items()
-               if spec["inputs"][0]["id"] == "queue-bulk-approve")
     selects = [{"index": i, "type": "queue-select"} for i in claim_ids]
-    body = {"output": key,
-            "outputs": [{"id": "queue-message", "property": "children"},
-                        {"id": "url", "property": "search"}],
-            "inputs": [{"id": "queue-bulk-approve", "property": "n_clicks", "value": 1}],
-            "state": [[{"id": s, "property": "value", "value": True} for s in selects],
-                      [{"id": s, "property": "id", "value": s} for s in selects],
-                      {"id": "queue-versions", "property": "data", "value": versions}],
-            "changedPropIds": ["queue-bulk-approve.n_clicks"]}
-    return client.post("/_dash-update-component", json=body, headers=ORIGIN)
+    return run_action(app, client, "queue-bulk-approve-confirm", [
+        [{"id": s, "property": "value", "value": True} for s in selects],
+        [{"id": s, "property": "id", "value": s} for s in selects],
+        {"id": "queue-versions", "property": "data", "value": versions}])
 
 
 def test_bulk_approval_needs_every_claim_opened(app, client_for, web_world, settings):
@@ -56,15 +49,38 @@ def test_bulk_approval_needs_every_claim_opened(app, client_for, web_world, sett
     for claim_id in ids:
         page = content_text(route_page(client, f"/tham-dinh/{claim_id}"))
         assert "Kết quả thẩm định" in page and "Sản phẩm đầu ra bắt buộc" in page
-    done = _bulk(app, client, ids, versions).get_json()
-    assert done["response"]["url"]["search"] == "?da-duyet=2"
+    done = content_text(_bulk(app, client, ids, versions))
+    assert "Đã phê duyệt 2 đề nghị" in done and "page-refresh" in done
     assert _status(settings, web_world, web_world.task_a) == TaskStatus.COMPLETED
     assert _status(settings, web_world, web_world.task_overdue) == TaskStatus.COMPLETED
-    assert "Đã phê duyệt 2 đề nghị" in content_text(route_page(client, "/tham-dinh",
-                                                                "?da-duyet=2"))
+    # A double click answers the same way and decides nothing twice.
+    assert "Đã phê duyệt 2 đề nghị" in content_text(_bulk(app, client, ids, versions))
+    assert "0 đề nghị" in content_text(route_page(client, "/tham-dinh"))
 
 
 def test_units_cannot_open_review_pages(client_for, web_world, settings):
     ids = _file_claims(settings, web_world, [web_world.task_a])
     client = client_for("member_a")
     assert "page-forbidden" in content_text(route_page(client, f"/tham-dinh/{ids[0]}"))
+
+
+def test_two_simultaneous_clicks_on_bulk_approval_both_answer_success(app, client_for,
+                                                                       web_world, settings):
+    import threading
+
+    ids = _file_claims(settings, web_world, [web_world.task_a])
+    first, second = client_for("reviewer"), client_for("reviewer")
+    route_page(first, f"/tham-dinh/{ids[0]}")
+    answers = [None, None]
+
+    def click(slot, client):
+        answers[slot] = content_text(_bulk(app, client, ids, {str(ids[0]): 1}))
+
+    threads = [threading.Thread(target=click, args=(i, c)) for i, c in enumerate((first, second))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    for answer in answers:
+        assert "Đã phê duyệt 1 đề nghị" in answer and "action-refusal" not in answer
+    assert _status(settings, web_world, web_world.task_a) == TaskStatus.COMPLETED

@@ -191,8 +191,16 @@ def test_withdraw_pending_by_task(session, world):
         claims.withdraw_pending(session, actor=world.reviewer, task_id=world.task_a.id)
     with pytest.raises(NotFound):
         claims.withdraw_pending(session, actor=world.member_c, task_id=world.task_a.id)
-    claims.withdraw_pending(session, actor=world.member_a, task_id=world.task_a.id)
+    withdrawn = claims.withdraw_pending(session, actor=world.member_a, task_id=world.task_a.id)
     assert status(session, world, world.task_a) == TaskStatus.NOT_STARTED
+    # A repeated click answers with the claim already withdrawn, and records nothing more.
+    again = claims.withdraw_pending(session, actor=world.member_a, task_id=world.task_a.id)
+    assert again.id == withdrawn.id
+    assert session.scalar(select(func.count()).select_from(AuditEvent)
+                          .where(AuditEvent.action == "claim.withdraw")) == 1
+    reviews_claim = claim_for(session, world)
+    reviews.reject(session, actor=world.reviewer, claim_id=reviews_claim.id,
+                   version=reviews_claim.version, reason_code="unclear")
     with pytest.raises(ValidationError, match="Không còn đề nghị"):
         claims.withdraw_pending(session, actor=world.member_a, task_id=world.task_a.id)
 
@@ -222,3 +230,30 @@ def test_claim_view_shows_the_verdict_and_earlier_claims(session, world):
     assert reviews.claim_view(session, actor=world.reviewer, claim_id=first.id).decided
     with pytest.raises(PermissionDenied):
         reviews.claim_view(session, actor=world.member_a, claim_id=second.id)
+
+
+def test_a_repeated_decision_by_the_same_reviewer_answers_as_the_first(session, world):
+    claim = claim_for(session, world)
+    seen = claim.version
+    first = reviews.reject(session, actor=world.reviewer, claim_id=claim.id, version=seen,
+                           reason_code="unsigned")
+    again = reviews.reject(session, actor=world.reviewer, claim_id=claim.id, version=seen,
+                           reason_code="unsigned")
+    assert again.id == first.id
+    assert session.scalar(select(func.count()).select_from(AuditEvent)
+                          .where(AuditEvent.action == "claim.reject")) == 1
+    with pytest.raises(Conflict):
+        reviews.approve(session, actor=world.reviewer, claim_id=claim.id, version=seen)
+
+
+def test_a_completed_task_shows_100_percent_and_who_approved(session, world):
+    from workflow import progress
+
+    progress.report_progress(session, actor=world.member_a, task_id=world.task_a.id,
+                             percent=60, narrative="Đã làm")
+    claim = claim_for(session, world)
+    reviews.approve(session, actor=world.reviewer, claim_id=claim.id, version=claim.version)
+    detail = get_for_user(session, actor=world.member_a, task_id=world.task_a.id)
+    assert detail.percent == 100 and detail.approved_by == "Người dùng reviewer"
+    assert detail.approved_at is not None
+    assert not detail.can_report and not detail.can_claim

@@ -54,3 +54,40 @@ def test_empty_narrative_is_refused(session, world):
         progress.report_progress(session, actor=world.member_a, task_id=world.task_a.id,
                                  percent=10, narrative="  ")
     assert _count(session) == 0
+
+
+def test_a_repeated_submission_files_one_report(session, world):
+    first = progress.report_progress(session, actor=world.member_a, task_id=world.task_a.id,
+                                     percent=40, narrative="Đã họp", request_token="form-1")
+    again = progress.report_progress(session, actor=world.member_a, task_id=world.task_a.id,
+                                     percent=40, narrative="Đã họp", request_token="form-1")
+    assert again.id == first.id and _count(session) == 1
+    progress.report_progress(session, actor=world.member_a, task_id=world.task_a.id,
+                             percent=50, narrative="Đã họp lần hai", request_token="form-2")
+    assert _count(session) == 2
+
+
+def test_a_token_of_someone_else_is_refused(session, world):
+    progress.report_progress(session, actor=world.member_a, task_id=world.task_a.id,
+                             percent=40, narrative="Đã họp", request_token="form-1")
+    with pytest.raises(ValidationError, match="tải lại trang"):
+        progress.report_progress(session, actor=world.member_b, task_id=world.task_a.id,
+                                 percent=10, narrative="Góp ý", request_token="form-1")
+    assert _count(session) == 1
+
+
+def test_the_database_refuses_a_second_report_with_one_token(session, world):
+    from sqlalchemy.exc import IntegrityError
+
+    from db.models import ReportPeriod
+    from workflow.clock import now_utc, today
+
+    progress.report_progress(session, actor=world.member_a, task_id=world.task_a.id,
+                             percent=40, narrative="Đã họp", request_token="form-1")
+    twin = ProgressReport(task_id=world.task_a.id, unit_id=world.unit_a.id,
+                          author_id=world.member_a.id, period_kind=ReportPeriod.MONTH,
+                          period_start=today(), period_label="x", percent_complete=40,
+                          narrative="Đã họp", created_at=now_utc(), request_token="form-1")
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.add(twin)
+        session.flush()

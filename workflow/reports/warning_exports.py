@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from workflow.clock import format_date
+from workflow.clock import format_date, today
 from workflow.reports.warning_text import reason_lines
 from workflow.safe_cells import set_cell, write_cell
 
@@ -44,6 +44,8 @@ class WarningDocument:
     as_of: date
     published: bool
     lines: list[WarningLine]
+    # The day the list was issued (published); a preview is dated the day it is printed.
+    issued_on: date | None = None
 
 
 def _grouped(lines: list[WarningLine]) -> list[tuple[str, list[WarningLine]]]:
@@ -125,7 +127,7 @@ def warning_pdf(document: WarningDocument) -> bytes:
     pdf.cell(right, 6, "ĐẢNG CỘNG SẢN VIỆT NAM", align="C", new_x="LEFT", new_y="NEXT")
     pdf.set_x(pdf.l_margin + left)
     pdf.set_font("Serif", "I", 11)
-    day = document.as_of
+    day = document.issued_on or today()
     pdf.cell(right, 8, f"{document.place}, ngày {day.day:02d} tháng {day.month:02d} năm "
                        f"{day.year}", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_y(max(bottom_left, pdf.get_y()) + 6)

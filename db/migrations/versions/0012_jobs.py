@@ -11,7 +11,7 @@ from db.base import UtcDateTime
 
 
 revision = '0012'
-down_revision = '0009'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,26 @@
+"""The audit log names tasks by their plan code, never by internal ids."""
+
+from __future__ import annotations
+
+from tests.workflow.test_claims_reviews import staged
+from workflow import claims, progress
+from workflow.audit_search import export_events, list_events
+
+
+def test_events_name_the_task_code(session, world):
+    progress.report_progress(session, actor=world.member_a, task_id=world.task_a.id,
+                             percent=30, narrative="Đã họp")
+    claims.file_claim(session, actor=world.member_a, task_id=world.task_a.id,
+                      evidence_ids=[staged(session, world.member_a, world.task_a).id])
+    lines, total = list_events(session, actor=world.reviewer)
+    by_action = {line.action: line for line in lines}
+    code = world.task_a.code
+    assert by_action["progress.report"].object_label == f"Nhiệm vụ {code}"
+    claim_line = by_action["claim.file"]
+    assert claim_line.object_label.endswith(f"· nhiệm vụ {code}")
+    assert f"nhiệm vụ: {code}" in claim_line.details
+    assert "mã nhiệm vụ" not in claim_line.details
+    evidence_id = claim_line.details.split("file minh chứng: ")[1]
+    assert evidence_id.isdigit()  # an id 1 is not shown as "có"
+    exported = {line.action: line for line in export_events(session, actor=world.reviewer)}
+    assert exported["claim.file"].task_code == code
