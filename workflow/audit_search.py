@@ -55,13 +55,18 @@ FIELD_LABELS = {
     "unit_day": "ngày đơn vị báo cáo", "office_day": "ngày Văn phòng tổng hợp",
     "quarter_day": "ngày sơ kết quý", "year_end_month": "tháng tổng kết năm",
     "year_end_day": "ngày tổng kết năm", "rows": "số nhiệm vụ",
+    "follows": "tiếp theo đề nghị số", "kpi_value": "giá trị đạt được",
+    "override": "lý do điều chỉnh tỷ lệ", "note": "ghi chú", "files": "file được xác nhận",
+    "claims": "thủ trưởng xác nhận đề nghị", "reports": "thủ trưởng xác nhận báo cáo tháng",
+    "code": "mã", "day": "ngày",
 }
 VALUE_LABELS = {True: "có", False: "không", None: "—", "pending": "chờ thẩm định",
                 "approved": "hoàn thành", "rejected": "không hoàn thành", "withdrawn": "đã rút",
                 "unit_member": "cán bộ đơn vị", "unit_head": "thủ trưởng đơn vị",
                 "awaiting_head": "chờ thủ trưởng xác nhận", "returned": "thủ trưởng trả lại",
                 "reviewer": "thẩm định", "leader": "lãnh đạo",
-                "admin": "quản trị"}
+                "admin": "quản trị", "province_viewer": "xem toàn tỉnh",
+                "province_admin": "quản trị tỉnh"}
 
 
 def _value(value: object) -> str:

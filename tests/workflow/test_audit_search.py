@@ -20,7 +20,7 @@ def test_events_name_the_task_code(session, world):
     assert claim_line.object_label.endswith(f"· nhiệm vụ {code}")
     assert f"nhiệm vụ: {code}" in claim_line.details
     assert "mã nhiệm vụ" not in claim_line.details
-    evidence_id = claim_line.details.split("file minh chứng: ")[1]
+    evidence_id = claim_line.details.split("file minh chứng: ")[1].split(";")[0]
     assert evidence_id.isdigit()  # an id 1 is not shown as "có"
     exported = {line.action: line for line in export_events(session, actor=world.reviewer)}
     assert exported["claim.file"].task_code == code
