@@ -18,6 +18,10 @@ def _send(app, client, task_id: int, token: str, percent=40, narrative="Đã h�
         {"id": "progress-narrative", "property": "value", "value": narrative},
         {"id": "progress-difficulties", "property": "value", "value": ""},
         {"id": "progress-proposals", "property": "value", "value": ""},
+        {"id": "progress-kpi-value", "property": "value", "value": None},
+        {"id": "progress-kpi-numerator", "property": "value", "value": None},
+        {"id": "progress-kpi-denominator", "property": "value", "value": None},
+        {"id": "progress-override-reason", "property": "value", "value": None},
         {"id": "progress-token", "property": "data", "value": token}])
 
 
