@@ -77,6 +77,11 @@
     if (!form || !event.isTrusted || !form.isConnected) { return; }
     if (event.type === "change" && target.tagName !== "SELECT") { return; }
     save(form);
+    // The user is fixing what was refused: the refusal has done its job.
+    if (document.querySelector("#action-flash .action-refusal") &&
+        window.dash_clientside && window.dash_clientside.set_props) {
+      window.dash_clientside.set_props("action-flash", {children: null});
+    }
   }
 
   document.addEventListener("input", onEdit, true);

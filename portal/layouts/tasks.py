@@ -29,22 +29,27 @@ def task_table(rows: list[TaskRow], *, show_unit: bool = True) -> html.Div:
     ))
     body = html.Tbody([
         html.Tr(
-            [html.Td(row.code, className="col-code"),
+            [html.Td(row.code, className="col-code", **{"data-label": "Mã"}),
              html.Td(dcc.Link(row.title, href=f"/nhiem-vu/{row.id}", className="task-title-link"),
                      className="col-title")]
-            + ([html.Td(row.lead_unit or "—")] if show_unit else [])
+            + ([html.Td(row.lead_unit or "—", **{"data-label": "Đơn vị chủ trì"})]
+               if show_unit else [])
             + [html.Td([html.Div(format_date(row.deadline_date) or "—"),
                         html.Small(row.deadline_text, className="text-muted deadline-text",
                                    title=row.deadline_text)]
-                       if row.deadline_text else "—", className="col-deadline"),
-               html.Td(f"{row.percent}%" if row.percent is not None else "—"),
-               html.Td(status_badge(row.status, row.overdue, row.late), className="col-status")],
+                       if row.deadline_text else "—", className="col-deadline",
+                       **{"data-label": "Thời hạn"}),
+               html.Td(f"{row.percent}%" if row.percent is not None else "—",
+                       **{"data-label": "Tiến độ"}),
+               html.Td(status_badge(row.status, row.overdue, row.late), className="col-status",
+                       **{"data-label": "Trạng thái"})],
             className="task-row",
         )
         for row in rows
     ])
+    # On a phone each row becomes a small card (portal.css .stack-table).
     return dbc.Table([header, body], hover=True, responsive=True, size="sm",
-                     className="task-table bg-white mb-0")
+                     className="task-table stack-table bg-white mb-0")
 
 
 def task_list_page(*, units: list[tuple[int, str]], sections: list[tuple[int, str]],

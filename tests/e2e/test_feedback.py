@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from sqlalchemy import func, select
@@ -109,6 +110,14 @@ def test_unit_actions_answer_once_and_drafts_survive(browser, live_portal, tmp_p
     _wait(browser, lambda d: d.find_element(By.ID, "progress-narrative").get_attribute("value")
           == "Đã họp triển khai đề án.")
     assert browser.find_element(By.ID, "progress-percent").get_attribute("value") == "60"
+
+    # A refusal is said in words and goes away once the user fixes the form.
+    percent = browser.find_element(By.ID, "progress-percent")
+    percent.send_keys("0")  # 600 %
+    _click(browser, "progress-submit")
+    _wait(browser, lambda d: "0 đến 100" in d.find_element(By.ID, "action-flash").text)
+    percent.send_keys(Keys.BACKSPACE)
+    _wait(browser, lambda d: not d.find_elements(By.CSS_SELECTOR, ".action-refusal"))
 
     # A double click files one report and says so once; the form is empty afterwards.
     reports = select(func.count()).select_from(ProgressReport).where(

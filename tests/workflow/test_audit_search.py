@@ -24,3 +24,28 @@ def test_events_name_the_task_code(session, world):
     assert evidence_id.isdigit()  # an id 1 is not shown as "có"
     exported = {line.action: line for line in export_events(session, actor=world.reviewer)}
     assert exported["claim.file"].task_code == code
+
+
+def test_a_page_of_events_costs_the_same_few_statements_whatever_its_size(session, world):
+    import sqlalchemy as sa
+
+    for task in (world.task_a, world.task_overdue):
+        progress.report_progress(session, actor=world.member_a, task_id=task.id,
+                                 percent=30, narrative="Đã họp")
+        claims.file_claim(session, actor=world.member_a, task_id=task.id,
+                          evidence_ids=[staged(session, world.member_a, task).id])
+    session.flush()
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    engine = session.get_bind()
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        lines, _ = list_events(session, actor=world.reviewer)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert len(lines) >= 4
+    # count + page + claim owners + evidence owners + task codes, never one per event
+    assert len(statements) <= 5
