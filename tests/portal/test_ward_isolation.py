@@ -226,3 +226,21 @@ def test_ward_a_task_list_holds_only_ward_a_tasks(client_for, two_wards, usernam
 
 def test_ward_b_member_sees_its_own_tasks(client_for, two_wards):
     assert MARK in _task_list(client_for("b_member_a"))
+
+
+def _dashboard(client, plan_id):
+    body = callback_body("dash-body.children", inputs=[
+        {"id": "dash-section", "property": "value", "value": None},
+        {"id": "dash-unit", "property": "value", "value": None},
+        {"id": "dash-plan", "property": "value", "value": plan_id}])
+    body["outputs"] = {"id": "dash-body", "property": "children"}
+    return client.post("/_dash-update-component", json=body, headers=ORIGIN)
+
+
+def test_dashboard_takes_only_the_wards_own_plans(client_for, two_wards):
+    world_a, world_b, _files, _ids = two_wards
+    client = client_for("leader")
+    assert _dashboard(client, world_a.plan.id).status_code == 200
+    refused = _dashboard(client, world_b.plan.id)
+    assert refused.status_code == 404 and MARK not in refused.get_data(as_text=True)
+    assert "Không tìm thấy kế hoạch" in refused.get_json()["error"]
