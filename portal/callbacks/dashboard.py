@@ -43,12 +43,15 @@ def register(app: Dash) -> None:
     """Registers the dashboard callbacks."""
 
     @guarded_callback(app, Capability.VIEW_DASHBOARD, Output("dash-body", "children"),
-                      Input("dash-section", "value"), Input("dash-unit", "value"))
-    def refresh(section_id, unit_id):
+                      Input("dash-section", "value"), Input("dash-unit", "value"),
+                      Input("dash-plan", "value"))
+    def refresh(section_id, unit_id, plan_id=None):
         user = current_account()
+        # A plan of another ward is NotFound in the domain layer (workflow.plans.plan_for).
+        plan_id = optional_id(plan_id)
         data = dashboard(db(), actor=user, unit_id=optional_id(unit_id),
-                         section_id=optional_id(section_id))
-        ranking = rank_units(db(), actor=user, as_of=today()) \
+                         section_id=optional_id(section_id), plan_id=plan_id)
+        ranking = rank_units(db(), actor=user, as_of=today(), plan_id=plan_id) \
             if permissions.has(user, Capability.VIEW_ALL_TASKS) else None
         return dashboard_body(data, ranking=ranking,
                               can_export=permissions.has(user, Capability.EXPORT))

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 from math import ceil
 
-from dash import Dash, Input, Output, ctx
+from dash import Dash, Input, Output, State, ctx
 
 from portal.context import current_account, db
 from portal.guard import guarded_callback
+from portal.inputs import optional_id
 from portal.layouts.tasks import PAGE_SIZE, status_value, task_summary, task_table
+from workflow import scope
 from workflow.permissions import Capability
 from workflow.plans import plan_for
 from workflow.tasks import TaskFilter, list_tasks
@@ -30,10 +32,12 @@ def register(app: Dash) -> None:
         Input("tasks-section", "value"), Input("tasks-status", "value"),
         Input("tasks-deadline", "start_date"), Input("tasks-deadline", "end_date"),
         Input("tasks-overdue", "value"), Input("tasks-pager", "active_page"),
-        Input("tasks-plan", "value"),
+        Input("tasks-plan", "value"), State("tasks-ward", "data"),
     )
-    def refresh(search, unit_id, section_id, status, start, end, overdue, page, plan_id=None):
-        user = current_account()
+    def refresh(search, unit_id, section_id, status, start, end, overdue, page, plan_id=None,
+                ward_id=None):
+        # A province drill-down names its ward; scope.focus refuses a ward out of reach.
+        user = scope.focus(db(), current_account(), optional_id(ward_id))
         # The plan id comes from the browser: list_tasks keeps to the user's ward anyway.
         try:
             plan_id = int(plan_id) if plan_id else None

@@ -236,14 +236,21 @@ def ranking_card(ranking: list[UnitRank], can_export: bool) -> dbc.Card:
 
 
 def dashboard_page(*, units: list[tuple[int, str]], sections: list[tuple[int, str]],
-                   show_unit_filter: bool, title: str, can_export: bool = False) -> html.Div:
-    """Filters; the body is filled by a callback."""
+                   show_unit_filter: bool, title: str, can_export: bool = False,
+                   plans: list[tuple[int, str]] = (), initial_plan: int | None = None
+                   ) -> html.Div:
+    """Plan selector (past plans read as they were) and filters; the body is filled by a
+    callback."""
     exports = html.Div([
         html.A("Báo cáo gửi tỉnh (Excel, ZIP minh chứng)", href="/bao-cao-dinh-ky#province",
                className="btn btn-outline-success btn-sm")]) if can_export else None
     return html.Div([
         page_header(title, "Bấm vào biểu đồ để xem các nhiệm vụ tương ứng", actions=exports),
         dbc.Row([
+            dbc.Col(dcc.Dropdown(id="dash-plan", placeholder="Kế hoạch", clearable=False,
+                                 options=[{"label": n, "value": i} for i, n in plans],
+                                 value=initial_plan), md=3,
+                    className="" if len(plans) > 1 else "d-none"),
             dbc.Col(dcc.Dropdown(id="dash-section", placeholder="Tất cả nhóm nhiệm vụ",
                                  options=[{"label": n, "value": i} for i, n in sections]), md=5),
             dbc.Col(dcc.Dropdown(id="dash-unit", placeholder="Tất cả đơn vị",

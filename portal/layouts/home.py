@@ -12,7 +12,7 @@ from workflow.status import TaskStatus
 from workflow.tasks import TaskRow
 
 
-def _stat_row(counts: dict[str, int]) -> dbc.Row:
+def _stat_row(counts: dict[str, int], ward_query: str = "") -> dbc.Row:
     cards = [
         ("Tổng số nhiệm vụ", counts.get("total", 0), "secondary", "/nhiem-vu"),
         ("Đang thực hiện", counts.get(TaskStatus.IN_PROGRESS.value, 0), "primary",
@@ -25,6 +25,9 @@ def _stat_row(counts: dict[str, int]) -> dbc.Row:
          "/nhiem-vu?trang-thai=not_completed"),
         ("Quá hạn", counts.get("overdue", 0), "danger", "/nhiem-vu?qua-han=1"),
     ]
+    if ward_query:  # a province drill-down: the task list of that ward
+        cards = [(label, value, colour, href + ("&" if "?" in href else "?") + ward_query)
+                 for label, value, colour, href in cards]
     return dbc.Row([dbc.Col(stat_card(*card), xs=6, md=4, xl=2, className="mb-3")
                     for card in cards], className="g-3 mt-1")
 
@@ -41,14 +44,15 @@ def unit_home(*, unit_name: str, counts: dict[str, int], rows: list[TaskRow],
     ], id="home-unit")
 
 
-def _unit_summary_table(summaries: list[UnitSummary]) -> dbc.Table:
+def _unit_summary_table(summaries: list[UnitSummary], ward_query: str = "") -> dbc.Table:
     header = html.Thead(html.Tr([html.Th("Đơn vị chủ trì"), html.Th("Số nhiệm vụ"),
                                  html.Th("Hoàn thành"), html.Th("Chờ thẩm định"),
                                  html.Th("Không hoàn thành"), html.Th("Quá hạn"),
                                  html.Th("Tỷ lệ hoàn thành")]))
     body = html.Tbody([
         html.Tr([
-            html.Td(dcc.Link(s.unit_name, href=f"/nhiem-vu?don-vi={s.unit_id}")
+            html.Td(dcc.Link(s.unit_name, href=f"/nhiem-vu?don-vi={s.unit_id}"
+                             + (f"&{ward_query}" if ward_query else ""))
                     if s.unit_id else s.unit_name),
             html.Td(s.total), html.Td(s.completed), html.Td(s.pending_review),
             html.Td(s.not_completed),
@@ -66,14 +70,16 @@ def _unit_summary_table(summaries: list[UnitSummary]) -> dbc.Table:
 
 
 def office_home(*, title: str, subtitle: str, counts: dict[str, int],
-                summaries: list[UnitSummary], overdue_rows: list[TaskRow]) -> html.Div:
-    """Overview of all tasks for the office, leaders and admins."""
+                summaries: list[UnitSummary], overdue_rows: list[TaskRow],
+                ward_query: str = "") -> html.Div:
+    """Overview of all tasks for the office, leaders and admins (``ward_query``, e.g.
+    "phuong=3", keeps the province's drill-down links in that ward)."""
     overdue_card = dbc.Card([dbc.CardHeader("Nhiệm vụ quá hạn"),
                              task_table(overdue_rows)], className="shadow-sm mb-3")
     return html.Div([
         page_header(title, subtitle),
-        _stat_row(counts),
+        _stat_row(counts, ward_query),
         dbc.Card([dbc.CardHeader("Tình hình thực hiện theo đơn vị"),
-                  _unit_summary_table(summaries)], className="shadow-sm mb-3"),
+                  _unit_summary_table(summaries, ward_query)], className="shadow-sm mb-3"),
         overdue_card,
     ], id="home-office")

@@ -57,7 +57,7 @@ def task_list_page(*, units: list[tuple[int, str]], sections: list[tuple[int, st
                    initial_overdue: bool = False, initial_unit: int | None = None,
                    initial_section: int | None = None,
                    plans: list[tuple[int, str]] = (),
-                   initial_plan: int | None = None) -> html.Div:
+                   initial_plan: int | None = None, ward_id: int | None = None) -> html.Div:
     """The task list page: plan selector (the ward's current plan first chosen, past plans
     read as they were), filter bar, result table, pager. Rows arrive by callback."""
     status_options = [{"label": label, "value": status.value}
@@ -91,6 +91,7 @@ def task_list_page(*, units: list[tuple[int, str]], sections: list[tuple[int, st
     return html.Div([
         page_header("Danh sách nhiệm vụ", "Các nhiệm vụ, chỉ tiêu của kế hoạch"),
         dbc.Card(dbc.CardBody(filters), className="mb-3 shadow-sm"),
+        dcc.Store(id="tasks-ward", data=ward_id),
         html.Div(id="tasks-summary", className="text-muted small mb-2"),
         dbc.Card(dcc.Loading(html.Div(id="tasks-table")), className="shadow-sm"),
         html.Div(dbc.Pagination(id="tasks-pager", max_value=1, active_page=1,

@@ -31,7 +31,8 @@ def layout(user, ward_id: int | None = None, **params) -> html.Div:
     view = overview.home(session, actor=lens, plan_id=plan.id if plan else None)
     office = home.office_home(title="Tổng quan", subtitle="Kế hoạch đang xem",
                               counts=view.counts, summaries=view.summaries,
-                              overdue_rows=view.overdue_rows) if plan else None
+                              overdue_rows=view.overdue_rows,
+                              ward_query=f"phuong={ward.id}") if plan else None
     page = list_tasks(session, actor=lens, filters=TaskFilter(plan_id=plan.id),
                       limit=TASKS_SHOWN) if plan else None
     return province.ward_drilldown(

@@ -7,7 +7,7 @@ from dash import html
 from portal.context import db
 from portal.layouts import tasks
 from portal.pages.registry import NavEntry, Page
-from workflow import permissions, plans, units
+from workflow import permissions, plans, scope, units
 from workflow.permissions import Capability
 from workflow.tasks import sections_of_visible
 
@@ -22,10 +22,14 @@ def int_param(params: dict, name: str) -> int | None:
 
 
 def layout(user, **params) -> html.Div:
-    """The task list; ``trang-thai``, ``qua-han``, ``don-vi``, ``nhom`` preset the filters."""
+    """The task list; ``trang-thai``, ``qua-han``, ``don-vi``, ``nhom`` preset the filters,
+    ``phuong`` narrows a province account to one ward."""
     session = db()
+    ward_id = int_param(params, "phuong")
+    user = scope.focus(session, user, ward_id)  # a province drill-down: that ward only
     current = plans.plan_for(session, actor=user, plan_id=None)
     return tasks.task_list_page(
+        ward_id=ward_id,
         plans=[(p.id, f"{p.year} · {p.number}") for p in plans.ward_plans(session, actor=user)],
         initial_plan=current.id if current else None,
         units=[(u.id, u.name) for u in units.list_units(session, actor=user)],

@@ -195,6 +195,8 @@ def test_two_wards_from_the_same_appendix_keep_their_own_warnings(tmp_path):
     assert rows and {row["task_id"] for row in rows} <= ward_a_tasks
     reminders = runner.invoke(cli, ["reminders", "--as-of", "2026-12-24"], env=env)
     assert reminders.exit_code != 0 and "--ward" in reminders.output
+    demo = runner.invoke(cli, ["load-demo"], env=env)
+    assert demo.exit_code != 0 and "--ward" in demo.output
     user = runner.invoke(cli, ["create-user", "--username", "canbo.b", "--full-name", "Cán bộ B",
                                "--role", "unit_member", "--unit", "UBND phường", "--ward",
                                "phuong-b", "--password", "MatKhau@123"], env=env)

@@ -14,7 +14,8 @@ def _refresh(client, section=None, unit=None):
     body = {"output": "dash-body.children",
             "outputs": {"id": "dash-body", "property": "children"},
             "inputs": [{"id": "dash-section", "property": "value", "value": section},
-                       {"id": "dash-unit", "property": "value", "value": unit}],
+                       {"id": "dash-unit", "property": "value", "value": unit},
+                       {"id": "dash-plan", "property": "value", "value": None}],
             "state": [], "changedPropIds": ["dash-section.value"]}
     return client.post("/_dash-update-component", json=body, headers=ORIGIN)
 

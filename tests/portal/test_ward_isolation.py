@@ -79,6 +79,8 @@ def test_ward_a_roles_cannot_reach_ward_b_pages(client_for, two_wards, username)
                  "/tong-quan", "/quan-tri/tai-khoan", "/quan-tri/don-vi"):
         text = content_text(route_page(client, path))
         assert MARK not in text and "b_member_a" not in text, (username, path)
+    narrowed = content_text(route_page(client, "/nhiem-vu", f"?phuong={world_b.ward.id}"))
+    assert "page-not-found" in narrowed and MARK not in narrowed
     # The province pages are not theirs.
     for path in ("/tinh", f"/tinh/phuong/{world_b.ward.id}"):
         assert "page-forbidden" in content_text(route_page(client, path))
@@ -196,7 +198,7 @@ def test_province_viewer_reads_both_wards_and_changes_nothing(app, factory, clie
     assert "page-not-found" in content_text(route_page(client, "/tinh/phuong/999999"))
 
 
-def _task_list(client, plan_id=None) -> str:
+def _task_list(client, plan_id=None, ward_id=None) -> str:
     inputs = [{"id": i, "property": p, "value": None} for i, p in (
         ("tasks-search", "value"), ("tasks-unit", "value"), ("tasks-section", "value"),
         ("tasks-status", "value"), ("tasks-deadline", "start_date"),
@@ -205,12 +207,13 @@ def _task_list(client, plan_id=None) -> str:
     inputs.append({"id": "tasks-plan", "property": "value", "value": plan_id})
     output = ("..tasks-table.children...tasks-summary.children...tasks-pager.max_value..."
               "tasks-pager.active_page..")
-    body = callback_body(output, inputs=inputs)
+    body = callback_body(output, inputs=inputs,
+                         state=[{"id": "tasks-ward", "property": "data", "value": ward_id}])
     body["outputs"] = [{"id": i, "property": p} for i, p in (
         ("tasks-table", "children"), ("tasks-summary", "children"),
         ("tasks-pager", "max_value"), ("tasks-pager", "active_page"))]
     response = client.post("/_dash-update-component", headers=ORIGIN, json=body)
-    assert response.status_code == 200, response.data
+    assert response.status_code == 200, (response.status_code, response.data)
     return content_text(response)
 
 
@@ -226,3 +229,33 @@ def test_ward_a_task_list_holds_only_ward_a_tasks(client_for, two_wards, usernam
 
 def test_ward_b_member_sees_its_own_tasks(client_for, two_wards):
     assert MARK in _task_list(client_for("b_member_a"))
+
+
+def test_province_viewer_lists_one_wards_tasks(client_for, two_wards):
+    world_a, world_b, _files, _ids = two_wards
+    client = client_for("province_viewer")
+    only_b = _task_list(client, ward_id=world_b.ward.id)
+    assert MARK in only_b and "Có 4 nhiệm vụ" in only_b
+    only_a = _task_list(client, ward_id=world_a.ward.id)
+    assert MARK not in only_a and "Có 4 nhiệm vụ" in only_a
+    # A ward account cannot widen its reach with another ward's id.
+    with pytest.raises(AssertionError, match="404"):
+        _task_list(client_for("leader"), ward_id=world_b.ward.id)
+
+
+def _dashboard(client, plan_id):
+    body = callback_body("dash-body.children", inputs=[
+        {"id": "dash-section", "property": "value", "value": None},
+        {"id": "dash-unit", "property": "value", "value": None},
+        {"id": "dash-plan", "property": "value", "value": plan_id}])
+    body["outputs"] = {"id": "dash-body", "property": "children"}
+    return client.post("/_dash-update-component", json=body, headers=ORIGIN)
+
+
+def test_dashboard_takes_only_the_wards_own_plans(client_for, two_wards):
+    world_a, world_b, _files, _ids = two_wards
+    client = client_for("leader")
+    assert _dashboard(client, world_a.plan.id).status_code == 200
+    refused = _dashboard(client, world_b.plan.id)
+    assert refused.status_code == 404 and MARK not in refused.get_data(as_text=True)
+    assert "Không tìm thấy kế hoạch" in refused.get_json()["error"]
