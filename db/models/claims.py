@@ -84,6 +84,12 @@ class ProgressReport(Base):
     unit: Mapped[Unit] = relationship()
     author: Mapped[User] = relationship()
 
+    # The newest report of a task (ORDER BY id DESC LIMIT 1) and its reports in a window.
+    __table_args__ = (
+        Index("ix_progress_reports_task_id_id", "task_id", "id"),
+        Index("ix_progress_reports_task_id_created_at", "task_id", "created_at"),
+    )
+
 
 class CompletionClaim(Base):
     """A unit's request to recognise a task as completed, backed by evidence files."""
@@ -115,6 +121,9 @@ class CompletionClaim(Base):
         Index("uq_completion_claims_one_pending", "task_id", unique=True,
               sqlite_where=text("state = 'pending'"),
               postgresql_where=text("state = 'pending'")),
+        # The newest claim of a task, and the review queue in waiting order.
+        Index("ix_completion_claims_task_id_id", "task_id", "id"),
+        Index("ix_completion_claims_state_created_at", "state", "created_at", "id"),
     )
 
 
@@ -152,6 +161,8 @@ class EvidenceFile(Base):
 
     claim: Mapped[CompletionClaim | None] = relationship(back_populates="evidence")
     uploaded_by: Mapped[User] = relationship()
+
+    __table_args__ = (Index("ix_evidence_files_task_id_id", "task_id", "id"),)
 
 
 class Review(Base):

@@ -56,6 +56,9 @@ class Plan(Base):
     quarterly_report_day: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
     year_end_report_month: Mapped[int] = mapped_column(Integer, default=12, server_default="12")
     year_end_report_day: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
+    # A new random value at every committed write that can change the plan's derived
+    # figures (progress, claims, reviews, tasks; db.change_tracking): caches key by it.
+    data_stamp: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     sections: Mapped[list[Section]] = relationship(
