@@ -45,16 +45,16 @@ def dashboard(session: Session, *, actor: User, unit_id: int | None = None,
     permissions.require(actor, Capability.VIEW_DASHBOARD)
     as_of = as_of or today()
     ids = visible_tasks(actor).with_only_columns(Task.id)
+    if unit_id:
+        ids = ids.where(Task.lead_unit_id == unit_id)
+    if section_id:
+        ids = ids.where(Task.section_id == section_id)
     query = (select(Task.id, Task.code, Task.title, Task.deadline_date, Task.lead_unit_id,
                     Unit.name, Task.section_id, Section.code, Section.title,
                     status_expression(), latest_percent())
              .join(Section, Section.id == Task.section_id)
              .outerjoin(Unit, Unit.id == Task.lead_unit_id)
              .where(Task.id.in_(ids)))
-    if unit_id:
-        query = query.where(Task.lead_unit_id == unit_id)
-    if section_id:
-        query = query.where(Task.section_id == section_id)
     data = DashboardData()
     by_unit: dict = defaultdict(Counter)
     by_section: dict = defaultdict(Counter)
@@ -87,7 +87,7 @@ def dashboard(session: Session, *, actor: User, unit_id: int | None = None,
     months: Counter = Counter()
     for decided_at, in session.execute(select(CompletionClaim.decided_at).where(
             CompletionClaim.state == ClaimState.APPROVED,
-            CompletionClaim.task_id.in_(task_ids))):
+            CompletionClaim.task_id.in_(ids))):
         local = decided_at.astimezone(LOCAL_TZ)
         months[f"{local.year}-{local.month:02d}"] += 1
     data.approvals_by_month = dict(sorted(months.items()))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import imagehash
-from sqlalchemy import select
+from sqlalchemy import case, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from db.models import CompletionClaim, EvidenceFile, Plan, Task
@@ -36,6 +36,38 @@ def phash_distance(a: str, b: str) -> int:
     return imagehash.hex_to_hash(a) - imagehash.hex_to_hash(b)
 
 
+HASH_CHUNKS = 8  # a 16-hex-digit phash read as 8 bytes
+
+
+def near_duplicate_tasks(session: Session, evidence: EvidenceFile, task: Task) -> set[int]:
+    """Other tasks with a submitted photo within NEAR_DUPLICATE_DISTANCE of this one.
+
+    Searched in the database, never by reading every photo: PostgreSQL counts the differing
+    bits itself; elsewhere the query keeps only photos that share at least two of the hash's
+    8 bytes at the same place (two hashes at most 6 bits apart differ in at most 6 bytes, so
+    none is missed) and the exact distance is checked on that small candidate set.
+    """
+    mine = (evidence.phash or "").lower()
+    query = select(EvidenceFile.task_id, EvidenceFile.phash).where(
+        EvidenceFile.phash.is_not(None), EvidenceFile.id != evidence.id,
+        EvidenceFile.task_id != task.id, EvidenceFile.claim_id.is_not(None),
+        EvidenceFile.sha256 != evidence.sha256)
+    if len(mine) != 2 * HASH_CHUNKS or any(c not in "0123456789abcdef" for c in mine):
+        return set()
+    if session.get_bind().dialect.name == "postgresql":
+        # CASE guards the cast: a malformed stored hash is skipped, never an error.
+        distance = literal_column(
+            "CASE WHEN evidence_files.phash ~ '^[0-9a-f]{16}$' THEN bit_count(('x' || "
+            f"evidence_files.phash)::bit(64) # ('x' || '{mine}')::bit(64)) END")
+        query = query.where(distance <= NEAR_DUPLICATE_DISTANCE)
+    else:
+        shared = sum(case((func.substr(EvidenceFile.phash, 2 * n + 1, 2) == mine[2 * n:2 * n + 2],
+                           1), else_=0) for n in range(HASH_CHUNKS))
+        query = query.where(shared >= HASH_CHUNKS - NEAR_DUPLICATE_DISTANCE)
+    return {task_id for task_id, other in session.execute(query)
+            if phash_distance(mine, other) <= NEAR_DUPLICATE_DISTANCE}
+
+
 def _task_codes(session: Session, task_ids: set[int]) -> str:
     codes = session.scalars(select(Task.code).where(Task.id.in_(task_ids)).order_by(Task.code))
     return ", ".join(codes)
@@ -55,12 +87,7 @@ def checks_for(session: Session, evidence: EvidenceFile, task: Task) -> list[Che
         found.append(Check("warning", "File này đã được nộp trong một đề nghị trước của "
                                       "chính nhiệm vụ."))
     if evidence.phash:
-        others = session.execute(select(EvidenceFile.task_id, EvidenceFile.phash).where(
-            EvidenceFile.phash.is_not(None), EvidenceFile.id != evidence.id,
-            EvidenceFile.task_id != task.id, EvidenceFile.claim_id.is_not(None),
-            EvidenceFile.sha256 != evidence.sha256)).all()
-        near = {task_id for task_id, other in others
-                if phash_distance(evidence.phash, other) <= NEAR_DUPLICATE_DISTANCE}
+        near = near_duplicate_tasks(session, evidence, task)
         if near:
             found.append(Check("warning", "Ảnh gần giống ảnh minh chứng của nhiệm vụ "
                                           + _task_codes(session, near) + "."))

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.models import (
@@ -19,6 +19,7 @@ from db.models import (
     Review,
     ReviewDecision,
     Task,
+    Unit,
     User,
 )
 from workflow import audit_trail, notifications, permissions, signatures
@@ -121,7 +122,10 @@ def get_for_reviewer(session: Session, *, actor: User, claim_id: int) -> Complet
     claim page calls ``mark_opened`` for that."""
     permissions.require(actor, Capability.REVIEW)
     claim = session.scalar(select(CompletionClaim).where(CompletionClaim.id == claim_id).options(
-        selectinload(CompletionClaim.evidence), selectinload(CompletionClaim.reviews)))
+        joinedload(CompletionClaim.task).joinedload(Task.lead_unit),
+        joinedload(CompletionClaim.unit), joinedload(CompletionClaim.claimant),
+        selectinload(CompletionClaim.evidence),
+        selectinload(CompletionClaim.reviews).joinedload(Review.reviewer)))
     if claim is None:
         raise NotFound("Không tìm thấy đề nghị.")
     return claim
@@ -144,25 +148,74 @@ def _has_opened(session: Session, user: User, claim_id: int) -> bool:
         AuditEvent.object_type == "claim", AuditEvent.object_id == claim_id).limit(1)) is not None
 
 
-def queue(session: Session, *, actor: User, unit_id: int | None = None,
-          section_id: int | None = None, min_age_days: int | None = None) -> list[QueueItem]:
-    """Pending claims, longest waiting first, optionally only those waiting N days or more."""
-    permissions.require(actor, Capability.REVIEW)
+QUEUE_PAGE_SIZE = 50
+MAX_QUEUE_PAGE = 200
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """A page of the review queue and the number of claims waiting in all."""
+
+    items: list[QueueItem]
+    total: int
+
+
+def _queue_query(unit_id: int | None, section_id: int | None, min_age_days: int | None,
+                 now: datetime):
     query = (select(CompletionClaim).join(Task, Task.id == CompletionClaim.task_id)
-             .where(CompletionClaim.state == ClaimState.PENDING)
-             .options(selectinload(CompletionClaim.evidence))
-             .order_by(CompletionClaim.created_at, CompletionClaim.id))
+             .join(Unit, Unit.id == CompletionClaim.unit_id)
+             .where(CompletionClaim.state == ClaimState.PENDING))
     if unit_id:
         query = query.where(CompletionClaim.unit_id == unit_id)
     if section_id:
         query = query.where(Task.section_id == section_id)
-    now = now_utc()
     if min_age_days:
         query = query.where(CompletionClaim.created_at <= now - timedelta(days=min_age_days))
+    return query
+
+
+def queue(session: Session, *, actor: User, unit_id: int | None = None,
+          section_id: int | None = None, min_age_days: int | None = None, offset: int = 0,
+          limit: int | None = None) -> list[QueueItem]:
+    """Pending claims, longest waiting first, optionally only those waiting N days or more.
+
+    Two statements whatever the queue's length: the claims with their task and unit joined,
+    and their evidence files (for counts and signature states) in one IN query.
+    """
+    permissions.require(actor, Capability.REVIEW)
+    now = now_utc()
+    query = (_queue_query(unit_id, section_id, min_age_days, now)
+             .options(contains_eager(CompletionClaim.task), contains_eager(CompletionClaim.unit),
+                      selectinload(CompletionClaim.evidence))
+             .order_by(CompletionClaim.created_at, CompletionClaim.id).offset(offset))
+    if limit is not None:
+        query = query.limit(limit)
     return [QueueItem(c.id, c.version, c.task_id, c.task.code, c.task.title, c.unit.name,
                       c.created_at, len(c.evidence), (now - c.created_at).days,
                       signature_state(c))
             for c in session.scalars(query)]
+
+
+def queue_page(session: Session, *, actor: User, unit_id: int | None = None,
+               section_id: int | None = None, min_age_days: int | None = None,
+               offset: int = 0, limit: int = QUEUE_PAGE_SIZE) -> QueuePage:
+    """One page of the queue (the page shows at most MAX_QUEUE_PAGE claims at a time)."""
+    permissions.require(actor, Capability.REVIEW)
+    if offset < 0 or not 0 < limit <= MAX_QUEUE_PAGE:
+        raise ValidationError("Tham số phân trang không hợp lệ.")
+    total = session.scalar(select(func.count()).select_from(
+        _queue_query(unit_id, section_id, min_age_days, now_utc())
+        .with_only_columns(CompletionClaim.id).subquery())) or 0
+    return QueuePage(queue(session, actor=actor, unit_id=unit_id, section_id=section_id,
+                           min_age_days=min_age_days, offset=offset, limit=limit), total)
+
+
+def next_in_queue(session: Session, *, actor: User, after_claim_id: int) -> int | None:
+    """The claim the reviewer opens next: the longest waiting one other than this one."""
+    permissions.require(actor, Capability.REVIEW)
+    return session.scalar(select(CompletionClaim.id).where(
+        CompletionClaim.state == ClaimState.PENDING, CompletionClaim.id != after_claim_id)
+        .order_by(CompletionClaim.created_at, CompletionClaim.id).limit(1))
 
 
 def signature_state(claim: CompletionClaim) -> str:
@@ -194,11 +247,12 @@ def claim_view(session: Session, *, actor: User, claim_id: int) -> ClaimView:
     the task's earlier claims and the next claim in the queue."""
     claim = get_for_reviewer(session, actor=actor, claim_id=claim_id)
     checks = checks_for_claim(session, claim)
-    later = [item.claim_id for item in queue(session, actor=actor) if item.claim_id != claim.id]
+    next_claim_id = next_in_queue(session, actor=actor, after_claim_id=claim.id)
     task = claim.task
     earlier = session.scalars(select(CompletionClaim).where(
         CompletionClaim.task_id == task.id, CompletionClaim.id < claim.id)
-        .options(selectinload(CompletionClaim.reviews)).order_by(CompletionClaim.id.desc()))
+        .options(selectinload(CompletionClaim.reviews).joinedload(Review.reviewer))
+        .order_by(CompletionClaim.id.desc()))
     return ClaimView(
         claim_id=claim.id, version=claim.version, state=claim.state.value, task_id=task.id,
         task_code=task.code, task_title=task.title, required_output=task.required_output,
@@ -212,7 +266,7 @@ def claim_view(session: Session, *, actor: User, claim_id: int) -> ClaimView:
             has_thumbnail=bool(e.thumbnail_key), checks=checks.get(e.id, []),
             signature=signatures.file_state(e.pdf_signatures, e.pdf_signed))
             for e in claim.evidence],
-        decided=_outcome(claim), next_claim_id=later[0] if later else None,
+        decided=_outcome(claim), next_claim_id=next_claim_id,
         reasons=list(STANDARD_REASONS),
         previous=[PreviousClaim(c.id, c.created_at, _outcome(c) or "Đang chờ thẩm định.")
                   for c in earlier],

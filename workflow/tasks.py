@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from db.models import Section, Task, TaskCoordinator, Unit, User
@@ -201,17 +201,19 @@ def status_counts(session: Session, *, actor: User, as_of: date | None = None) -
     """Number of visible tasks per status, plus "overdue" and "total"."""
     as_of = as_of or today()
     ids = visible_tasks(actor).with_only_columns(Task.id)
-    status = status_expression()
-    rows = session.execute(
-        select(status, Task.deadline_date).where(Task.id.in_(ids))
-    ).all()
+    per_task = (select(status_expression().label("status"), Task.deadline_date.label("deadline"))
+                .where(Task.id.in_(ids)).subquery())
+    overdue = case((and_(per_task.c.deadline.is_not(None), per_task.c.deadline < as_of,
+                         per_task.c.status != TaskStatus.COMPLETED.value), 1), else_=0)
     counts = {s.value: 0 for s in TaskStatus}
-    overdue = 0
-    for value, deadline in rows:
-        counts[value] += 1
-        overdue += is_overdue(deadline, TaskStatus(value), as_of)
-    counts["overdue"] = overdue
-    counts["total"] = len(rows)
+    counts["overdue"] = counts["total"] = 0
+    # One grouped query: the database counts, whatever the number of tasks.
+    for value, number, late in session.execute(
+            select(per_task.c.status, func.count(), func.sum(overdue))
+            .group_by(per_task.c.status)):
+        counts[value] = number
+        counts["overdue"] += int(late or 0)
+        counts["total"] += number
     return counts
 
 

@@ -69,7 +69,9 @@ def report_lines(session: Session, *, actor: User) -> tuple[Plan | None, list[Kp
     for file, decided in session.execute(
             select(EvidenceFile, CompletionClaim.decided_at)
             .join(CompletionClaim, CompletionClaim.id == EvidenceFile.claim_id)
-            .where(CompletionClaim.state == ClaimState.APPROVED).order_by(EvidenceFile.id)):
+            .join(Task, Task.id == CompletionClaim.task_id)
+            .where(CompletionClaim.state == ClaimState.APPROVED, Task.plan_id == plan.id)
+            .order_by(EvidenceFile.id)):
         evidence.setdefault(file.task_id, []).append(EvidenceLine(
             file.id, file.original_name, file.object_key, file.sha256, file.size_bytes,
             to_local(decided).date()))
