@@ -220,10 +220,12 @@ def operations(session, engine: sa.Engine, ward: Ward, wards: list[Ward]) -> lis
             WHERE a.action = 'claim.reject' ORDER BY a.id DESC LIMIT 50""", {}),
     ]
     export_sql = [
-        (f"""SELECT t.*, u.name, {STATUS_SQL}, {PERCENT_SQL} FROM tasks t
+        (f"""SELECT t.id, t.code, t.title, t.kpi_text, t.deadline_date, u.name, {STATUS_SQL},
+            {PERCENT_SQL} FROM tasks t
             LEFT JOIN units u ON u.id = t.lead_unit_id WHERE t.plan_id = :plan
             AND t.removed_from_plan_at IS NULL ORDER BY t.position""", {"plan": ward.plan_id}),
-        ("""SELECT e.*, c.decided_at FROM evidence_files e JOIN completion_claims c
+        ("""SELECT e.id, e.task_id, e.original_name, e.object_key, e.sha256, e.size_bytes,
+            c.decided_at FROM evidence_files e JOIN completion_claims c
             ON c.id = e.claim_id JOIN tasks t ON t.id = c.task_id WHERE c.state = 'approved'
             AND t.plan_id = :plan ORDER BY e.id""", {"plan": ward.plan_id}),
     ]
@@ -275,7 +277,7 @@ def operations(session, engine: sa.Engine, ward: Ward, wards: list[Ward]) -> lis
         ("warnings", uncached(lambda: evaluate(session, actor=leader, as_of=as_of)),
          [(warn_sql, warn_params)]),
         ("warnings_cached", lambda: evaluate(session, actor=leader, as_of=as_of),
-         [("SELECT data_stamp FROM plans WHERE id = :plan", {"plan": ward.plan_id})]),
+         [(warn_sql, warn_params)]),
         ("ranking", lambda: rank_units(session, actor=leader, as_of=as_of), ranking_sql),
         ("review_queue", lambda: reviews.queue_page(session, actor=reviewer, limit=50),
          queue_sql),

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from db.models import ClaimState, CompletionClaim, Section, Task, Unit, User
@@ -16,7 +16,7 @@ from workflow.permissions import Capability
 from workflow.plans import current_plan
 from workflow.reporting_calendar import Deadline, calendar_of
 from workflow.status import TaskStatus, is_overdue, latest_percent, status_expression
-from workflow.tasks import visible_tasks
+from workflow.tasks import visibility
 from workflow.warning_rules import evaluate
 
 # "Due soon": deadlines within this many days from today.
@@ -44,17 +44,17 @@ def dashboard(session: Session, *, actor: User, unit_id: int | None = None,
     """Aggregates over the visible tasks, optionally narrowed to a unit or a section."""
     permissions.require(actor, Capability.VIEW_DASHBOARD)
     as_of = as_of or today()
-    ids = visible_tasks(actor).with_only_columns(Task.id)
+    scope = visibility(actor)
     if unit_id:
-        ids = ids.where(Task.lead_unit_id == unit_id)
+        scope = and_(scope, Task.lead_unit_id == unit_id)
     if section_id:
-        ids = ids.where(Task.section_id == section_id)
+        scope = and_(scope, Task.section_id == section_id)
     query = (select(Task.id, Task.code, Task.title, Task.deadline_date, Task.lead_unit_id,
                     Unit.name, Task.section_id, Section.code, Section.title,
                     status_expression(), latest_percent())
              .join(Section, Section.id == Task.section_id)
              .outerjoin(Unit, Unit.id == Task.lead_unit_id)
-             .where(Task.id.in_(ids)))
+             .where(scope))
     data = DashboardData()
     by_unit: dict = defaultdict(Counter)
     by_section: dict = defaultdict(Counter)
@@ -85,9 +85,9 @@ def dashboard(session: Session, *, actor: User, unit_id: int | None = None,
                           if d.kind == reporting_calendar.UNIT_REPORT
                           or permissions.has(actor, Capability.VIEW_ALL_TASKS)]
     months: Counter = Counter()
-    for decided_at, in session.execute(select(CompletionClaim.decided_at).where(
-            CompletionClaim.state == ClaimState.APPROVED,
-            CompletionClaim.task_id.in_(ids))):
+    for decided_at, in session.execute(
+            select(CompletionClaim.decided_at).join(Task, Task.id == CompletionClaim.task_id)
+            .where(CompletionClaim.state == ClaimState.APPROVED, scope)):
         local = decided_at.astimezone(LOCAL_TZ)
         months[f"{local.year}-{local.month:02d}"] += 1
     data.approvals_by_month = dict(sorted(months.items()))

@@ -14,7 +14,7 @@ from workflow import permissions
 from workflow.clock import today
 from workflow.permissions import Capability
 from workflow.status import TaskStatus, is_overdue, status_expression
-from workflow.tasks import TaskRow, visible_tasks
+from workflow.tasks import TaskRow, visibility
 
 
 @dataclass(frozen=True)
@@ -38,11 +38,10 @@ class UnitSummary:
 def unit_summaries(session: Session, *, actor: User, as_of: date | None = None) -> list[UnitSummary]:
     """Per lead unit: totals by status and overdue count, worst overdue first."""
     as_of = as_of or today()
-    ids = visible_tasks(actor).with_only_columns(Task.id)
     rows = session.execute(
         select(Task.lead_unit_id, Unit.name, status_expression(), Task.deadline_date)
         .outerjoin(Unit, Unit.id == Task.lead_unit_id)
-        .where(Task.id.in_(ids))
+        .where(visibility(actor))
     ).all()
     buckets: dict[tuple[int | None, str], list[tuple[TaskStatus, date | None]]] = defaultdict(list)
     for unit_id, name, status, deadline in rows:

@@ -162,7 +162,13 @@ class EvidenceFile(Base):
     claim: Mapped[CompletionClaim | None] = relationship(back_populates="evidence")
     uploaded_by: Mapped[User] = relationship()
 
-    __table_args__ = (Index("ix_evidence_files_task_id_id", "task_id", "id"),)
+    __table_args__ = (
+        Index("ix_evidence_files_task_id_id", "task_id", "id"),
+        # The 8 bytes of a photo's perceptual hash: near-duplicate search reads only the
+        # photos that share one (workflow.evidence_checks.near_duplicate_tasks).
+        *(Index(f"ix_evidence_files_phash_b{n}", text(f"substr(phash, {2 * n + 1}, 2)"))
+          for n in range(8)),
+    )
 
 
 class Review(Base):

@@ -1,4 +1,5 @@
-"""query indexes: latest report/claim per task, reports in a window, queue order, and a
+"""query indexes: latest report/claim per task, reports in a window, queue order, photo
+hash bytes, and a
 per-plan data version that invalidates cached warning lists
 
 Revision ID: 0010
@@ -24,6 +25,9 @@ def upgrade() -> None:
     op.create_index('ix_completion_claims_state_created_at', 'completion_claims',
                     ['state', 'created_at', 'id'])
     op.create_index('ix_evidence_files_task_id_id', 'evidence_files', ['task_id', 'id'])
+    for n in range(8):
+        op.create_index(f'ix_evidence_files_phash_b{n}', 'evidence_files',
+                        [sa.text(f'substr(phash, {2 * n + 1}, 2)')])
     with op.batch_alter_table('plans') as batch:
         batch.add_column(sa.Column('data_stamp', sa.Integer(), nullable=False,
                                    server_default='0'))
@@ -32,6 +36,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('plans') as batch:
         batch.drop_column('data_stamp')
+    for n in range(8):
+        op.drop_index(f'ix_evidence_files_phash_b{n}', table_name='evidence_files')
     op.drop_index('ix_evidence_files_task_id_id', table_name='evidence_files')
     op.drop_index('ix_completion_claims_state_created_at', table_name='completion_claims')
     op.drop_index('ix_completion_claims_task_id_id', table_name='completion_claims')
