@@ -21,6 +21,29 @@ from workflow.warning_rules import evaluate
 
 # "Due soon": deadlines within this many days from today.
 DUE_SOON_DAYS = 30
+# Charts and lists stay readable (and responses small) at a province's size: the largest
+# groups are drawn, the rest summed into one bar; the soonest deadlines are listed.
+TOP_GROUPS = 15
+DUE_SOON_ROWS = 20
+OTHER_UNITS = "Các đơn vị khác"
+OTHER_SECTIONS = "Các nhóm khác"
+
+
+def top_groups(groups: dict, limit: int, other_label: str) -> dict:
+    """The ``limit`` largest groups (by tasks, in their given order), the rest summed into
+    one ``(None, "<other_label> (n)")`` group."""
+    if len(groups) <= limit:
+        return groups
+    largest = sorted(groups, key=lambda g: -sum(v for k, v in groups[g].items()
+                                                 if k != "overdue"))[:limit]
+    kept = set(largest)
+    rest: Counter = Counter()
+    for key, counts in groups.items():
+        if key not in kept:
+            rest.update(counts)
+    result = {key: counts for key, counts in groups.items() if key in kept}
+    result[(None, f"{other_label} ({len(groups) - limit})")] = rest
+    return result
 
 @dataclass
 class DashboardData:
@@ -35,6 +58,7 @@ class DashboardData:
     approvals_by_month: dict[str, int] = field(default_factory=dict)
     warnings_by_unit: dict[tuple[int | None, str], int] = field(default_factory=dict)
     due_soon: list[tuple[int, str, str, str, date]] = field(default_factory=list)
+    due_soon_total: int = 0
     # The plan calendar's reporting deadlines in the same 30 days.
     reporting_due: list[Deadline] = field(default_factory=list)
 
@@ -77,9 +101,13 @@ def dashboard(session: Session, *, actor: User, unit_id: int | None = None,
                 and status != TaskStatus.COMPLETED):
             data.due_soon.append((task_id, code, title, lead_name or "", deadline))
     data.average_percent = round(sum(percents) / len(percents), 1) if percents else 0.0
-    data.by_unit = dict(sorted(by_unit.items(), key=lambda item: item[0][1]))
-    data.by_section = dict(sorted(by_section.items(), key=lambda item: item[0][0]))
+    data.by_unit = top_groups(dict(sorted(by_unit.items(), key=lambda item: item[0][1])),
+                              TOP_GROUPS, OTHER_UNITS)
+    data.by_section = top_groups(dict(sorted(by_section.items(), key=lambda item: item[0][0])),
+                                 TOP_GROUPS, OTHER_SECTIONS)
     data.due_soon.sort(key=lambda row: row[4])
+    data.due_soon_total = len(data.due_soon)
+    data.due_soon = data.due_soon[:DUE_SOON_ROWS]
     cal = calendar_of(current_plan(session, actor=actor))
     data.reporting_due = [d for d in reporting_calendar.upcoming(cal, as_of, days=DUE_SOON_DAYS)
                           if d.kind == reporting_calendar.UNIT_REPORT
@@ -95,5 +123,8 @@ def dashboard(session: Session, *, actor: User, unit_id: int | None = None,
     for item in evaluate(session, actor=actor, as_of=as_of).items:
         if item.task_id in task_ids:
             warned[(item.unit_id, item.unit_name)] += 1
-    data.warnings_by_unit = dict(warned.most_common())
+    data.warnings_by_unit = dict(warned.most_common(TOP_GROUPS))
+    rest = sum(warned.values()) - sum(data.warnings_by_unit.values())
+    if rest:
+        data.warnings_by_unit[(None, f"{OTHER_UNITS} ({len(warned) - TOP_GROUPS})")] = rest
     return data

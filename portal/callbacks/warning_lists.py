@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlencode
 
-from dash import Dash, Input, Output, State, no_update
+from dash import Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from portal.context import current_account, db, unit_of_work
 from portal.guard import guarded_callback
-from portal.layouts.common import message
-from portal.layouts.warning_lists import preview_body
+from portal.layouts.common import message, page_count
+from portal.layouts.warning_lists import PAGE_SIZE, preview_body
 from portal.refresh import refresh_output, refresh_token
 from workflow import permissions, warning_lists
 from workflow.errors import DomainError, ValidationError
@@ -31,20 +31,26 @@ def register(app: Dash) -> None:
 
     @guarded_callback(
         app, Capability.VIEW_WARNINGS,
-        Output("warnings-preview", "children"),
+        Output("warnings-preview", "children"), Output("warnings-pager", "max_value"),
+        Output("warnings-pager", "active_page"),
         Input("warnings-as-of", "date"), Input("warnings-period", "value"),
+        Input("warnings-pager", "active_page"),
     )
-    def show(as_of, period):
+    def show(as_of, period, page):
         user = current_account()
+        # A new date or period starts again on the first page.
+        page = int(page or 1) if ctx.triggered_id == "warnings-pager" else 1
         try:
             day = parse_day(as_of)
             report = warning_lists.preview(db(), actor=user, as_of=day,
                                            period_kind=period or "month")
         except DomainError as error:
-            return message(error.message)
+            return message(error.message), 1, 1
         query = urlencode({"ngay": day.isoformat(), "ky": period or "month"})
-        return preview_body(report, export_query=query,
-                            can_export=permissions.has(user, Capability.EXPORT))
+        pages = page_count(len(report.items), PAGE_SIZE)
+        page = min(max(page, 1), pages)
+        return (preview_body(report, export_query=query, page=page,
+                             can_export=permissions.has(user, Capability.EXPORT)), pages, page)
 
     @guarded_callback(
         app, Capability.PUBLISH_WARNINGS,

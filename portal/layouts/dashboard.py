@@ -136,6 +136,10 @@ def dashboard_body(data: DashboardData, *, ranking: list[UnitRank] | None,
                                        html.Th("Thời hạn")])), html.Tbody(due)],
                   size="sm", hover=True, className="mb-0") if due
         else empty_state(f"Không có nhiệm vụ nào đến hạn trong {DUE_SOON_DAYS} ngày tới."),
+        html.Div(f"Và {data.due_soon_total - len(due)} nhiệm vụ khác đến hạn trong "
+                 f"{DUE_SOON_DAYS} ngày tới (xem danh sách nhiệm vụ, sắp theo thời hạn).",
+                 className="small text-muted px-3 py-2", id="due-soon-more")
+        if data.due_soon_total > len(due) else None,
     ], className="shadow-sm mb-3")
     return html.Div([
         cards,

@@ -6,6 +6,7 @@ from dash import html
 
 from portal.context import db
 from portal.layouts import review
+from portal.layouts.common import page_param
 from portal.pages.registry import NavEntry, Page
 from portal.pages.tasks import int_param
 from workflow import reviews, units
@@ -22,9 +23,12 @@ def layout(user, **params) -> html.Div:
     session = db()
     unit_id, section_id = int_param(params, "don-vi"), int_param(params, "nhom")
     min_age = int_param(params, "cho-tu")
+    page = page_param(params)
+    found = reviews.queue_page(session, actor=user, unit_id=unit_id, section_id=section_id,
+                               min_age_days=min_age, offset=(page - 1) * reviews.QUEUE_PAGE_SIZE,
+                               limit=reviews.QUEUE_PAGE_SIZE)
     return review.queue_page(
-        reviews.queue(session, actor=user, unit_id=unit_id, section_id=section_id,
-                      min_age_days=min_age),
+        found.items, total=found.total, page=page,
         units=[(u.id, u.name) for u in units.list_units(session, actor=user)],
         sections=[(s.id, f"{s.code}. {s.title}") for s in sections_of_visible(session, actor=user)],
         unit_id=unit_id, section_id=section_id, min_age=min_age,

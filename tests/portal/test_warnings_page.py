@@ -10,12 +10,17 @@ from pypdf import PdfReader
 from tests.portal.conftest import ORIGIN, content_text, route_page
 
 
-def _preview(client, as_of="2026-02-01", period="month"):
-    body = {"output": "warnings-preview.children",
-            "outputs": {"id": "warnings-preview", "property": "children"},
+def _preview(client, as_of="2026-02-01", period="month", page=1):
+    body = {"output": "..warnings-preview.children...warnings-pager.max_value..."
+                      "warnings-pager.active_page..",
+            "outputs": [{"id": "warnings-preview", "property": "children"},
+                        {"id": "warnings-pager", "property": "max_value"},
+                        {"id": "warnings-pager", "property": "active_page"}],
             "inputs": [{"id": "warnings-as-of", "property": "date", "value": as_of},
-                       {"id": "warnings-period", "property": "value", "value": period}],
-            "state": [], "changedPropIds": ["warnings-as-of.date"]}
+                       {"id": "warnings-period", "property": "value", "value": period},
+                       {"id": "warnings-pager", "property": "active_page", "value": page}],
+            "state": [], "changedPropIds": ["warnings-pager.active_page" if page > 1
+                                            else "warnings-as-of.date"]}
     return client.post("/_dash-update-component", json=body, headers=ORIGIN)
 
 
