@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from portal.layouts.common import empty_state, page_header, stat_card
+from portal.layouts.common import empty_state, page_count, page_header, stat_card
 from workflow.clock import format_date
 from workflow.dashboard import DUE_SOON_DAYS, DashboardData
 from workflow.labels import STATUS_LABELS
@@ -168,26 +168,40 @@ def _pct(value: int | None) -> str:
     return "—" if value is None else f"{value}%"
 
 
-def ranking_card(ranking: list[UnitRank], can_export: bool) -> dbc.Card:
-    """Units ranked for commendation and criticism, with an Excel export."""
+RANKING_PAGE_SIZE = 20
+
+
+def ranking_table(ranking: list[UnitRank], page: int = 1):
+    """One page of the ranking (RANKING_PAGE_SIZE units, ranks counted over all of them)."""
     head = html.Thead(html.Tr([html.Th("Hạng"), html.Th("Đơn vị"), html.Th("Nhiệm vụ"),
                                html.Th("Hoàn thành đúng hạn"), html.Th("Tỷ lệ đúng hạn"),
                                html.Th("Tỷ lệ bị trả lại"), html.Th("Lần bị cảnh báo"),
                                html.Th("Báo cáo đã nộp"), html.Th("Báo cáo đúng hạn")]))
+    first = (page - 1) * RANKING_PAGE_SIZE
     body = html.Tbody([html.Tr([
         html.Td(i), html.Td(r.unit_name), html.Td(r.tasks),
         html.Td(f"{r.completed_on_time}/{r.completed}"), html.Td(_pct(r.on_time_rate)),
         html.Td(_pct(r.rejection_rate)), html.Td(r.warnings),
         html.Td(f"{r.reports_filed}/{r.reports_expected} ({_pct(r.reporting_rate)})"),
-        html.Td(_pct(r.on_time_reporting_rate))]) for i, r in enumerate(ranking, start=1)])
+        html.Td(_pct(r.on_time_reporting_rate))])
+        for i, r in enumerate(ranking[first:first + RANKING_PAGE_SIZE], start=first + 1)])
+    return dbc.Table([head, body], size="sm", hover=True, responsive=True, className="mb-0")
+
+
+def ranking_card(ranking: list[UnitRank], can_export: bool) -> dbc.Card:
+    """Units ranked for commendation and criticism, paged, with an Excel export of all."""
+    pages = page_count(len(ranking), RANKING_PAGE_SIZE)
     return dbc.Card([
         dbc.CardHeader(html.Div([html.Span("Xếp hạng đơn vị (khen thưởng, phê bình)"),
                                  html.A("Xuất Excel", href="/xep-hang.xlsx",
                                         className="btn btn-outline-success btn-sm")
                                  if can_export else None],
                                 className="d-flex justify-content-between align-items-center")),
-        dbc.Table([head, body], size="sm", hover=True, responsive=True, className="mb-0")
+        html.Div(ranking_table(ranking), id="ranking-rows")
         if ranking else empty_state("Chưa có dữ liệu."),
+        dbc.Pagination(id="ranking-pager", max_value=pages, active_page=1,
+                       fully_expanded=False, previous_next=True,
+                       className="justify-content-center my-2") if pages > 1 else None,
     ], className="shadow-sm mb-3", id="ranking")
 
 
