@@ -70,6 +70,11 @@ class OfficeHome:
     counts: dict[str, int]
     summaries: list[UnitSummary]
     overdue_rows: list[TaskRow]
+    units_total: int = 0  # units in all; ``summaries`` holds the HOME_UNITS worst
+
+
+# Units listed on the office home page (worst overdue first); the dashboard has all of them.
+HOME_UNITS = 20
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,9 @@ def home(session: Session, *, actor: User) -> OfficeHome | UnitHome:
         overdue = list_tasks(session, actor=actor, filters=TaskFilter(overdue_only=True),
                              limit=20, sort="deadline_date").rows
         title, subtitle = _OFFICE_TITLES.get(Role(actor.role), _OFFICE_TITLES[Role.LEADER])
-        return OfficeHome(title, subtitle, counts, unit_summaries(session, actor=actor), overdue)
+        summaries = unit_summaries(session, actor=actor)
+        return OfficeHome(title, subtitle, counts, summaries[:HOME_UNITS], overdue,
+                          units_total=len(summaries))
     rows = list_tasks(session, actor=actor, limit=200).rows
     published, warned = warning_lists.latest_rows_for_unit(session, actor=actor)
     return UnitHome(actor.unit.name if actor.unit else "", counts, rows, published, warned)

@@ -66,14 +66,20 @@ def _unit_summary_table(summaries: list[UnitSummary]) -> dbc.Table:
 
 
 def office_home(*, title: str, subtitle: str, counts: dict[str, int],
-                summaries: list[UnitSummary], overdue_rows: list[TaskRow]) -> html.Div:
-    """Overview of all tasks for the office, leaders and admins."""
+                summaries: list[UnitSummary], overdue_rows: list[TaskRow],
+                units_total: int | None = None) -> html.Div:
+    """Overview of all tasks for the office, leaders and admins (the worst units first)."""
+    more = (units_total or 0) - len(summaries)
     overdue_card = dbc.Card([dbc.CardHeader("Nhiệm vụ quá hạn"),
                              task_table(overdue_rows)], className="shadow-sm mb-3")
     return html.Div([
         page_header(title, subtitle),
         _stat_row(counts),
         dbc.Card([dbc.CardHeader("Tình hình thực hiện theo đơn vị"),
-                  _unit_summary_table(summaries)], className="shadow-sm mb-3"),
+                  _unit_summary_table(summaries),
+                  html.Div([f"Và {more} đơn vị khác — xem ",
+                            dcc.Link("bảng điều khiển", href="/tong-quan"), "."],
+                           className="small text-muted px-3 py-2", id="home-units-more")
+                  if more > 0 else None], className="shadow-sm mb-3"),
         overdue_card,
     ], id="home-office")
