@@ -90,6 +90,7 @@ TIMELINE_KIND_LABELS: dict[str, str] = {
     "approved": "Hoàn thành",
     "rejected": "Không hoàn thành",
     "withdrawn": "Đã rút",
+    "older": "Cũ hơn",
 }
 
 
