@@ -17,6 +17,8 @@ from workflow import permissions, warning_lists
 from workflow.errors import DomainError, ValidationError
 from workflow.permissions import Capability
 
+HIDDEN = {"display": "none"}  # a pager with a single page is not shown
+
 
 def parse_day(value: str | None) -> date:
     """An ISO date from a control or query parameter."""
@@ -32,7 +34,7 @@ def register(app: Dash) -> None:
     @guarded_callback(
         app, Capability.VIEW_WARNINGS,
         Output("warnings-preview", "children"), Output("warnings-pager", "max_value"),
-        Output("warnings-pager", "active_page"),
+        Output("warnings-pager", "active_page"), Output("warnings-pager", "style"),
         Input("warnings-as-of", "date"), Input("warnings-period", "value"),
         Input("warnings-pager", "active_page"),
     )
@@ -45,12 +47,13 @@ def register(app: Dash) -> None:
             report = warning_lists.preview(db(), actor=user, as_of=day,
                                            period_kind=period or "month")
         except DomainError as error:
-            return message(error.message), 1, 1
+            return message(error.message), 1, 1, HIDDEN
         query = urlencode({"ngay": day.isoformat(), "ky": period or "month"})
         pages = page_count(len(report.items), PAGE_SIZE)
         page = min(max(page, 1), pages)
         return (preview_body(report, export_query=query, page=page,
-                             can_export=permissions.has(user, Capability.EXPORT)), pages, page)
+                             can_export=permissions.has(user, Capability.EXPORT)), pages, page,
+                None if pages > 1 else HIDDEN)
 
     @guarded_callback(
         app, Capability.PUBLISH_WARNINGS,

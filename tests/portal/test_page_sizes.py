@@ -74,9 +74,9 @@ def test_no_page_response_exceeds_300_kb(app, province):
          ("tasks-overdue", "value", []), ("tasks-pager", "active_page", 1)])
     warnings = _callback(
         office, "..warnings-preview.children...warnings-pager.max_value..."
-        "warnings-pager.active_page..",
+        "warnings-pager.active_page...warnings-pager.style..",
         [("warnings-preview", "children"), ("warnings-pager", "max_value"),
-         ("warnings-pager", "active_page")],
+         ("warnings-pager", "active_page"), ("warnings-pager", "style")],
         [("warnings-as-of", "date", "2026-12-28"), ("warnings-period", "value", "month"),
          ("warnings-pager", "active_page", 1)])
     dashboard = _callback(office, "dash-body.children", [("dash-body", "children")],

@@ -12,10 +12,11 @@ from tests.portal.conftest import ORIGIN, content_text, route_page
 
 def _preview(client, as_of="2026-02-01", period="month", page=1):
     body = {"output": "..warnings-preview.children...warnings-pager.max_value..."
-                      "warnings-pager.active_page..",
+                      "warnings-pager.active_page...warnings-pager.style..",
             "outputs": [{"id": "warnings-preview", "property": "children"},
                         {"id": "warnings-pager", "property": "max_value"},
-                        {"id": "warnings-pager", "property": "active_page"}],
+                        {"id": "warnings-pager", "property": "active_page"},
+                        {"id": "warnings-pager", "property": "style"}],
             "inputs": [{"id": "warnings-as-of", "property": "date", "value": as_of},
                        {"id": "warnings-period", "property": "value", "value": period},
                        {"id": "warnings-pager", "property": "active_page", "value": page}],
