@@ -59,6 +59,19 @@ class Sink:
         self.rows: dict[str, list[dict]] = defaultdict(list)
         self.next_ids: dict[str, int] = defaultdict(lambda: 1)
         self.counts: dict[str, int] = defaultdict(int)
+        self.deferred_indexes: list[str] = []
+        if self.postgres:
+            self._defer_indexes()
+
+    def _defer_indexes(self) -> None:
+        """PostgreSQL: the big tables' plain indexes are built once after the load (much
+        faster than maintaining them row by row); unique ones stay to check the data."""
+        for name, definition in self.connection.execute(sa.text(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+                " AND tablename IN ('progress_reports', 'audit_events', 'evidence_files')"
+                " AND indexdef NOT LIKE 'CREATE UNIQUE%'")).all():
+            self.deferred_indexes.append(definition)
+            self.connection.exec_driver_sql(f'DROP INDEX "{name}"')
 
     def add(self, table: str, row: dict) -> int:
         row_id = self.next_ids[table]
@@ -93,6 +106,8 @@ class Sink:
         """Sequences past the ids given here (PostgreSQL), fresh statistics."""
         self.flush()
         if self.postgres:
+            for definition in self.deferred_indexes:
+                self.connection.exec_driver_sql(definition)
             for name in TABLES:
                 self.connection.exec_driver_sql(
                     f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
