@@ -30,11 +30,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa  # noqa: E402
-from sqlalchemy import event, select, text  # noqa: E402
+from sqlalchemy import event, func, select, text  # noqa: E402
 
 from bench.builder import AS_OF, Ward, build_province  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
-from db.models import ClaimState, CompletionClaim, User  # noqa: E402
+from db.models import ClaimState, CompletionClaim, EvidenceFile, User  # noqa: E402
 from db.session import make_engine, make_session_factory  # noqa: E402
 
 PG_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -131,8 +131,14 @@ def operations(session, engine: sa.Engine, ward: Ward, wards: list[Ward]) -> lis
                      f"AND ({STATUS_SQL}) <> 'completed'")
     member_where = f"""AND (t.lead_unit_id = {unit_id} OR t.coordinates_all_units
         OR t.id IN (SELECT task_id FROM task_coordinators WHERE unit_id = {unit_id}))"""
+    # The same shape at both scales: a pending claim with one photo and one PDF.
+    files = (select(func.count()).where(EvidenceFile.claim_id == CompletionClaim.id)
+             .correlate(CompletionClaim).scalar_subquery())
+    photos = (select(func.count()).where(EvidenceFile.claim_id == CompletionClaim.id,
+                                          EvidenceFile.phash.is_not(None))
+              .correlate(CompletionClaim).scalar_subquery())
     pending = session.scalar(select(CompletionClaim.id).where(
-        CompletionClaim.state == ClaimState.PENDING,
+        CompletionClaim.state == ClaimState.PENDING, files == 2, photos == 1,
         CompletionClaim.task_id.in_(ward.task_ids)).order_by(CompletionClaim.id).limit(1))
     period = period_for(as_of, "month")
     due = _ts(engine, _local_midnight(date(as_of.year, as_of.month, 19)))
