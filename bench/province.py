@@ -318,6 +318,7 @@ def run_scale(url: str | None, scale: str, repeat: int, keep: bool) -> None:
             wards, counts = build_province(connection, wards=SCALES[scale])
         built = time.perf_counter() - started
         print(f"build scale={scale} backend={engine.dialect.name} seconds={built:.1f} "
+              f"load_average={os.getloadavg()[0]:.1f} "
               + " ".join(f"{name}={count}" for name, count in counts.items()), flush=True)
         counter = Counter(engine)
         session = make_session_factory(engine)()
