@@ -53,19 +53,20 @@ class Ward:
 class Sink:
     """Rows per table with explicit ids, flushed in foreign-key order."""
 
-    def __init__(self, connection: sa.Connection) -> None:
+    def __init__(self, connection: sa.Connection, *, defer_indexes: bool = False) -> None:
         self.connection = connection
         self.postgres = connection.dialect.name == "postgresql"
         self.rows: dict[str, list[dict]] = defaultdict(list)
         self.next_ids: dict[str, int] = defaultdict(lambda: 1)
         self.counts: dict[str, int] = defaultdict(int)
         self.deferred_indexes: list[str] = []
-        if self.postgres:
+        if self.postgres and defer_indexes:
             self._defer_indexes()
 
     def _defer_indexes(self) -> None:
         """PostgreSQL: the big tables' plain indexes are built once after the load (much
-        faster than maintaining them row by row); unique ones stay to check the data."""
+        faster than maintaining them row by row); unique ones stay to check the data. Only for
+        a database nobody else reads meanwhile (DROP INDEX locks the whole table)."""
         for name, definition in self.connection.execute(sa.text(
                 "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
                 " AND tablename IN ('progress_reports', 'audit_events', 'evidence_files')"
@@ -263,9 +264,10 @@ def _claims(sink: Sink, rng: random.Random, ward: Ward, task_id: int, lead: int)
 
 
 def build_province(connection: sa.Connection, *, wards: int, tasks: int = 100,
-                   weeks: int = 52, flush_every: int = 5) -> tuple[list[Ward], dict[str, int]]:
+                   weeks: int = 52, flush_every: int = 5,
+                   defer_indexes: bool = False) -> tuple[list[Ward], dict[str, int]]:
     """Builds ``wards`` wards into a migrated, empty database; returns them and row counts."""
-    sink = Sink(connection)
+    sink = Sink(connection, defer_indexes=defer_indexes)
     built = []
     for index in range(wards):
         built.append(build_ward(sink, index, tasks=tasks, weeks=weeks))

@@ -315,7 +315,8 @@ def run_scale(url: str | None, scale: str, repeat: int, keep: bool) -> None:
         engine = make_engine(db_url)
         started = time.perf_counter()
         with engine.begin() as connection:
-            wards, counts = build_province(connection, wards=SCALES[scale])
+            wards, counts = build_province(connection, wards=SCALES[scale],
+                                           defer_indexes=True)
         built = time.perf_counter() - started
         print(f"build scale={scale} backend={engine.dialect.name} seconds={built:.1f} "
               f"load_average={os.getloadavg()[0]:.1f} "

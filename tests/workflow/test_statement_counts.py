@@ -32,6 +32,7 @@ def _wipe(engine: sa.Engine) -> None:
 
 def _statement_counts(engine: sa.Engine, session, tasks: int) -> dict[str, int]:
     """Builds one ward of ``tasks`` tasks and counts each data function's statements."""
+    session.rollback()  # the previous round's reads end before the tables are refilled
     _wipe(engine)
     with engine.begin() as connection:
         (ward,), _ = build_province(connection, wards=1, tasks=tasks, weeks=6)
