@@ -21,29 +21,24 @@ from workflow.warning_rules import evaluate
 
 # "Due soon": deadlines within this many days from today.
 DUE_SOON_DAYS = 30
-# Charts and lists stay readable (and responses small) at a province's size: the largest
-# groups are drawn, the rest summed into one bar; the soonest deadlines are listed.
+# Charts and lists stay readable (and responses small) at a province's size: the groups
+# with the most overdue tasks (then the most tasks) are drawn, the count of the others given;
+# the soonest deadlines are listed.
 TOP_GROUPS = 15
 DUE_SOON_ROWS = 20
-OTHER_UNITS = "Các đơn vị khác"
-OTHER_SECTIONS = "Các nhóm khác"
 
 
-def top_groups(groups: dict, limit: int, other_label: str) -> dict:
-    """The ``limit`` largest groups (by tasks, in their given order), the rest summed into
-    one ``(None, "<other_label> (n)")`` group."""
+def top_groups(groups: dict, limit: int) -> tuple[dict, int]:
+    """The ``limit`` groups with the most overdue, then the most tasks (in their given
+    order), and how many groups were left out."""
     if len(groups) <= limit:
-        return groups
-    largest = sorted(groups, key=lambda g: -sum(v for k, v in groups[g].items()
-                                                 if k != "overdue"))[:limit]
-    kept = set(largest)
-    rest: Counter = Counter()
-    for key, counts in groups.items():
-        if key not in kept:
-            rest.update(counts)
-    result = {key: counts for key, counts in groups.items() if key in kept}
-    result[(None, f"{other_label} ({len(groups) - limit})")] = rest
-    return result
+        return groups, 0
+    def weight(g):
+        return (-groups[g].get("overdue", 0),
+                -sum(v for k, v in groups[g].items() if k != "overdue"))
+    kept = set(sorted(groups, key=weight)[:limit])
+    return {key: counts for key, counts in groups.items() if key in kept}, len(groups) - limit
+
 
 @dataclass
 class DashboardData:
@@ -59,6 +54,10 @@ class DashboardData:
     warnings_by_unit: dict[tuple[int | None, str], int] = field(default_factory=dict)
     due_soon: list[tuple[int, str, str, str, date]] = field(default_factory=list)
     due_soon_total: int = 0
+    # Groups left out of the charts (see TOP_GROUPS).
+    units_hidden: int = 0
+    sections_hidden: int = 0
+    warned_units_hidden: int = 0
     # The plan calendar's reporting deadlines in the same 30 days.
     reporting_due: list[Deadline] = field(default_factory=list)
 
@@ -97,14 +96,15 @@ def dashboard(session: Session, *, actor: User, unit_id: int | None = None,
         by_unit[unit_key][status.value] += 1
         by_unit[unit_key]["overdue"] += overdue
         by_section[(sec_id, f"{sec_code}. {sec_title}")][status.value] += 1
+        by_section[(sec_id, f"{sec_code}. {sec_title}")]["overdue"] += overdue
         if (deadline and as_of <= deadline <= as_of + timedelta(days=DUE_SOON_DAYS)
                 and status != TaskStatus.COMPLETED):
             data.due_soon.append((task_id, code, title, lead_name or "", deadline))
     data.average_percent = round(sum(percents) / len(percents), 1) if percents else 0.0
-    data.by_unit = top_groups(dict(sorted(by_unit.items(), key=lambda item: item[0][1])),
-                              TOP_GROUPS, OTHER_UNITS)
-    data.by_section = top_groups(dict(sorted(by_section.items(), key=lambda item: item[0][0])),
-                                 TOP_GROUPS, OTHER_SECTIONS)
+    data.by_unit, data.units_hidden = top_groups(
+        dict(sorted(by_unit.items(), key=lambda item: item[0][1])), TOP_GROUPS)
+    data.by_section, data.sections_hidden = top_groups(
+        dict(sorted(by_section.items(), key=lambda item: item[0][0])), TOP_GROUPS)
     data.due_soon.sort(key=lambda row: row[4])
     data.due_soon_total = len(data.due_soon)
     data.due_soon = data.due_soon[:DUE_SOON_ROWS]
@@ -124,7 +124,5 @@ def dashboard(session: Session, *, actor: User, unit_id: int | None = None,
         if item.task_id in task_ids:
             warned[(item.unit_id, item.unit_name)] += 1
     data.warnings_by_unit = dict(warned.most_common(TOP_GROUPS))
-    rest = sum(warned.values()) - sum(data.warnings_by_unit.values())
-    if rest:
-        data.warnings_by_unit[(None, f"{OTHER_UNITS} ({len(warned) - TOP_GROUPS})")] = rest
+    data.warned_units_hidden = len(warned) - len(data.warnings_by_unit)
     return data

@@ -98,6 +98,13 @@ def warnings_figure(data: DashboardData) -> go.Figure:
     return _layout(fig, max(260, 40 * len(groups) + 80))
 
 
+def _shown(groups: dict, hidden: int, what: str) -> str:
+    """" (15/100 đơn vị nhiều quá hạn nhất)" when a chart leaves groups out."""
+    if not hidden:
+        return ""
+    return f" ({len(groups)}/{len(groups) + hidden} {what})"
+
+
 def _chart(title: str, figure: go.Figure, chart_id: str, empty: bool) -> dbc.Card:
     if empty:  # the graph stays in the page so that click callbacks always find it
         figure = _layout(go.Figure(), 200)
@@ -146,14 +153,17 @@ def dashboard_body(data: DashboardData, *, ranking: list[UnitRank] | None,
         dbc.Row([
             dbc.Col(_chart("Phân bố trạng thái", status_figure(data), "chart-status",
                            not data.total), lg=5),
-            dbc.Col(_chart("Theo đơn vị chủ trì", unit_figure(data), "chart-units",
-                           not data.by_unit), lg=7),
+            dbc.Col(_chart("Theo đơn vị chủ trì" + _shown(
+                data.by_unit, data.units_hidden, "đơn vị nhiều quá hạn nhất"),
+                unit_figure(data), "chart-units", not data.by_unit), lg=7),
         ], className="g-3"),
         dbc.Row([
-            dbc.Col(_chart("Theo nhóm nhiệm vụ", section_figure(data), "chart-sections",
-                           not data.by_section), lg=7),
-            dbc.Col(_chart("Nhiệm vụ bị cảnh báo theo đơn vị", warnings_figure(data),
-                           "chart-warnings", not data.warnings_by_unit), lg=5),
+            dbc.Col(_chart("Theo nhóm nhiệm vụ" + _shown(
+                data.by_section, data.sections_hidden, "nhóm nhiều quá hạn nhất"),
+                section_figure(data), "chart-sections", not data.by_section), lg=7),
+            dbc.Col(_chart("Nhiệm vụ bị cảnh báo theo đơn vị" + _shown(
+                data.warnings_by_unit, data.warned_units_hidden, "đơn vị nhiều cảnh báo nhất"),
+                warnings_figure(data), "chart-warnings", not data.warnings_by_unit), lg=5),
         ], className="g-3"),
         dbc.Row([
             dbc.Col(_chart("Công nhận hoàn thành theo tháng", approvals_figure(data),
