@@ -19,6 +19,7 @@ from db.models import (
     EvidenceFile,
     Review,
     ReviewDecision,
+    Section,
     Task,
     Unit,
     User,
@@ -221,6 +222,23 @@ def queue_page(session: Session, *, actor: User, unit_id: int | None = None,
         .with_only_columns(CompletionClaim.id).subquery())) or 0
     return QueuePage(queue(session, actor=actor, unit_id=unit_id, section_id=section_id,
                            min_age_days=min_age_days, offset=offset, limit=limit), total)
+
+
+def queue_filters(session: Session, *, actor: User) -> tuple[list[tuple[int, str]],
+                                                             list[tuple[int, str]]]:
+    """The units and sections that have claims waiting: the queue's filter choices (a
+    province's thousand units would not fit a drop-down, nor help)."""
+    permissions.require(actor, Capability.REVIEW)
+    pending = CompletionClaim.state == ClaimState.PENDING
+    units = session.execute(
+        select(Unit.id, Unit.name).where(Unit.id.in_(
+            select(CompletionClaim.unit_id).where(pending))).order_by(Unit.name)).all()
+    sections = session.execute(
+        select(Section.id, Section.code, Section.title).where(Section.id.in_(
+            select(Task.section_id).join(CompletionClaim, CompletionClaim.task_id == Task.id)
+            .where(pending))).order_by(Section.plan_id, Section.position)).all()
+    return ([(i, name) for i, name in units],
+            [(i, f"{code}. {title}") for i, code, title in sections])
 
 
 def next_in_queue(session: Session, *, actor: User, after_claim_id: int) -> int | None:

@@ -9,9 +9,8 @@ from portal.layouts import review
 from portal.layouts.common import page_param
 from portal.pages.registry import NavEntry, Page
 from portal.pages.tasks import int_param
-from workflow import reviews, units
+from workflow import reviews
 from workflow.permissions import Capability
-from workflow.tasks import sections_of_visible
 
 PAGE = Page(path="/tham-dinh", title="Chờ thẩm định", capability=Capability.REVIEW,
             nav=NavEntry("Thẩm định", 40))
@@ -27,9 +26,9 @@ def layout(user, **params) -> html.Div:
     found = reviews.queue_page(session, actor=user, unit_id=unit_id, section_id=section_id,
                                min_age_days=min_age, offset=(page - 1) * reviews.QUEUE_PAGE_SIZE,
                                limit=reviews.QUEUE_PAGE_SIZE)
+    choices = reviews.queue_filters(session, actor=user)
     return review.queue_page(
         found.items, total=found.total, page=page,
-        units=[(u.id, u.name) for u in units.list_units(session, actor=user)],
-        sections=[(s.id, f"{s.code}. {s.title}") for s in sections_of_visible(session, actor=user)],
+        units=choices[0], sections=choices[1],
         unit_id=unit_id, section_id=section_id, min_age=min_age,
         approved=int_param(params, "da-duyet") or 0)

@@ -222,3 +222,15 @@ def test_claim_view_shows_the_verdict_and_earlier_claims(session, world):
     assert reviews.claim_view(session, actor=world.reviewer, claim_id=first.id).decided
     with pytest.raises(PermissionDenied):
         reviews.claim_view(session, actor=world.member_a, claim_id=second.id)
+
+
+def test_queue_filters_offer_only_units_and_sections_with_waiting_claims(session, world):
+    from workflow.errors import PermissionDenied
+
+    assert reviews.queue_filters(session, actor=world.reviewer) == ([], [])
+    claim_for(session, world)
+    units, sections = reviews.queue_filters(session, actor=world.reviewer)
+    assert units == [(world.unit_a.id, world.unit_a.name)]
+    assert [i for i, _ in sections] == [world.section.id]
+    with pytest.raises(PermissionDenied):
+        reviews.queue_filters(session, actor=world.member_a)

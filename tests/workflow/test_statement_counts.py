@@ -73,6 +73,7 @@ def _statement_counts(engine: sa.Engine, session, tasks: int) -> dict[str, int]:
         "ranking": lambda: rank_units(session, actor=leader, as_of=AS_OF),
         "review_queue": lambda: reviews.queue_page(session, actor=reviewer),
         "review_queue_all": lambda: reviews.queue(session, actor=reviewer),
+        "review_queue_filters": lambda: reviews.queue_filters(session, actor=reviewer),
         "claim_page": lambda: reviews.claim_view(session, actor=reviewer, claim_id=claim_id),
         "audit_page": lambda: audit_search.list_events(session, actor=reviewer),
         "province_report": lambda: report_lines(session, actor=reviewer),
