@@ -1,153 +1,380 @@
-"""Province dashboard at province scale: 100 wards × 100 tasks, a year of reports.
+"""A province's load: 100 wards × 100 tasks, a year of weekly reports, and every page's data
+function timed against the bare SQL that gives the same answer.
 
-Builds a database (SQLite by default, or --database-url), then times the province figures
-(``workflow.wards.ward_figures``: every ward's current plan, GROUP BY ward) and counts the
-SQL statements they take; the baseline is reading every task row once.
+    .venv/bin/python bench/province.py [--database-url URL] [--scale full|tenth|both]
 
-    .venv/bin/python bench/province.py [--wards 100] [--tasks 100] [--reports 100000]
+Without --database-url each scale gets a fresh schema on PostgreSQL at 127.0.0.1:5432/test
+(dropped at the end unless --keep); a sqlite:/// URL works too (one file per scale, the
+scale's name appended). For each scale it prints the build's row counts and seconds, then
+one line per operation:
+
+    op=NAME scale=full seconds=T baseline_seconds=B ratio=R statements=N
+
+T is the best of --repeat calls of the data function (the warning list's cache emptied
+before each call, except for ``warnings_cached``); B the best of as many runs, interleaved
+with them, of hand-written SQL returning the same answer through the DBAPI (no ORM); N the
+SQL statements the data function issued (counted with a ``before_cursor_execute`` listener).
 """
 
 from __future__ import annotations
 
 import argparse
-import random
+import os
 import sys
-import tempfile
 import time
+import uuid
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, insert, select  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
+from sqlalchemy import event, func, select, text  # noqa: E402
 
+from bench.builder import AS_OF, Ward, build_province  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
-from db.models import (  # noqa: E402
-    ClaimState,
-    CompletionClaim,
-    DeadlineKind,
-    Plan,
-    ProgressReport,
-    ReportPeriod,
-    Role,
-    Section,
-    Task,
-    Unit,
-    User,
-    Ward,
-)
+from db.models import ClaimState, CompletionClaim, EvidenceFile, User  # noqa: E402
 from db.session import make_engine, make_session_factory  # noqa: E402
 
+PG_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+SCALES = {"full": 100, "tenth": 10}
+LOCAL = timedelta(hours=7)  # Asia/Ho_Chi_Minh has no daylight saving
 
-def build(url: str, wards: int, tasks: int, reports: int) -> None:
-    """Fills a fresh database with ``wards`` wards, each with a plan of ``tasks`` tasks."""
-    upgrade(url)
-    engine = make_engine(url)
-    rng = random.Random(13)
-    now = datetime(2026, 10, 1, tzinfo=UTC)
-    with engine.begin() as connection:
-        connection.execute(insert(User), [{
-            "username": "tinh", "full_name": "Ban Chỉ đạo tỉnh", "password_hash": "x",
-            "role": Role.PROVINCE_VIEWER, "is_active": True, "session_version": 1,
-            "created_at": now}])
-        all_tasks = []
-        for w in range(wards):
-            ward_id = connection.execute(insert(Ward).returning(Ward.id), {
-                "code": f"xa-{w:03d}", "name": f"Xã số {w:03d}", "committee_name": "Đảng ủy",
-                "office_name": "Văn phòng", "is_active": True,
-                "created_at": now}).scalar_one()
-            unit_ids = list(connection.scalars(insert(Unit).returning(Unit.id), [
-                {"ward_id": ward_id, "name": f"Đơn vị {i}", "is_active": True,
-                 "created_at": now} for i in range(10)]))
-            user_ids = list(connection.scalars(insert(User).returning(User.id), [
-                {"ward_id": ward_id, "username": f"cb.{w}.{i}", "full_name": "Cán bộ",
-                 "password_hash": "x", "role": Role.UNIT_MEMBER, "unit_id": unit_id,
-                 "is_active": True, "session_version": 1, "created_at": now}
-                for i, unit_id in enumerate(unit_ids)]))
-            plan_id = connection.execute(insert(Plan).returning(Plan.id), {
-                "ward_id": ward_id, "number": "KH-2026", "title": "Kế hoạch",
-                "issuing_body": "Đảng ủy", "year": 2026, "start_date": date(2026, 1, 1),
-                "end_date": date(2026, 12, 31), "report_cycle": "month", "reporting_day": 18,
-                "created_at": now}).scalar_one()
-            section_id = connection.execute(insert(Section).returning(Section.id), {
-                "plan_id": plan_id, "code": "I", "title": "Nhóm", "position": 0}).scalar_one()
-            ids = list(connection.scalars(insert(Task).returning(Task.id), [{
-                "plan_id": plan_id, "section_id": section_id, "code": f"T{i:03d}",
-                "position": i, "title": f"Nhiệm vụ {i}", "required_output": "",
-                "kpi_text": "", "lead_unit_id": unit_ids[i % 10],
-                "coordinates_all_units": False, "deadline_text": "Năm 2026",
-                "deadline_date": date(2026, 1, 1) + timedelta(days=rng.randrange(365)),
-                "deadline_kind": DeadlineKind.FIXED, "basis": "", "notes": "",
-                "created_at": now, "updated_at": now} for i in range(tasks)]))
-            all_tasks += [(task_id, unit_ids[i % 10], user_ids[i % 10])
-                          for i, task_id in enumerate(ids)]
-        batch = []
-        for _ in range(reports):
-            task_id, unit_id, user_id = all_tasks[rng.randrange(len(all_tasks))]
-            created = now + timedelta(days=30) - timedelta(days=rng.randrange(0, 300))
-            batch.append({"task_id": task_id, "unit_id": unit_id, "author_id": user_id,
-                          "period_kind": ReportPeriod.MONTH, "period_start": created.date(),
-                          "period_label": "x", "percent_complete": rng.randrange(101),
-                          "narrative": "", "difficulties": "", "proposals": "",
-                          "created_at": created})
-            if len(batch) == 10000:
-                connection.execute(insert(ProgressReport), batch)
-                batch = []
-        if batch:
-            connection.execute(insert(ProgressReport), batch)
-        claims = []
-        for task_id, unit_id, user_id in rng.sample(all_tasks, len(all_tasks) // 3):
-            state = rng.choice([ClaimState.APPROVED, ClaimState.REJECTED, ClaimState.PENDING])
-            claims.append({"task_id": task_id, "unit_id": unit_id, "claimant_id": user_id,
-                           "note": "", "state": state, "version": 1, "created_at": now,
-                           "decided_at": None if state == ClaimState.PENDING else now})
-        connection.execute(insert(CompletionClaim), claims)
+
+class Counter:
+    """Counts the SQL statements sent through an engine."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_args) -> None:
+        self.count += 1
+
+
+def _fresh_database(url: str | None, scale: str) -> tuple[str, callable]:
+    if url and url.startswith("sqlite"):
+        path = Path(url.removeprefix("sqlite:///"))
+        path = path.with_name(f"{path.stem}-{scale}{path.suffix or '.db'}")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}", lambda: None
+    base = url or PG_URL
+    schema = f"bench_{scale}_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base else "?"
+
+    def drop() -> None:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+    return f"{base}{separator}options=-csearch_path%3D{schema}", drop
+
+
+def _ts(engine: sa.Engine, value: datetime):
+    """A timestamp parameter for bare SQL as each backend stores it."""
+    if engine.dialect.name == "sqlite":
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, dtime.min, tzinfo=UTC) - LOCAL
+
+
+STATUS_SQL = """CASE (SELECT c.state FROM completion_claims c WHERE c.task_id = t.id
+      AND c.state <> 'withdrawn' ORDER BY c.id DESC LIMIT 1)
+    WHEN 'pending' THEN 'pending_review' WHEN 'approved' THEN 'completed'
+    WHEN 'rejected' THEN 'not_completed'
+    ELSE CASE WHEN EXISTS (SELECT 1 FROM progress_reports r WHERE r.task_id = t.id)
+      THEN 'in_progress' ELSE 'not_started' END END"""
+PERCENT_SQL = """(SELECT r.percent_complete FROM progress_reports r WHERE r.task_id = t.id
+    ORDER BY r.id DESC LIMIT 1)"""
+APPROVED_SQL = """(SELECT c.decided_at FROM completion_claims c WHERE c.task_id = t.id
+    AND c.state = 'approved' ORDER BY c.id DESC LIMIT 1)"""
+
+
+def _task_list_sql(where: str) -> list[tuple[str, dict]]:
+    base = f"""FROM tasks t JOIN sections s ON s.id = t.section_id
+        LEFT JOIN units u ON u.id = t.lead_unit_id
+        WHERE t.removed_from_plan_at IS NULL {where}"""
+    return [(f"SELECT count(*) {base}", {}),
+            (f"""SELECT t.id, t.code, t.title, s.code, u.name, t.deadline_text, t.deadline_date,
+                {STATUS_SQL} AS status, {PERCENT_SQL}, {APPROVED_SQL} {base}
+                ORDER BY t.position, t.id LIMIT 50""", {})]
+
+
+def operations(session, engine: sa.Engine, ward: Ward, wards: list[Ward]) -> list[tuple]:
+    """(name, data function, bare SQL statements) for every page's data."""
+    from workflow import audit_search, reviews
+    from workflow.dashboard import dashboard
+    from workflow.ranking import rank_units
+    from workflow.reports.province import report_lines
+    from workflow.status import TaskStatus
+    from workflow.tasks import TaskFilter, list_tasks, status_counts
+    from workflow.warning_rules import clear_cache, evaluate, period_for
+
+    leader = session.get(User, ward.leader_id)
+    reviewer = session.get(User, ward.reviewer_id)
+    unit_id = ward.unit_ids[1]
+    member = session.get(User, ward.member_ids[unit_id][0])
+    section_id = session.scalar(text("SELECT min(id) FROM sections WHERE plan_id = :p"),
+                                {"p": ward.plan_id})
+    as_of = AS_OF
+    cutoff = _ts(engine, _local_midnight(as_of + timedelta(days=1)))
+    status_where = f"AND ({STATUS_SQL}) = 'in_progress'"
+    overdue_where = (f"AND t.deadline_date IS NOT NULL AND t.deadline_date < :d "
+                     f"AND ({STATUS_SQL}) <> 'completed'")
+    member_where = f"""AND (t.lead_unit_id = {unit_id} OR t.coordinates_all_units
+        OR t.id IN (SELECT task_id FROM task_coordinators WHERE unit_id = {unit_id}))"""
+    # The same shape at both scales: a pending claim with one photo and one PDF.
+    files = (select(func.count()).where(EvidenceFile.claim_id == CompletionClaim.id)
+             .correlate(CompletionClaim).scalar_subquery())
+    photos = (select(func.count()).where(EvidenceFile.claim_id == CompletionClaim.id,
+                                          EvidenceFile.phash.is_not(None))
+              .correlate(CompletionClaim).scalar_subquery())
+    pending = session.scalar(select(CompletionClaim.id).where(
+        CompletionClaim.state == ClaimState.PENDING, files == 2, photos == 1,
+        CompletionClaim.task_id.in_(ward.task_ids)).order_by(CompletionClaim.id).limit(1))
+    period = period_for(as_of, "month")
+    due = _ts(engine, _local_midnight(date(as_of.year, as_of.month, 19)))
+    period_start = _ts(engine, _local_midnight(period.start))
+    warn_sql = """SELECT t.id, t.code, t.title, t.lead_unit_id, u.name, t.deadline_text,
+        t.deadline_date, t.deadline_kind,
+        (SELECT CASE WHEN c.decided_at IS NOT NULL AND c.decided_at < :cut THEN c.state
+                ELSE 'pending' END FROM completion_claims c WHERE c.task_id = t.id
+           AND c.created_at < :cut AND NOT (c.decided_at IS NOT NULL AND c.decided_at < :cut
+           AND c.state = 'withdrawn') ORDER BY c.id DESC LIMIT 1),
+        (SELECT r.percent_complete FROM progress_reports r WHERE r.task_id = t.id
+           AND r.created_at < :cut ORDER BY r.id DESC LIMIT 1),
+        EXISTS (SELECT 1 FROM progress_reports r WHERE r.task_id = t.id
+           AND r.created_at >= :ps AND r.created_at < :due)
+        FROM tasks t LEFT JOIN units u ON u.id = t.lead_unit_id
+        WHERE t.plan_id = :plan AND t.removed_from_plan_at IS NULL ORDER BY t.position"""
+    warn_params = {"cut": cutoff, "ps": period_start, "due": due, "plan": ward.plan_id}
+    status_group_sql = f"""SELECT st, count(*), sum(CASE WHEN dl IS NOT NULL AND dl < :d
+        AND st <> 'completed' THEN 1 ELSE 0 END) FROM (SELECT {STATUS_SQL} AS st,
+        t.deadline_date AS dl FROM tasks t WHERE t.removed_from_plan_at IS NULL {{w}}) x
+        GROUP BY st"""
+    dashboard_rows_sql = f"""SELECT t.id, t.code, t.title, t.deadline_date, t.lead_unit_id,
+        u.name, t.section_id, s.code, s.title, {STATUS_SQL}, {PERCENT_SQL}
+        FROM tasks t JOIN sections s ON s.id = t.section_id
+        LEFT JOIN units u ON u.id = t.lead_unit_id WHERE t.removed_from_plan_at IS NULL {{w}}"""
+    approvals_sql = """SELECT c.decided_at FROM completion_claims c JOIN tasks t
+        ON t.id = c.task_id WHERE c.state = 'approved' AND t.removed_from_plan_at IS NULL {w}"""
+    month_bounds = []
+    for month in range(1, 13):
+        start = _local_midnight(date(as_of.year, month, 1))
+        if date(as_of.year, month, 18) <= as_of:
+            month_bounds.append(start)
+    bucket = "CASE " + " ".join(
+        f"WHEN r.created_at >= '{_ts(engine, b) if engine.dialect.name == 'sqlite' else b.isoformat()}' "
+        f"THEN {len(month_bounds) - i}" for i, b in enumerate(reversed(month_bounds))) + " END"
+    ranking_sql = [
+        ("""SELECT t.id, t.lead_unit_id, t.deadline_date FROM tasks t WHERE t.plan_id = :plan
+            AND t.removed_from_plan_at IS NULL AND t.lead_unit_id IS NOT NULL""",
+         {"plan": ward.plan_id}),
+        ("""SELECT c.task_id, c.state, c.decided_at FROM completion_claims c JOIN tasks t
+            ON t.id = c.task_id WHERE t.plan_id = :plan AND c.created_at < :cut
+            AND c.decided_at < :cut AND c.state IN ('approved', 'rejected') ORDER BY c.id""",
+         {"plan": ward.plan_id, "cut": cutoff}),
+        (f"""SELECT r.task_id, {bucket} AS m, min(r.created_at) FROM progress_reports r
+            JOIN tasks t ON t.id = r.task_id WHERE t.plan_id = :plan AND r.created_at < :cut
+            AND r.created_at >= :first GROUP BY r.task_id, m""",
+         {"plan": ward.plan_id, "cut": cutoff,
+          "first": _ts(engine, month_bounds[0])}),
+        ("SELECT unit_id, count(*) FROM warning_rows WHERE unit_id IS NOT NULL GROUP BY unit_id",
+         {}),
+        ("SELECT id, name FROM units", {}),
+    ]
+    queue_sql = [
+        ("SELECT count(*) FROM completion_claims c WHERE c.state = 'pending'", {}),
+        ("""SELECT c.id, c.version, c.task_id, t.code, t.title, u.name, c.created_at,
+            (SELECT count(*) FROM evidence_files e WHERE e.claim_id = c.id)
+            FROM completion_claims c JOIN tasks t ON t.id = c.task_id
+            JOIN units u ON u.id = c.unit_id WHERE c.state = 'pending'
+            ORDER BY c.created_at, c.id LIMIT 50""", {}),
+    ]
+    claim_sql = [
+        ("""SELECT c.*, t.code, t.title, t.required_output, t.kpi_text, t.deadline_text,
+            t.deadline_date, u.name, p.full_name FROM completion_claims c
+            JOIN tasks t ON t.id = c.task_id JOIN units u ON u.id = c.unit_id
+            JOIN users p ON p.id = c.claimant_id WHERE c.id = :id""", {"id": pending}),
+        ("SELECT * FROM evidence_files WHERE claim_id = :id ORDER BY id", {"id": pending}),
+        ("""SELECT c.id, c.created_at, c.state, r.decision, r.reason_code, r.reason_text
+            FROM completion_claims c LEFT JOIN reviews r ON r.claim_id = c.id
+            WHERE c.task_id = (SELECT task_id FROM completion_claims WHERE id = :id)
+            AND c.id < :id ORDER BY c.id DESC""", {"id": pending}),
+        ("""SELECT id FROM completion_claims WHERE state = 'pending' AND id <> :id
+            ORDER BY created_at, id LIMIT 1""", {"id": pending}),
+        ("""SELECT e.task_id, e.phash FROM evidence_files e WHERE e.phash IS NOT NULL
+            AND e.claim_id IS NOT NULL AND e.sha256 IN (SELECT sha256 FROM evidence_files
+            WHERE claim_id = :id)""", {"id": pending}),
+    ]
+    audit_sql = [
+        ("SELECT count(*) FROM audit_events", {}),
+        ("""SELECT a.*, u.full_name FROM audit_events a LEFT JOIN users u ON u.id = a.actor_id
+            ORDER BY a.id DESC LIMIT 50""", {}),
+    ]
+    audit_filtered_sql = [
+        ("SELECT count(*) FROM audit_events a WHERE a.action = 'claim.reject'", {}),
+        ("""SELECT a.*, u.full_name FROM audit_events a LEFT JOIN users u ON u.id = a.actor_id
+            WHERE a.action = 'claim.reject' ORDER BY a.id DESC LIMIT 50""", {}),
+    ]
+    export_sql = [
+        (f"""SELECT t.id, t.code, t.title, t.kpi_text, t.deadline_date, u.name, {STATUS_SQL},
+            {PERCENT_SQL} FROM tasks t
+            LEFT JOIN units u ON u.id = t.lead_unit_id WHERE t.plan_id = :plan
+            AND t.removed_from_plan_at IS NULL ORDER BY t.position""", {"plan": ward.plan_id}),
+        ("""SELECT e.id, e.task_id, e.original_name, e.object_key, e.sha256, e.size_bytes,
+            c.decided_at FROM evidence_files e JOIN completion_claims c
+            ON c.id = e.claim_id JOIN tasks t ON t.id = c.task_id WHERE c.state = 'approved'
+            AND t.plan_id = :plan ORDER BY e.id""", {"plan": ward.plan_id}),
+    ]
+
+    def uncached(function):
+        def run():
+            clear_cache()
+            return function()
+        return run
+
+    d = {"d": as_of}
+    ops = [
+        ("task_list", lambda: list_tasks(session, actor=leader, limit=50, as_of=as_of),
+         _task_list_sql("")),
+        ("task_list_unit", lambda: list_tasks(session, actor=leader, limit=50, as_of=as_of,
+                                              filters=TaskFilter(unit_id=unit_id)),
+         _task_list_sql(f"AND t.lead_unit_id = {unit_id}")),
+        ("task_list_section", lambda: list_tasks(session, actor=leader, limit=50, as_of=as_of,
+                                                 filters=TaskFilter(section_id=section_id)),
+         _task_list_sql(f"AND t.section_id = {section_id}")),
+        ("task_list_status", lambda: list_tasks(
+            session, actor=leader, limit=50, as_of=as_of,
+            filters=TaskFilter(status=TaskStatus.IN_PROGRESS)), _task_list_sql(status_where)),
+        ("task_list_overdue", lambda: list_tasks(session, actor=leader, limit=50, as_of=as_of,
+                                                 filters=TaskFilter(overdue_only=True)),
+         [(q, d) for q, _ in _task_list_sql(overdue_where)]),
+        ("task_list_deadline", lambda: list_tasks(
+            session, actor=leader, limit=50, as_of=as_of,
+            filters=TaskFilter(deadline_from=date(2026, 6, 1), deadline_to=date(2026, 6, 30))),
+         [(q, {"a": date(2026, 6, 1), "b": date(2026, 6, 30)}) for q, _ in _task_list_sql(
+             "AND t.deadline_date >= :a AND t.deadline_date <= :b")]),
+        ("task_list_search", lambda: list_tasks(session, actor=leader, limit=50, as_of=as_of,
+                                                filters=TaskFilter(search="nhiệm vụ 42:")),
+         [(q, {"n": "%nhiệm vụ 42:%"}) for q, _ in _task_list_sql(
+             "AND (lower(t.title) LIKE :n OR lower(t.code) LIKE :n "
+             "OR lower(t.required_output) LIKE :n OR lower(t.kpi_text) LIKE :n)")]),
+        ("task_list_member", lambda: list_tasks(session, actor=member, limit=50, as_of=as_of),
+         _task_list_sql(member_where)),
+        ("status_counts", lambda: status_counts(session, actor=leader, as_of=as_of),
+         [(status_group_sql.format(w=""), d)]),
+        ("status_counts_member", lambda: status_counts(session, actor=member, as_of=as_of),
+         [(status_group_sql.format(w=member_where), d)]),
+        ("dashboard", uncached(lambda: dashboard(session, actor=leader, as_of=as_of)),
+         [(dashboard_rows_sql.format(w=""), {}), (approvals_sql.format(w=""), {}),
+          (warn_sql, warn_params)]),
+        ("dashboard_member", uncached(lambda: dashboard(session, actor=member, as_of=as_of)),
+         [(dashboard_rows_sql.format(w=member_where), {}),
+          (approvals_sql.format(w=member_where), {}), (warn_sql, warn_params)]),
+        ("warnings", uncached(lambda: evaluate(session, actor=leader, as_of=as_of)),
+         [(warn_sql, warn_params)]),
+        ("warnings_cached", lambda: evaluate(session, actor=leader, as_of=as_of),
+         [(warn_sql, warn_params)]),
+        ("ranking", lambda: rank_units(session, actor=leader, as_of=as_of), ranking_sql),
+        ("review_queue", lambda: reviews.queue_page(session, actor=reviewer, limit=50),
+         queue_sql),
+        ("claim_page", lambda: reviews.claim_view(session, actor=reviewer, claim_id=pending),
+         claim_sql),
+        ("audit_page", lambda: audit_search.list_events(session, actor=reviewer, limit=50),
+         audit_sql),
+        ("audit_page_filtered", lambda: audit_search.list_events(
+            session, actor=reviewer, limit=50,
+            filters=audit_search.AuditFilter(action="claim.reject")), audit_filtered_sql),
+        ("export_province_report", lambda: report_lines(session, actor=reviewer), export_sql),
+    ]
+    return ops
+
+
+def _best(function, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def run_scale(url: str | None, scale: str, repeat: int, keep: bool) -> None:
+    db_url, drop = _fresh_database(url, scale)
+    try:
+        upgrade(db_url)
+        engine = make_engine(db_url)
+        started = time.perf_counter()
+        with engine.begin() as connection:
+            wards, counts = build_province(connection, wards=SCALES[scale],
+                                           defer_indexes=True)
+        built = time.perf_counter() - started
+        print(f"build scale={scale} backend={engine.dialect.name} seconds={built:.1f} "
+              f"load_average={os.getloadavg()[0]:.1f} "
+              + " ".join(f"{name}={count}" for name, count in counts.items()), flush=True)
+        counter = Counter(engine)
+        session = make_session_factory(engine)()
+        # The portal works on the newest plan: the last ward built.
+        ops = operations(session, engine, wards[-1], wards)
+        with engine.connect() as connection:
+            for name, function, bare in ops:
+                function()  # warm the statement caches
+                before = counter.count
+                function()
+                statements = counter.count - before
+
+                prepared = []
+                for sql, params in bare:
+                    statement = text(sql).bindparams(**{
+                        k: v for k, v in params.items() if f":{k}" in sql}).compile(
+                        dialect=engine.dialect)
+                    values = statement.construct_params()
+                    if statement.positional:
+                        values = tuple(values[k] for k in statement.positiontup)
+                    prepared.append((str(statement), values))
+
+                def baseline(prepared=prepared) -> None:
+                    raw = connection.connection.driver_connection
+                    for sql, values in prepared:
+                        cursor = raw.cursor()
+                        cursor.execute(sql, values)
+                        cursor.fetchall()
+                        cursor.close()
+
+                # Interleaved, best of each: a busy neighbour slows both alike.
+                seconds = base = float("inf")
+                for _ in range(repeat):
+                    seconds = min(seconds, _best(function, 1))
+                    base = min(base, _best(baseline, 1))
+                print(f"op={name} scale={scale} seconds={seconds:.4f} "
+                      f"baseline_seconds={base:.4f} ratio={seconds / base:.2f} "
+                      f"statements={statements}", flush=True)
+        session.close()
+        engine.dispose()
+    finally:
+        if not keep:
+            drop()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--wards", type=int, default=100)
-    parser.add_argument("--tasks", type=int, default=100)
-    parser.add_argument("--reports", type=int, default=100000)
-    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--scale", choices=("both", "full", "tenth"), default="both")
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL schemas")
     args = parser.parse_args()
-    url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'province.db'}"
-    started = time.perf_counter()
-    build(url, args.wards, args.tasks, args.reports)
-    print(f"build wards={args.wards} tasks={args.wards * args.tasks} reports={args.reports} "
-          f"seconds={time.perf_counter() - started:.1f}")
-    from workflow.wards import province_page, ward_figures
-
-    engine = make_engine(url)
-    session = make_session_factory(engine)()
-    viewer = session.scalar(select(User).where(User.username == "tinh"))
-    as_of = date(2026, 10, 31)
-
-    def best(function) -> float:
-        times = []
-        for _ in range(args.repeat):
-            begun = time.perf_counter()
-            function()
-            times.append(time.perf_counter() - begun)
-        return min(times)
-
-    baseline = best(lambda: session.execute(select(Task)).all())
-    print(f"baseline_read_all_tasks seconds={baseline:.3f}")
-    statements = []
-    event.listen(engine, "before_cursor_execute", lambda *_: statements.append(1))
-    lines = ward_figures(session, actor=viewer, as_of=as_of)
-    print(f"ward_figures statements={len(statements)} wards={len(lines)}")
-    for name, function in {
-        "ward_figures": lambda: ward_figures(session, actor=viewer, as_of=as_of),
-        "province_page_sorted_filtered": lambda: province_page(
-            session, actor=viewer, as_of=as_of, search="số 0", sort="overdue",
-            descending=True, limit=50),
-    }.items():
-        seconds = best(function)
-        print(f"{name} seconds={seconds:.3f} ratio_vs_baseline={seconds / baseline:.1f}",
-              flush=True)
-    session.close()
+    scales = ("full", "tenth") if args.scale == "both" else (args.scale,)
+    for scale in scales:
+        run_scale(args.database_url, scale, args.repeat, args.keep)
 
 
 if __name__ == "__main__":

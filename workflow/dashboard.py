@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from db.models import ClaimState, CompletionClaim, Section, Task, Unit, User
@@ -17,11 +17,29 @@ from workflow.permissions import Capability
 from workflow.plans import plan_for
 from workflow.reporting_calendar import Deadline, calendar_of
 from workflow.status import TaskStatus, is_overdue, latest_percent, status_expression
-from workflow.tasks import visible_tasks
+from workflow.tasks import visibility
 from workflow.warning_rules import evaluate
 
 # "Due soon": deadlines within this many days from today.
 DUE_SOON_DAYS = 30
+# Charts and lists stay readable (and responses small) at a province's size: the groups
+# with the most overdue tasks (then the most tasks) are drawn, the count of the others given;
+# the soonest deadlines are listed.
+TOP_GROUPS = 15
+DUE_SOON_ROWS = 20
+
+
+def top_groups(groups: dict, limit: int) -> tuple[dict, int]:
+    """The ``limit`` groups with the most overdue, then the most tasks (in their given
+    order), and how many groups were left out."""
+    if len(groups) <= limit:
+        return groups, 0
+    def weight(g):
+        return (-groups[g].get("overdue", 0),
+                -sum(v for k, v in groups[g].items() if k != "overdue"))
+    kept = set(sorted(groups, key=weight)[:limit])
+    return {key: counts for key, counts in groups.items() if key in kept}, len(groups) - limit
+
 
 @dataclass
 class DashboardData:
@@ -36,6 +54,11 @@ class DashboardData:
     approvals_by_month: dict[str, int] = field(default_factory=dict)
     warnings_by_unit: dict[tuple[int | None, str], int] = field(default_factory=dict)
     due_soon: list[tuple[int, str, str, str, date]] = field(default_factory=list)
+    due_soon_total: int = 0
+    # Groups left out of the charts (see TOP_GROUPS).
+    units_hidden: int = 0
+    sections_hidden: int = 0
+    warned_units_hidden: int = 0
     # The plan calendar's reporting deadlines in the same 30 days.
     reporting_due: list[Deadline] = field(default_factory=list)
     # Tasks with a numeric target: (task id, code, title, "value / target", %) (#16).
@@ -54,18 +77,18 @@ def dashboard(session: Session, *, actor: User, unit_id: int | None = None,
     plan = plan_for(session, actor=actor, plan_id=plan_id)
     if plan is None:
         return DashboardData()
-    ids = visible_tasks(actor).with_only_columns(Task.id).where(Task.plan_id == plan.id)
+    scope = and_(visibility(actor), Task.plan_id == plan.id)
+    if unit_id:
+        scope = and_(scope, Task.lead_unit_id == unit_id)
+    if section_id:
+        scope = and_(scope, Task.section_id == section_id)
     query = (select(Task.id, Task.code, Task.title, Task.deadline_date, Task.lead_unit_id,
                     Unit.name, Task.section_id, Section.code, Section.title,
                     status_expression(), latest_percent(), Task.kpi_target, Task.kpi_unit,
                     latest_value())
              .join(Section, Section.id == Task.section_id)
              .outerjoin(Unit, Unit.id == Task.lead_unit_id)
-             .where(Task.id.in_(ids)))
-    if unit_id:
-        query = query.where(Task.lead_unit_id == unit_id)
-    if section_id:
-        query = query.where(Task.section_id == section_id)
+             .where(scope))
     data = DashboardData()
     by_unit: dict = defaultdict(Counter)
     by_section: dict = defaultdict(Counter)
@@ -87,21 +110,26 @@ def dashboard(session: Session, *, actor: User, unit_id: int | None = None,
         by_unit[unit_key][status.value] += 1
         by_unit[unit_key]["overdue"] += overdue
         by_section[(sec_id, f"{sec_code}. {sec_title}")][status.value] += 1
+        by_section[(sec_id, f"{sec_code}. {sec_title}")]["overdue"] += overdue
         if (deadline and as_of <= deadline <= as_of + timedelta(days=DUE_SOON_DAYS)
                 and status != TaskStatus.COMPLETED):
             data.due_soon.append((task_id, code, title, lead_name or "", deadline))
     data.average_percent = round(sum(percents) / len(percents), 1) if percents else 0.0
-    data.by_unit = dict(sorted(by_unit.items(), key=lambda item: item[0][1]))
-    data.by_section = dict(sorted(by_section.items(), key=lambda item: item[0][0]))
+    data.by_unit, data.units_hidden = top_groups(
+        dict(sorted(by_unit.items(), key=lambda item: item[0][1])), TOP_GROUPS)
+    data.by_section, data.sections_hidden = top_groups(
+        dict(sorted(by_section.items(), key=lambda item: item[0][0])), TOP_GROUPS)
     data.due_soon.sort(key=lambda row: row[4])
+    data.due_soon_total = len(data.due_soon)
+    data.due_soon = data.due_soon[:DUE_SOON_ROWS]
     cal = calendar_of(plan)
     data.reporting_due = [d for d in reporting_calendar.upcoming(cal, as_of, days=DUE_SOON_DAYS)
                           if d.kind == reporting_calendar.UNIT_REPORT
                           or permissions.has(actor, Capability.VIEW_ALL_TASKS)]
     months: Counter = Counter()
-    for decided_at, in session.execute(select(CompletionClaim.decided_at).where(
-            CompletionClaim.state == ClaimState.APPROVED,
-            CompletionClaim.task_id.in_(task_ids))):
+    for decided_at, in session.execute(
+            select(CompletionClaim.decided_at).join(Task, Task.id == CompletionClaim.task_id)
+            .where(CompletionClaim.state == ClaimState.APPROVED, scope)):
         local = decided_at.astimezone(LOCAL_TZ)
         months[f"{local.year}-{local.month:02d}"] += 1
     data.approvals_by_month = dict(sorted(months.items()))
@@ -112,5 +140,6 @@ def dashboard(session: Session, *, actor: User, unit_id: int | None = None,
     for item in evaluate(session, actor=actor, as_of=as_of, plan_id=plan.id).items:
         if item.task_id in task_ids:
             warned[(item.unit_id, item.unit_name)] += 1
-    data.warnings_by_unit = dict(warned.most_common())
+    data.warnings_by_unit = dict(warned.most_common(TOP_GROUPS))
+    data.warned_units_hidden = len(warned) - len(data.warnings_by_unit)
     return data

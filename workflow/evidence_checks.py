@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import imagehash
-from sqlalchemy import select
+from sqlalchemy import Select, case, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import CompletionClaim, EvidenceFile, Plan, Task
@@ -36,22 +36,66 @@ def phash_distance(a: str, b: str) -> int:
     return imagehash.hex_to_hash(a) - imagehash.hex_to_hash(b)
 
 
+HASH_CHUNKS = 8  # a 16-hex-digit phash read as 8 bytes
+
+
+def near_duplicate_tasks(session: Session, evidence: EvidenceFile, task: Task) -> set[int]:
+    """Other tasks with a submitted photo within NEAR_DUPLICATE_DISTANCE of this one.
+
+    Searched in the database, never by reading every photo: two hashes at most 6 bits apart
+    differ in at most 6 of their 8 bytes, so a near duplicate shares at least two bytes at
+    the same place. The indexed byte columns (migration 0010) find the photos sharing one,
+    the query keeps those sharing two, and the exact distance is checked on that small set.
+    """
+    mine = (evidence.phash or "").lower()
+    if len(mine) != 2 * HASH_CHUNKS or any(c not in "0123456789abcdef" for c in mine):
+        return set()
+    chunks = [func.substr(EvidenceFile.phash, literal_column(str(2 * n + 1)), literal_column("2"))
+              for n in range(HASH_CHUNKS)]  # literal positions: the indexed expressions
+    query = select(EvidenceFile.task_id, EvidenceFile.phash).where(
+        or_(*(chunk == mine[2 * n:2 * n + 2] for n, chunk in enumerate(chunks))),
+        EvidenceFile.phash.is_not(None), EvidenceFile.id != evidence.id,
+        EvidenceFile.task_id != task.id, EvidenceFile.claim_id.is_not(None),
+        EvidenceFile.sha256 != evidence.sha256, EvidenceFile.task_id.in_(ward_tasks(task)))
+    shared = sum(case((chunk == mine[2 * n:2 * n + 2], 1), else_=0)
+                 for n, chunk in enumerate(chunks))
+    query = query.where(shared >= HASH_CHUNKS - NEAR_DUPLICATE_DISTANCE)
+    return {task_id for task_id, other in session.execute(query)
+            if phash_distance(mine, other) <= NEAR_DUPLICATE_DISTANCE}
+
+
 def _task_codes(session: Session, task_ids: set[int]) -> str:
     codes = session.scalars(select(Task.code).where(Task.id.in_(task_ids)).order_by(Task.code))
     return ", ".join(codes)
 
 
-def checks_for(session: Session, evidence: EvidenceFile, task: Task) -> list[Check]:
-    """What ingest learned about one file, compared with the rest of the plan."""
-    found: list[Check] = []
-    # Only the same ward's files: another ward's tasks are never named here.
-    ward_tasks = select(Task.id).where(Task.plan_id.in_(
+def ward_tasks(task: Task) -> Select:
+    """The ids of the tasks of the task's ward: another ward's tasks are never named here."""
+    return select(Task.id).where(Task.plan_id.in_(
         select(Plan.id).where(Plan.ward_id == select(Plan.ward_id).where(
             Plan.id == task.plan_id).scalar_subquery())))
-    same = session.scalars(select(EvidenceFile).where(
-        EvidenceFile.sha256 == evidence.sha256, EvidenceFile.id != evidence.id,
-        EvidenceFile.claim_id.is_not(None), EvidenceFile.task_id.in_(ward_tasks))).all()
-    elsewhere = {e.task_id for e in same if e.task_id != task.id}
+
+
+def _same_content(session: Session, files: list[EvidenceFile],
+                  task: Task) -> dict[int, list[int]]:
+    """For each file (all of ``task``), the tasks of the ward's other submitted files with
+    the same SHA-256 (one query for all the files)."""
+    rows = session.execute(select(EvidenceFile.id, EvidenceFile.sha256, EvidenceFile.task_id)
+                           .where(EvidenceFile.sha256.in_({f.sha256 for f in files}),
+                                  EvidenceFile.claim_id.is_not(None),
+                                  EvidenceFile.task_id.in_(ward_tasks(task)))
+                           ).all() if files else []
+    return {f.id: [task_id for other, sha, task_id in rows if sha == f.sha256 and other != f.id]
+            for f in files}
+
+
+def checks_for(session: Session, evidence: EvidenceFile, task: Task, *,
+               same_content: list[int] | None = None) -> list[Check]:
+    """What ingest learned about one file, compared with the rest of the plan."""
+    found: list[Check] = []
+    same = (same_content if same_content is not None
+            else _same_content(session, [evidence], task)[evidence.id])
+    elsewhere = {task_id for task_id in same if task_id != task.id}
     if elsewhere:
         found.append(Check("danger", "Cùng một file đã được dùng làm minh chứng cho nhiệm vụ "
                                      + _task_codes(session, elsewhere) + "."))
@@ -59,12 +103,7 @@ def checks_for(session: Session, evidence: EvidenceFile, task: Task) -> list[Che
         found.append(Check("warning", "File này đã được nộp trong một đề nghị trước của "
                                       "chính nhiệm vụ."))
     if evidence.phash:
-        others = session.execute(select(EvidenceFile.task_id, EvidenceFile.phash).where(
-            EvidenceFile.phash.is_not(None), EvidenceFile.id != evidence.id,
-            EvidenceFile.task_id != task.id, EvidenceFile.claim_id.is_not(None),
-            EvidenceFile.sha256 != evidence.sha256, EvidenceFile.task_id.in_(ward_tasks))).all()
-        near = {task_id for task_id, other in others
-                if phash_distance(evidence.phash, other) <= NEAR_DUPLICATE_DISTANCE}
+        near = near_duplicate_tasks(session, evidence, task)
         if near:
             found.append(Check("warning", "Ảnh gần giống ảnh minh chứng của nhiệm vụ "
                                           + _task_codes(session, near) + "."))
@@ -115,4 +154,6 @@ def _signature_checks(session: Session, evidence: EvidenceFile, task: Task) -> l
 
 def checks_for_claim(session: Session, claim: CompletionClaim) -> dict[int, list[Check]]:
     """Checks for every file of a claim, by evidence id."""
-    return {e.id: checks_for(session, e, claim.task) for e in claim.evidence}
+    same = _same_content(session, list(claim.evidence), claim.task)
+    return {e.id: checks_for(session, e, claim.task, same_content=same[e.id])
+            for e in claim.evidence}

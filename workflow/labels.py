@@ -113,6 +113,7 @@ TIMELINE_KIND_LABELS: dict[str, str] = {
     "withdrawn": "Đã rút",
     "confirmed": "Thủ trưởng xác nhận",
     "returned": "Thủ trưởng trả lại",
+    "older": "Cũ hơn",
 }
 
 

@@ -14,7 +14,7 @@ from workflow import permissions
 from workflow.clock import today
 from workflow.permissions import Capability
 from workflow.status import TaskStatus, is_overdue, status_expression
-from workflow.tasks import TaskRow, visible_tasks
+from workflow.tasks import TaskRow, visibility
 
 
 @dataclass(frozen=True)
@@ -39,13 +39,10 @@ def unit_summaries(session: Session, *, actor: User, as_of: date | None = None,
                    plan_id: int | None = None) -> list[UnitSummary]:
     """Per lead unit: totals by status and overdue count, worst overdue first."""
     as_of = as_of or today()
-    ids = visible_tasks(actor).with_only_columns(Task.id)
-    if plan_id:
-        ids = ids.where(Task.plan_id == plan_id)
     rows = session.execute(
         select(Task.lead_unit_id, Unit.name, status_expression(), Task.deadline_date)
         .outerjoin(Unit, Unit.id == Task.lead_unit_id)
-        .where(Task.id.in_(ids))
+        .where(visibility(actor), *([Task.plan_id == plan_id] if plan_id else []))
     ).all()
     buckets: dict[tuple[int | None, str], list[tuple[TaskStatus, date | None]]] = defaultdict(list)
     for unit_id, name, status, deadline in rows:
@@ -74,6 +71,11 @@ class OfficeHome:
     counts: dict[str, int]
     summaries: list[UnitSummary]
     overdue_rows: list[TaskRow]
+    units_total: int = 0  # units in all; ``summaries`` holds the HOME_UNITS worst
+
+
+# Units listed on the office home page (worst overdue first); the dashboard has all of them.
+HOME_UNITS = 20
 
 
 @dataclass(frozen=True)
@@ -110,8 +112,9 @@ def home(session: Session, *, actor: User, plan_id: int | None = None) -> Office
                              filters=TaskFilter(overdue_only=True, plan_id=plan_id),
                              limit=20, sort="deadline_date").rows
         title, subtitle = _OFFICE_TITLES.get(Role(actor.role), _OFFICE_TITLES[Role.LEADER])
-        return OfficeHome(title, subtitle, counts,
-                          unit_summaries(session, actor=actor, plan_id=plan_id), overdue)
+        summaries = unit_summaries(session, actor=actor, plan_id=plan_id)
+        return OfficeHome(title, subtitle, counts, summaries[:HOME_UNITS], overdue,
+                          units_total=len(summaries))
     rows = list_tasks(session, actor=actor, filters=TaskFilter(plan_id=plan_id), limit=200).rows
     published, warned = warning_lists.latest_rows_for_unit(session, actor=actor)
     return UnitHome(actor.unit.name if actor.unit else "", counts, rows, published, warned)

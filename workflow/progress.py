@@ -107,9 +107,10 @@ def _by_token(session: Session, actor: User, task_id: int, token: str) -> Progre
     return report
 
 
-def history(session: Session, *, actor: User, task_id: int) -> list[ProgressReport]:
-    """All progress reports of a task the user may see, newest first."""
+def history(session: Session, *, actor: User, task_id: int,
+            limit: int | None = None) -> list[ProgressReport]:
+    """The progress reports of a task the user may see, newest first (the ``limit`` newest)."""
     permissions.require(actor, Capability.VIEW_TASKS)
     permissions.require_task_visible(actor, session.get(Task, task_id))
     return list(session.scalars(select(ProgressReport).where(ProgressReport.task_id == task_id)
-                                .order_by(ProgressReport.id.desc())))
+                                .order_by(ProgressReport.id.desc()).limit(limit)))

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.models import (
     AuditEvent,
+    ClaimConfirmation,
     ClaimState,
     CompletionClaim,
     EvidenceFile,
     Review,
     ReviewDecision,
+    Section,
     Task,
+    Unit,
     User,
 )
 from workflow import (
@@ -142,7 +146,10 @@ def get_for_reviewer(session: Session, *, actor: User, claim_id: int) -> Complet
     claim page calls ``mark_opened`` for that."""
     permissions.require(actor, Capability.REVIEW)
     claim = session.scalar(select(CompletionClaim).where(CompletionClaim.id == claim_id).options(
-        selectinload(CompletionClaim.evidence), selectinload(CompletionClaim.reviews)))
+        joinedload(CompletionClaim.task).joinedload(Task.lead_unit),
+        joinedload(CompletionClaim.unit), joinedload(CompletionClaim.claimant),
+        selectinload(CompletionClaim.evidence),
+        selectinload(CompletionClaim.reviews).joinedload(Review.reviewer)))
     if (claim is None or claim.state not in OFFICE_VISIBLE
             or not permissions.can_view_task(actor, claim.task)):
         # A claim waiting for (or returned by) the unit head is not the office's yet.
@@ -169,36 +176,117 @@ def _has_opened(session: Session, user: User, claim_id: int) -> bool:
         AuditEvent.object_type == "claim", AuditEvent.object_id == claim_id).limit(1)) is not None
 
 
-def queue(session: Session, *, actor: User, unit_id: int | None = None,
-          section_id: int | None = None, min_age_days: int | None = None) -> list[QueueItem]:
-    """Pending claims, longest waiting first, optionally only those waiting N days or more."""
-    permissions.require(actor, Capability.REVIEW)
+QUEUE_PAGE_SIZE = 50
+MAX_QUEUE_PAGE = 200
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """A page of the review queue and the number of claims waiting in all."""
+
+    items: list[QueueItem]
+    total: int
+
+
+def _queue_query(actor: User, unit_id: int | None, section_id: int | None,
+                 min_age_days: int | None, now: datetime):
     query = (select(CompletionClaim).join(Task, Task.id == CompletionClaim.task_id)
+             .join(Unit, Unit.id == CompletionClaim.unit_id)
              .where(CompletionClaim.state == ClaimState.PENDING,
-                    Task.plan_id.in_(scope.plan_ids(actor)))
-             .options(selectinload(CompletionClaim.evidence),
-                      selectinload(CompletionClaim.confirmation))
-             .order_by(CompletionClaim.created_at, CompletionClaim.id))
+                    Task.plan_id.in_(scope.plan_ids(actor))))
     if unit_id:
         query = query.where(CompletionClaim.unit_id == unit_id)
     if section_id:
         query = query.where(Task.section_id == section_id)
-    now = now_utc()
     if min_age_days:
         query = query.where(CompletionClaim.created_at <= now - timedelta(days=min_age_days))
-    claims = list(session.scalars(query))
-    queued = [to_local(review_deadlines.queued_at(c)).date() for c in claims]
+    return query
+
+
+def queue(session: Session, *, actor: User, unit_id: int | None = None,
+          section_id: int | None = None, min_age_days: int | None = None, offset: int = 0,
+          limit: int | None = None) -> list[QueueItem]:
+    """Pending claims, longest waiting first, optionally only those waiting N days or more.
+
+    Two statements whatever the queue's length, as plain rows: the claims with their task
+    and unit joined, and their files' types and signature checks in one IN query.
+    """
+    permissions.require(actor, Capability.REVIEW)
+    now = now_utc()
+    query = (_queue_query(actor, unit_id, section_id, min_age_days, now)
+             .outerjoin(ClaimConfirmation, ClaimConfirmation.claim_id == CompletionClaim.id)
+             .with_only_columns(CompletionClaim.id, CompletionClaim.version,
+                                CompletionClaim.task_id, Task.code, Task.title, Unit.name,
+                                CompletionClaim.created_at, Task.plan_id,
+                                ClaimConfirmation.confirmed_at)
+             .order_by(CompletionClaim.created_at, CompletionClaim.id).offset(offset))
+    if limit is not None:
+        query = query.limit(limit)
+    rows = session.execute(query).all()
+    files: dict[int, int] = defaultdict(int)
+    pdfs: dict[int, list] = defaultdict(list)
+    if rows:
+        for claim_id, content_type, checked, signed in session.execute(
+                select(EvidenceFile.claim_id, EvidenceFile.content_type,
+                       EvidenceFile.pdf_signatures, EvidenceFile.pdf_signed)
+                .where(EvidenceFile.claim_id.in_([r[0] for r in rows]))):
+            files[claim_id] += 1
+            if content_type == "application/pdf":
+                pdfs[claim_id].append((checked, signed))
+    # The review time limit runs from the head's confirmation (or the filing) in working days.
+    queued = [to_local(row[8] or row[6]).date() for row in rows]
     today = to_local(now).date()
     calc = review_deadlines.DeadlineCalculator(session, min(queued, default=today),
                                                max(queued, default=today))
     items = []
-    for c, queued_on in zip(claims, queued, strict=True):
-        due = calc.due(c.task.plan_id, queued_on)
-        items.append(QueueItem(c.id, c.version, c.task_id, c.task.code, c.task.title,
-                               c.unit.name, c.created_at, len(c.evidence),
-                               (now - c.created_at).days, signature_state(c), due,
-                               today > due))
+    for (claim_id, version, task_id, code, title, unit_name, created_at, plan_id,
+         _confirmed), queued_on in zip(rows, queued, strict=True):
+        due = calc.due(plan_id, queued_on)
+        items.append(QueueItem(claim_id, version, task_id, code, title, unit_name, created_at,
+                               files[claim_id], (now - created_at).days,
+                               signatures.claim_state(pdfs[claim_id]), due, today > due))
     return items
+
+
+def queue_page(session: Session, *, actor: User, unit_id: int | None = None,
+               section_id: int | None = None, min_age_days: int | None = None,
+               offset: int = 0, limit: int = QUEUE_PAGE_SIZE) -> QueuePage:
+    """One page of the queue (the page shows at most MAX_QUEUE_PAGE claims at a time)."""
+    permissions.require(actor, Capability.REVIEW)
+    if offset < 0 or not 0 < limit <= MAX_QUEUE_PAGE:
+        raise ValidationError("Tham số phân trang không hợp lệ.")
+    total = session.scalar(select(func.count()).select_from(
+        _queue_query(actor, unit_id, section_id, min_age_days, now_utc())
+        .with_only_columns(CompletionClaim.id).subquery())) or 0
+    return QueuePage(queue(session, actor=actor, unit_id=unit_id, section_id=section_id,
+                           min_age_days=min_age_days, offset=offset, limit=limit), total)
+
+
+def queue_filters(session: Session, *, actor: User) -> tuple[list[tuple[int, str]],
+                                                             list[tuple[int, str]]]:
+    """The units and sections that have claims waiting: the queue's filter choices (a
+    province's thousand units would not fit a drop-down, nor help)."""
+    permissions.require(actor, Capability.REVIEW)
+    pending = and_(CompletionClaim.state == ClaimState.PENDING,
+                   CompletionClaim.task_id.in_(scope.task_ids(actor)))
+    units = session.execute(
+        select(Unit.id, Unit.name).where(Unit.id.in_(
+            select(CompletionClaim.unit_id).where(pending))).order_by(Unit.name)).all()
+    sections = session.execute(
+        select(Section.id, Section.code, Section.title).where(Section.id.in_(
+            select(Task.section_id).join(CompletionClaim, CompletionClaim.task_id == Task.id)
+            .where(pending))).order_by(Section.plan_id, Section.position)).all()
+    return ([(i, name) for i, name in units],
+            [(i, f"{code}. {title}") for i, code, title in sections])
+
+
+def next_in_queue(session: Session, *, actor: User, after_claim_id: int) -> int | None:
+    """The claim the reviewer opens next: the longest waiting one other than this one."""
+    permissions.require(actor, Capability.REVIEW)
+    return session.scalar(select(CompletionClaim.id).where(
+        CompletionClaim.state == ClaimState.PENDING, CompletionClaim.id != after_claim_id,
+        CompletionClaim.task_id.in_(scope.task_ids(actor)))
+        .order_by(CompletionClaim.created_at, CompletionClaim.id).limit(1))
 
 
 def signature_state(claim: CompletionClaim) -> str:
@@ -230,11 +318,12 @@ def claim_view(session: Session, *, actor: User, claim_id: int) -> ClaimView:
     the task's earlier claims and the next claim in the queue."""
     claim = get_for_reviewer(session, actor=actor, claim_id=claim_id)
     checks = checks_for_claim(session, claim)
-    later = [item.claim_id for item in queue(session, actor=actor) if item.claim_id != claim.id]
+    next_claim_id = next_in_queue(session, actor=actor, after_claim_id=claim.id)
     task = claim.task
     earlier = session.scalars(select(CompletionClaim).where(
         CompletionClaim.task_id == task.id, CompletionClaim.id < claim.id)
-        .options(selectinload(CompletionClaim.reviews)).order_by(CompletionClaim.id.desc()))
+        .options(selectinload(CompletionClaim.reviews).joinedload(Review.reviewer))
+        .order_by(CompletionClaim.id.desc()))
     return ClaimView(
         claim_id=claim.id, version=claim.version, state=claim.state.value, task_id=task.id,
         task_code=task.code, task_title=task.title, required_output=task.required_output,
@@ -248,7 +337,7 @@ def claim_view(session: Session, *, actor: User, claim_id: int) -> ClaimView:
             has_thumbnail=bool(e.thumbnail_key), checks=checks.get(e.id, []),
             signature=signatures.file_state(e.pdf_signatures, e.pdf_signed))
             for e in claim.evidence],
-        decided=_outcome(claim), next_claim_id=later[0] if later else None,
+        decided=_outcome(claim), next_claim_id=next_claim_id,
         reasons=list(STANDARD_REASONS),
         previous=[PreviousClaim(c.id, c.created_at, _outcome(c) or "Đang chờ thẩm định.")
                   for c in earlier if c.state in OFFICE_VISIBLE],

@@ -90,15 +90,20 @@ def completed_late(status: TaskStatus, deadline: date | None, approved: datetime
 
 
 def status_expression() -> ColumnElement[str]:
-    """SQL expression giving a TaskStatus value for each task row."""
-    claim_state = latest_claim_state()
+    """SQL expression giving a TaskStatus value for each task row.
+
+    A simple CASE on the latest claim's state: the database evaluates that subquery once per
+    row (a searched CASE would run it once per WHEN), and the progress EXISTS only when the
+    task has no live claim. Both subqueries are index lookups (migration 0010).
+    """
     has_progress = exists().where(ProgressReport.task_id == Task.id).correlate(Task)
     return case(
-        (claim_state == ClaimState.PENDING.value, TaskStatus.PENDING_REVIEW.value),
-        (claim_state == ClaimState.APPROVED.value, TaskStatus.COMPLETED.value),
-        (claim_state == ClaimState.REJECTED.value, TaskStatus.NOT_COMPLETED.value),
-        (has_progress, TaskStatus.IN_PROGRESS.value),
-        else_=TaskStatus.NOT_STARTED.value,
+        {ClaimState.PENDING.value: TaskStatus.PENDING_REVIEW.value,
+         ClaimState.APPROVED.value: TaskStatus.COMPLETED.value,
+         ClaimState.REJECTED.value: TaskStatus.NOT_COMPLETED.value},
+        value=latest_claim_state(),
+        else_=case((has_progress, TaskStatus.IN_PROGRESS.value),
+                   else_=TaskStatus.NOT_STARTED.value),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from db.models import (
@@ -101,25 +101,31 @@ SORTABLE = {
 }
 
 
+def visibility(user: User) -> ColumnElement[bool]:
+    """WHERE clause on Task: the tasks this user may see — within the user's ward
+    (workflow.scope), all active ones for office roles, those of the user's unit otherwise.
+    Used directly, not as ``id IN (subquery)``, so the database filters the task rows it
+    reads anyway."""
+    permissions.require(user, Capability.VIEW_TASKS)
+    active = Task.removed_from_plan_at.is_(None)
+    if scope.ward_scope(user) is not None:
+        active = and_(active, Task.plan_id.in_(scope.plan_ids(user)))
+    if permissions.has(user, Capability.VIEW_ALL_TASKS):
+        return active
+    if user.unit_id is None:
+        return false()
+    coordinated = select(TaskCoordinator.task_id).where(TaskCoordinator.unit_id == user.unit_id)
+    return and_(active, or_(
+        Task.lead_unit_id == user.unit_id,
+        Task.coordinates_all_units.is_(True),
+        Task.id.in_(coordinated),
+    ))
+
+
 def visible_tasks(user: User) -> Select:
     """A query of the tasks this user may see: its ward's (workflow.scope), all of them for
     office roles, its own unit's otherwise."""
-    permissions.require(user, Capability.VIEW_TASKS)
-    query = select(Task).where(Task.removed_from_plan_at.is_(None))
-    if scope.ward_scope(user) is not None:
-        query = query.where(Task.plan_id.in_(scope.plan_ids(user)))
-    if permissions.has(user, Capability.VIEW_ALL_TASKS):
-        return query
-    if user.unit_id is None:
-        return query.where(False)
-    coordinated = select(TaskCoordinator.task_id).where(TaskCoordinator.unit_id == user.unit_id)
-    return query.where(
-        or_(
-            Task.lead_unit_id == user.unit_id,
-            Task.coordinates_all_units.is_(True),
-            Task.id.in_(coordinated),
-        )
-    )
+    return select(Task).where(visibility(user))
 
 
 def list_tasks(
@@ -139,14 +145,13 @@ def list_tasks(
     as_of = as_of or today()
     status_expr = status_expression()
     lead = aliased(Unit)
-    visible_ids = visible_tasks(actor).with_only_columns(Task.id)
     query = (
         select(Task.id, Task.code, Task.title, Section.code, lead.name, Task.deadline_text,
                Task.deadline_date, status_expr.label("status"), latest_percent().label("percent"),
                approved_at().label("approved_at"))
         .join(Section, Section.id == Task.section_id)
         .outerjoin(lead, lead.id == Task.lead_unit_id)
-        .where(Task.id.in_(visible_ids))
+        .where(visibility(actor))
     )
     if filters.unit_id:
         query = query.where(Task.lead_unit_id == filters.unit_id)
@@ -233,20 +238,20 @@ def status_counts(session: Session, *, actor: User, as_of: date | None = None,
                   plan_id: int | None = None) -> dict[str, int]:
     """Number of visible tasks (of one plan when named) per status, plus "overdue", "total"."""
     as_of = as_of or today()
-    ids = visible_tasks(actor).with_only_columns(Task.id)
-    if plan_id:
-        ids = ids.where(Task.plan_id == plan_id)
-    status = status_expression()
-    rows = session.execute(
-        select(status, Task.deadline_date).where(Task.id.in_(ids))
-    ).all()
+    conditions = [visibility(actor)] + ([Task.plan_id == plan_id] if plan_id else [])
+    per_task = (select(status_expression().label("status"), Task.deadline_date.label("deadline"))
+                .where(*conditions).subquery())
+    overdue = case((and_(per_task.c.deadline.is_not(None), per_task.c.deadline < as_of,
+                         per_task.c.status != TaskStatus.COMPLETED.value), 1), else_=0)
     counts = {s.value: 0 for s in TaskStatus}
-    overdue = 0
-    for value, deadline in rows:
-        counts[value] += 1
-        overdue += is_overdue(deadline, TaskStatus(value), as_of)
-    counts["overdue"] = overdue
-    counts["total"] = len(rows)
+    counts["overdue"] = counts["total"] = 0
+    # One grouped query: the database counts, whatever the number of tasks.
+    for value, number, late in session.execute(
+            select(per_task.c.status, func.count(), func.sum(overdue))
+            .group_by(per_task.c.status)):
+        counts[value] = number
+        counts["overdue"] += int(late or 0)
+        counts["total"] += number
     return counts
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -49,10 +49,26 @@ def _reached(report: ProgressReport) -> str:
     return f" (đạt {format_value(report.kpi_value, report.task.kpi_unit)})"
 
 
-def task_timeline(session: Session, *, actor: User, task_id: int) -> list[TimelineEntry]:
-    """Every step of the task, newest first. Nothing is ever removed from it."""
+# Progress reports shown on the task page (a year of weekly reports is ~50 per unit); the
+# older ones are counted in one line and stay in the exports and the API.
+TIMELINE_REPORTS = 30
+
+
+def task_timeline(session: Session, *, actor: User, task_id: int,
+                  reports_limit: int | None = TIMELINE_REPORTS) -> list[TimelineEntry]:
+    """Every claim and review of the task and its newest progress reports, newest first.
+    Nothing is ever removed from the history; older reports are summed up in one entry."""
     entries: list[TimelineEntry] = []
-    reports: list[ProgressReport] = progress.history(session, actor=actor, task_id=task_id)
+    reports: list[ProgressReport] = progress.history(session, actor=actor, task_id=task_id,
+                                                     limit=reports_limit)
+    if reports_limit is not None and len(reports) == reports_limit:
+        older = (session.scalar(select(func.count()).where(
+            ProgressReport.task_id == task_id)) or 0) - len(reports)
+        if older > 0:
+            entries.append(TimelineEntry(
+                min(r.created_at for r in reports) - timedelta(seconds=1), "older", "",
+                f"Và {older} báo cáo tiến độ cũ hơn",
+                "Xem đầy đủ trong báo cáo xuất ra hoặc qua API."))
     task_claims = claims.claims_of_task(session, actor=actor, task_id=task_id)
     people = {r.author_id for r in reports} | {c.claimant_id for c in task_claims} | {
         review.reviewer_id for c in task_claims for review in c.reviews}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -112,6 +112,25 @@ def published_lists(session: Session, *, actor: User,
         query = query.where(WarningList.plan_id == plan_id)
     return list(session.scalars(query.order_by(WarningList.published_at.desc(),
                                                WarningList.id.desc())))
+
+
+def get_published_page(session: Session, *, actor: User, list_id: int, offset: int = 0,
+                       limit: int = 50) -> tuple[WarningList, list[WarningRow], int]:
+    """A published list, one page of the rows the user may see (units in name order, as the
+    page groups them) and how many there are in all."""
+    permissions.require(actor, Capability.VIEW_WARNINGS)
+    if offset < 0 or not 0 < limit <= 500:
+        raise ValidationError("Tham số phân trang không hợp lệ.")
+    published = session.get(WarningList, list_id)
+    if published is None or not scope.in_scope(actor, published.ward_id):
+        raise NotFound("Không tìm thấy danh sách cảnh báo.")
+    query = select(WarningRow).where(WarningRow.warning_list_id == list_id)
+    if not permissions.has(actor, Capability.VIEW_ALL_TASKS):
+        query = query.where(WarningRow.unit_id.is_not(None), WarningRow.unit_id == actor.unit_id)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = list(session.scalars(query.order_by(WarningRow.unit_name, WarningRow.position)
+                                .offset(offset).limit(limit)))
+    return published, rows, total
 
 
 def get_published(session: Session, *, actor: User, list_id: int) -> tuple[WarningList,

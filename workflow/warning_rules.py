@@ -12,17 +12,20 @@ as "chưa xác định thời hạn" so that the office sets one.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, exists, literal, not_, select
 from sqlalchemy.orm import Session
 
+from db.change_tracking import has_pending_changes
 from db.models import (
     ClaimState,
     CompletionClaim,
     DeadlineKind,
+    Plan,
     ProgressReport,
     Task,
     Unit,
@@ -118,94 +121,154 @@ def expected_percent(start: date, deadline: date, as_of: date) -> float:
     return max(0.0, min(100.0, 100.0 * elapsed / (deadline - start).days))
 
 
-@dataclass(frozen=True)
-class _Claim:
-    state: ClaimState
-    created_at: datetime
-    decided_at: datetime | None
+def start_of_day(day: date) -> datetime:
+    """The first instant of a local day, as an aware datetime."""
+    return datetime.combine(day, time.min, LOCAL_TZ)
 
 
-def _claim_state_as_of(claim: _Claim, cutoff: datetime) -> ClaimState | None:
-    if claim.created_at >= cutoff:
-        return None
-    if claim.decided_at is not None and claim.decided_at < cutoff:
-        return claim.state
-    return ClaimState.PENDING
+def _claim_state_as_of(cutoff: datetime):
+    """Correlated subquery: the state of the task's newest claim filed before ``cutoff``, as
+    it stood then (pending until decided), leaving out claims withdrawn before ``cutoff``."""
+    decided_before = and_(CompletionClaim.decided_at.is_not(None),
+                          CompletionClaim.decided_at < cutoff)
+    return (select(case((decided_before, CompletionClaim.state),
+                        else_=literal(ClaimState.PENDING.value)))
+            .where(CompletionClaim.task_id == Task.id, CompletionClaim.created_at < cutoff,
+                   # Claims the office never saw (with or returned by the unit head).
+                   CompletionClaim.state.not_in([ClaimState.AWAITING_HEAD.value,
+                                                 ClaimState.RETURNED.value]),
+                   not_(and_(decided_before,
+                             CompletionClaim.state == ClaimState.WITHDRAWN.value)))
+            .order_by(CompletionClaim.id.desc()).limit(1)
+            .correlate(Task).scalar_subquery())
+
+
+def _percent_as_of(cutoff: datetime):
+    """Correlated subquery: completion % of the task's newest report filed before ``cutoff``."""
+    return (select(ProgressReport.percent_complete)
+            .where(ProgressReport.task_id == Task.id, ProgressReport.created_at < cutoff)
+            .order_by(ProgressReport.id.desc()).limit(1)
+            .correlate(Task).scalar_subquery())
+
+
+def _value_as_of(cutoff: datetime):
+    """Correlated subquery: the KPI value of the task's newest report filed before ``cutoff``
+    that gives one (#16)."""
+    return (select(ProgressReport.kpi_value)
+            .where(ProgressReport.task_id == Task.id, ProgressReport.created_at < cutoff,
+                   ProgressReport.kpi_value.is_not(None))
+            .order_by(ProgressReport.id.desc()).limit(1)
+            .correlate(Task).scalar_subquery())
+
+
+def _reported_between(first: date, last: date):
+    """Correlated EXISTS: the task has a report dated (locally) from ``first`` to ``last``."""
+    return (exists().where(ProgressReport.task_id == Task.id,
+                           ProgressReport.created_at >= start_of_day(first),
+                           ProgressReport.created_at < end_of_day(last))
+            .correlate(Task))
+
+
+# Evaluated lists by (database, plan, data stamp, as-of date, period): a write to the plan
+# changes its stamp (db.change_tracking), so stale entries are never read and age out.
+_CACHE: OrderedDict[tuple, WarningReport] = OrderedDict()
+_CACHE_SIZE = 256
+_cache_lock = threading.Lock()
+
+
+def clear_cache() -> None:
+    """Forgets every cached evaluation."""
+    with _cache_lock:
+        _CACHE.clear()
+
+
+def _copy(report: WarningReport) -> WarningReport:
+    # Callers narrow the lists (units see their own rows): hand out fresh lists and items.
+    return WarningReport(report.as_of, report.period,
+                         [replace(i, reasons=list(i.reasons), details=dict(i.details))
+                          for i in report.items],
+                         [replace(i, reasons=list(i.reasons), details=dict(i.details))
+                          for i in report.undetermined])
 
 
 def evaluate(session: Session, *, actor: Actor, as_of: date, period_kind: str = "month",
              plan_id: int | None = None) -> WarningReport:
     """Evaluates every active task of the plan (the ward's current plan when not given; a
-    plan of another ward is NotFound)."""
+    plan of another ward is NotFound).
+
+    One query reads each task with its state as of the date (latest claim, latest %, a
+    report in the period); the rules below run over those rows. The result is cached per
+    (plan, as-of date, period) until a write changes the plan's data stamp.
+    """
     permissions.require(actor, Capability.VIEW_WARNINGS)
     plan = plan_for(session, actor=actor, plan_id=plan_id)
     period = period_for(as_of, period_kind)
     if plan is None:
         return WarningReport(as_of, period, [], [])
+    use_cache = not has_pending_changes(session)
+    key = None
+    if use_cache:
+        stamp = session.scalar(select(Plan.data_stamp).where(Plan.id == plan.id))
+        key = (str(session.get_bind().url), plan.id, stamp, as_of, period.kind)
+        with _cache_lock:
+            cached = _CACHE.get(key)
+            if cached is not None:
+                _CACHE.move_to_end(key)
+                return _copy(cached)
+    report = _evaluate(session, plan, as_of, period)
+    if key is not None:
+        with _cache_lock:
+            _CACHE[key] = report
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+        return _copy(report)
+    return report
+
+
+def _evaluate(session: Session, plan: Plan, as_of: date, period: Period) -> WarningReport:
     cutoff = end_of_day(as_of)
-    tasks = list(session.scalars(select(Task).where(
-        Task.plan_id == plan.id, Task.removed_from_plan_at.is_(None)).order_by(Task.position)))
-    units = dict(session.execute(select(Unit.id, Unit.name).where(Unit.ward_id == plan.ward_id))
-                 .all())
-    plan_tasks = select(Task.id).where(Task.plan_id == plan.id)
-    # Plain tuples, not ORM objects: tens of thousands of reports are read per evaluation.
-    reports: dict[int, list[tuple[int, date]]] = defaultdict(list)
-    values: dict[int, float] = {}  # the newest KPI value reached, per task (#16)
-    for task_id, percent, created, value in session.execute(
-            select(ProgressReport.task_id, ProgressReport.percent_complete,
-                   ProgressReport.created_at, ProgressReport.kpi_value)
-            .where(ProgressReport.created_at < cutoff, ProgressReport.task_id.in_(plan_tasks))
-            .order_by(ProgressReport.id)):
-        reports[task_id].append((percent, created.astimezone(LOCAL_TZ).date()))
-        if value is not None:
-            values[task_id] = value
-    claims: dict[int, list[_Claim]] = defaultdict(list)
-    for task_id, state, created, decided in session.execute(
-            select(CompletionClaim.task_id, CompletionClaim.state, CompletionClaim.created_at,
-                   CompletionClaim.decided_at)
-            .where(CompletionClaim.created_at < cutoff, CompletionClaim.task_id.in_(plan_tasks),
-                   # Claims the office never saw (with or returned by the unit head).
-                   CompletionClaim.state.not_in([ClaimState.AWAITING_HEAD,
-                                                 ClaimState.RETURNED]))
-            .order_by(CompletionClaim.id)):
-        claims[task_id].append(_Claim(state, created, decided))
     due_day = unit_due(calendar_of(plan), as_of.year, as_of.month)
+    check_report = as_of >= due_day
+    rows = session.execute(
+        select(Task.id, Task.code, Task.title, Task.lead_unit_id, Unit.name, Task.deadline_text,
+               Task.deadline_date, Task.deadline_kind, _claim_state_as_of(cutoff),
+               _percent_as_of(cutoff),
+               _reported_between(period.start, due_day) if check_report else literal(True),
+               Task.kpi_target, Task.kpi_unit,
+               case((Task.kpi_target.is_not(None), _value_as_of(cutoff)), else_=None))
+        .outerjoin(Unit, Unit.id == Task.lead_unit_id)
+        .where(Task.plan_id == plan.id, Task.removed_from_plan_at.is_(None))
+        .order_by(Task.position))
     items, undetermined = [], []
-    for task in tasks:
-        states = [s for s in (_claim_state_as_of(c, cutoff) for c in claims[task.id])
-                  if s is not None and s != ClaimState.WITHDRAWN]
-        latest_state = states[-1] if states else None
+    for (task_id, code, title, unit_id, unit_name, deadline_text, deadline, kind, state,
+         percent, reported, kpi_target, kpi_unit, kpi_value) in rows:
+        latest_state = ClaimState(state) if state is not None else None
         completed = latest_state == ClaimState.APPROVED
-        item = WarningItem(task.id, task.code, task.title, task.lead_unit_id,
-                           units.get(task.lead_unit_id, "Chưa xác định đơn vị"),
-                           task.deadline_text, task.deadline_date)
-        if task.deadline_date is None:
-            if task.deadline_kind in (DeadlineKind.CONDITIONAL, DeadlineKind.UNKNOWN):
+        item = WarningItem(task_id, code, title, unit_id, unit_name or "Chưa xác định đơn vị",
+                           deadline_text, deadline)
+        if deadline is None:
+            if kind in (DeadlineKind.CONDITIONAL, DeadlineKind.UNKNOWN):
                 undetermined.append(item)
         elif not completed:
-            if task.deadline_date < as_of:
+            if deadline < as_of:
                 item.reasons.append(OVERDUE)
-                item.details["days_late"] = (as_of - task.deadline_date).days
-            task_reports = reports[task.id]
-            actual = task_reports[-1][0] if task_reports else 0
+                item.details["days_late"] = (as_of - deadline).days
+            actual = percent if percent is not None else 0
             window_start = plan.start_date
-            if task.deadline_kind == DeadlineKind.RECURRING:
+            if kind == DeadlineKind.RECURRING:
                 window_start = date(plan.year, 1, 1)
-            expected = expected_percent(window_start, task.deadline_date, as_of)
+            expected = expected_percent(window_start, deadline, as_of)
             item.details["actual_percent"] = actual
             item.details["expected_percent"] = round(expected, 1)
-            if task.kpi_target is not None:
-                item.details["kpi"] = value_vs_target(values.get(task.id), task.kpi_target,
-                                                      task.kpi_unit)
+            if kpi_target is not None:
+                item.details["kpi"] = value_vs_target(kpi_value, kpi_target, kpi_unit)
             if actual < BEHIND_FACTOR * expected:
                 item.reasons.append(BEHIND)
         if latest_state == ClaimState.REJECTED:
             item.reasons.append(POOR_EVIDENCE)
-        if not completed and as_of >= due_day:
-            on_time = [day for _, day in reports[task.id] if period.start <= day <= due_day]
-            if not on_time:
-                item.reasons.append(MISSING_REPORT)
-                item.details["reporting_day"] = due_day.isoformat()
+        if not completed and check_report and not reported:
+            item.reasons.append(MISSING_REPORT)
+            item.details["reporting_day"] = due_day.isoformat()
         if item.reasons:
             items.append(item)
     return WarningReport(as_of, period, items, undetermined)

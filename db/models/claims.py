@@ -102,8 +102,11 @@ class ProgressReport(Base):
     unit: Mapped[Unit] = relationship()
     author: Mapped[User] = relationship()
 
+    # The newest report of a task (ORDER BY id DESC LIMIT 1) and its reports in a window.
     __table_args__ = (
         Index("uq_progress_reports_request_token", "request_token", unique=True),
+        Index("ix_progress_reports_task_id_id", "task_id", "id"),
+        Index("ix_progress_reports_task_id_created_at", "task_id", "created_at"),
     )
 
 
@@ -146,6 +149,9 @@ class CompletionClaim(Base):
     __table_args__ = (
         Index("uq_completion_claims_one_pending", "task_id", unique=True,
               sqlite_where=text(OPEN_CLAIM_SQL), postgresql_where=text(OPEN_CLAIM_SQL)),
+        # The newest claim of a task, and the review queue in waiting order.
+        Index("ix_completion_claims_task_id_id", "task_id", "id"),
+        Index("ix_completion_claims_state_created_at", "state", "created_at", "id"),
     )
 
 
@@ -183,6 +189,14 @@ class EvidenceFile(Base):
 
     claim: Mapped[CompletionClaim | None] = relationship(back_populates="evidence")
     uploaded_by: Mapped[User] = relationship()
+
+    __table_args__ = (
+        Index("ix_evidence_files_task_id_id", "task_id", "id"),
+        # The 8 bytes of a photo's perceptual hash: near-duplicate search reads only the
+        # photos that share one (workflow.evidence_checks.near_duplicate_tasks).
+        *(Index(f"ix_evidence_files_phash_b{n}", text(f"substr(phash, {2 * n + 1}, 2)"))
+          for n in range(8)),
+    )
 
 
 class ClaimConfirmation(Base):

@@ -76,6 +76,9 @@ class Plan(Base):
                                                                    server_default=false())
     # The office's review time limit in working days (weekends and holidays excluded).
     review_working_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    # A new random value at every committed write that can change the plan's derived
+    # figures (progress, claims, reviews, tasks; db.change_tracking): caches key by it.
+    data_stamp: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     sections: Mapped[list[Section]] = relationship(

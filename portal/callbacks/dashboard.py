@@ -9,7 +9,8 @@ from dash import Dash, Input, Output, ctx, no_update
 from portal.context import current_account, db
 from portal.guard import guarded_callback
 from portal.inputs import optional_id
-from portal.layouts.dashboard import dashboard_body
+from portal.layouts.common import page_count
+from portal.layouts.dashboard import RANKING_PAGE_SIZE, dashboard_body, ranking_table
 from workflow import permissions
 from workflow.clock import today
 from workflow.dashboard import dashboard
@@ -41,6 +42,13 @@ def click_target(chart: str, point: dict) -> str | None:
 
 def register(app: Dash) -> None:
     """Registers the dashboard callbacks."""
+
+    @guarded_callback(app, Capability.VIEW_ALL_TASKS, Output("ranking-rows", "children"),
+                      Input("ranking-pager", "active_page"), prevent_initial_call=True)
+    def ranking_page(page):
+        ranking = rank_units(db(), actor=current_account(), as_of=today())
+        pages = page_count(len(ranking), RANKING_PAGE_SIZE)
+        return ranking_table(ranking, min(max(int(page or 1), 1), pages))
 
     @guarded_callback(app, Capability.VIEW_DASHBOARD, Output("dash-body", "children"),
                       Input("dash-section", "value"), Input("dash-unit", "value"),

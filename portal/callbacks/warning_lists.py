@@ -11,11 +11,13 @@ from dash.exceptions import PreventUpdate
 from portal.actions import answered, busy, flash_output, refused, register_dialog
 from portal.context import current_account, db, unit_of_work
 from portal.guard import guarded_callback
-from portal.layouts.common import message
-from portal.layouts.warning_lists import PUBLISH_LABEL, preview_body, publish_question
+from portal.layouts.common import message, page_count
+from portal.layouts.warning_lists import PAGE_SIZE, PUBLISH_LABEL, preview_body, publish_question
 from workflow import permissions, warning_lists
 from workflow.errors import DomainError, ValidationError
 from workflow.permissions import Capability
+
+HIDDEN = {"display": "none"}  # a pager with a single page is not shown
 
 
 def parse_day(value: str | None) -> date:
@@ -38,22 +40,28 @@ def register(app: Dash) -> None:
 
     @guarded_callback(
         app, Capability.VIEW_WARNINGS,
-        Output("warnings-preview", "children"),
+        Output("warnings-preview", "children"), Output("warnings-pager", "max_value"),
+        Output("warnings-pager", "active_page"), Output("warnings-pager", "style"),
         Output("warnings-publish-dialog-body", "children"),
         Input("warnings-as-of", "date"), Input("warnings-period", "value"),
+        Input("warnings-pager", "active_page"),
     )
-    def show(as_of, period):
+    def show(as_of, period, page):
         user = current_account()
+        # A new date or period starts again on the first page.
+        page = int(page or 1) if ctx.triggered_id == "warnings-pager" else 1
         try:
             day = parse_day(as_of)
             report = warning_lists.preview(db(), actor=user, as_of=day,
                                            period_kind=period or "month")
         except DomainError as error:
-            return message(error.message), no_update
+            return message(error.message), 1, 1, HIDDEN, no_update
         query = urlencode({"ngay": day.isoformat(), "ky": period or "month"})
-        return (preview_body(report, export_query=query,
-                             can_export=permissions.has(user, Capability.EXPORT)),
-                publish_question(report))
+        pages = page_count(len(report.items), PAGE_SIZE)
+        page = min(max(page, 1), pages)
+        return (preview_body(report, export_query=query, page=page,
+                             can_export=permissions.has(user, Capability.EXPORT)), pages, page,
+                None if pages > 1 else HIDDEN, publish_question(report))
 
     @guarded_callback(
         app, Capability.VIEW_WARNINGS,

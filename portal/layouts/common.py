@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from workflow.labels import STATUS_LABELS
 from workflow.status import (
@@ -65,3 +67,37 @@ def field(label: str, value) -> html.Div:
     """A labelled value on a detail page."""
     return html.Div([html.Div(label, className="field-label"),
                      html.Div(value if value not in (None, "") else "—", className="field-value")])
+
+
+def page_count(total: int, size: int) -> int:
+    """Number of pages of ``size`` rows for ``total`` rows (at least one)."""
+    return max(1, -(-total // size))
+
+
+def page_links(path: str, params: dict, page: int, pages: int, *, total: int,
+               noun: str, id: str) -> html.Nav | None:
+    """"‹ Trang trước · Trang x/y (N …) · Trang sau ›" as links that keep the filters."""
+    if pages <= 1:
+        return None
+    def href(number: int) -> str:
+        query = {k: v for k, v in {**params, "trang": number}.items() if v not in (None, "")}
+        if number == 1:
+            query.pop("trang")
+        return f"{path}?{urlencode(query)}" if query else path
+
+    return html.Nav([
+        dcc.Link("‹ Trang trước", href=href(page - 1), className="btn btn-outline-secondary "
+                 "btn-sm") if page > 1 else None,
+        html.Span(f"Trang {page}/{pages} · {total} {noun}", className="small text-muted mx-2"),
+        dcc.Link("Trang sau ›", href=href(page + 1), className="btn btn-outline-secondary "
+                 "btn-sm") if page < pages else None,
+    ], className="d-flex align-items-center justify-content-center flex-wrap gap-1 my-2",
+        id=id, **{"aria-label": "Phân trang"})
+
+
+def page_param(params: dict) -> int:
+    """The ``trang`` URL parameter as a page number (1 when absent or not a number)."""
+    try:
+        return max(1, int(params.get("trang") or 1))
+    except (TypeError, ValueError):
+        return 1

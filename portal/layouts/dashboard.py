@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from portal.layouts.common import empty_state, page_header, stat_card
+from portal.layouts.common import empty_state, page_count, page_header, stat_card
 from workflow.clock import format_date
 from workflow.dashboard import DUE_SOON_DAYS, DashboardData
 from workflow.labels import STATUS_LABELS
@@ -116,6 +116,13 @@ def warnings_figure(data: DashboardData) -> go.Figure:
     return _layout(fig, max(260, 40 * len(groups) + 80))
 
 
+def _shown(groups: dict, hidden: int, what: str) -> str:
+    """" (15/100 đơn vị nhiều quá hạn nhất)" when a chart leaves groups out."""
+    if not hidden:
+        return ""
+    return f" ({len(groups)}/{len(groups) + hidden} {what})"
+
+
 def _chart(title: str, figure: go.Figure, chart_id: str, empty: bool) -> dbc.Card:
     if empty:  # the graph stays in the page so that click callbacks always find it
         figure = _layout(go.Figure(), 200)
@@ -154,6 +161,10 @@ def dashboard_body(data: DashboardData, *, ranking: list[UnitRank] | None,
                                        html.Th("Thời hạn")])), html.Tbody(due)],
                   size="sm", hover=True, className="mb-0") if due
         else empty_state(f"Không có nhiệm vụ nào đến hạn trong {DUE_SOON_DAYS} ngày tới."),
+        html.Div(f"Và {data.due_soon_total - len(due)} nhiệm vụ khác đến hạn trong "
+                 f"{DUE_SOON_DAYS} ngày tới (xem danh sách nhiệm vụ, sắp theo thời hạn).",
+                 className="small text-muted px-3 py-2", id="due-soon-more")
+        if data.due_soon_total > len(due) else None,
     ], className="shadow-sm mb-3")
     return html.Div([
         cards,
@@ -161,14 +172,17 @@ def dashboard_body(data: DashboardData, *, ranking: list[UnitRank] | None,
         dbc.Row([
             dbc.Col(_chart("Phân bố trạng thái", status_figure(data), "chart-status",
                            not data.total), lg=5),
-            dbc.Col(_chart("Theo đơn vị chủ trì", unit_figure(data), "chart-units",
-                           not data.by_unit), lg=7),
+            dbc.Col(_chart("Theo đơn vị chủ trì" + _shown(
+                data.by_unit, data.units_hidden, "đơn vị nhiều quá hạn nhất"),
+                unit_figure(data), "chart-units", not data.by_unit), lg=7),
         ], className="g-3"),
         dbc.Row([
-            dbc.Col(_chart("Theo nhóm nhiệm vụ", section_figure(data), "chart-sections",
-                           not data.by_section), lg=7),
-            dbc.Col(_chart("Nhiệm vụ bị cảnh báo theo đơn vị", warnings_figure(data),
-                           "chart-warnings", not data.warnings_by_unit), lg=5),
+            dbc.Col(_chart("Theo nhóm nhiệm vụ" + _shown(
+                data.by_section, data.sections_hidden, "nhóm nhiều quá hạn nhất"),
+                section_figure(data), "chart-sections", not data.by_section), lg=7),
+            dbc.Col(_chart("Nhiệm vụ bị cảnh báo theo đơn vị" + _shown(
+                data.warnings_by_unit, data.warned_units_hidden, "đơn vị nhiều cảnh báo nhất"),
+                warnings_figure(data), "chart-warnings", not data.warnings_by_unit), lg=5),
         ], className="g-3"),
         dbc.Row([
             dbc.Col(_chart("Công nhận hoàn thành theo tháng", approvals_figure(data),
@@ -212,26 +226,40 @@ def _pct(value: int | None) -> str:
     return "—" if value is None else f"{value}%"
 
 
-def ranking_card(ranking: list[UnitRank], can_export: bool) -> dbc.Card:
-    """Units ranked for commendation and criticism, with an Excel export."""
+RANKING_PAGE_SIZE = 20
+
+
+def ranking_table(ranking: list[UnitRank], page: int = 1):
+    """One page of the ranking (RANKING_PAGE_SIZE units, ranks counted over all of them)."""
     head = html.Thead(html.Tr([html.Th("Hạng"), html.Th("Đơn vị"), html.Th("Nhiệm vụ"),
                                html.Th("Hoàn thành đúng hạn"), html.Th("Tỷ lệ đúng hạn"),
                                html.Th("Tỷ lệ bị trả lại"), html.Th("Lần bị cảnh báo"),
                                html.Th("Báo cáo đã nộp"), html.Th("Báo cáo đúng hạn")]))
+    first = (page - 1) * RANKING_PAGE_SIZE
     body = html.Tbody([html.Tr([
         html.Td(i), html.Td(r.unit_name), html.Td(r.tasks),
         html.Td(f"{r.completed_on_time}/{r.completed}"), html.Td(_pct(r.on_time_rate)),
         html.Td(_pct(r.rejection_rate)), html.Td(r.warnings),
         html.Td(f"{r.reports_filed}/{r.reports_expected} ({_pct(r.reporting_rate)})"),
-        html.Td(_pct(r.on_time_reporting_rate))]) for i, r in enumerate(ranking, start=1)])
+        html.Td(_pct(r.on_time_reporting_rate))])
+        for i, r in enumerate(ranking[first:first + RANKING_PAGE_SIZE], start=first + 1)])
+    return dbc.Table([head, body], size="sm", hover=True, responsive=True, className="mb-0")
+
+
+def ranking_card(ranking: list[UnitRank], can_export: bool) -> dbc.Card:
+    """Units ranked for commendation and criticism, paged, with an Excel export of all."""
+    pages = page_count(len(ranking), RANKING_PAGE_SIZE)
     return dbc.Card([
         dbc.CardHeader(html.Div([html.Span("Xếp hạng đơn vị (khen thưởng, phê bình)"),
                                  html.A("Xuất Excel", href="/xep-hang.xlsx",
                                         className="btn btn-outline-success btn-sm")
                                  if can_export else None],
                                 className="d-flex justify-content-between align-items-center")),
-        dbc.Table([head, body], size="sm", hover=True, responsive=True, className="mb-0")
+        html.Div(ranking_table(ranking), id="ranking-rows")
         if ranking else empty_state("Chưa có dữ liệu."),
+        dbc.Pagination(id="ranking-pager", max_value=pages, active_page=1,
+                       fully_expanded=False, previous_next=True,
+                       className="justify-content-center my-2") if pages > 1 else None,
     ], className="shadow-sm mb-3", id="ranking")
 
 

@@ -71,15 +71,20 @@ def _unit_summary_table(summaries: list[UnitSummary], ward_query: str = "") -> d
 
 def office_home(*, title: str, subtitle: str, counts: dict[str, int],
                 summaries: list[UnitSummary], overdue_rows: list[TaskRow],
-                ward_query: str = "") -> html.Div:
-    """Overview of all tasks for the office, leaders and admins (``ward_query``, e.g.
-    "phuong=3", keeps the province's drill-down links in that ward)."""
+                ward_query: str = "", units_total: int | None = None) -> html.Div:
+    """Overview of all tasks for the office, leaders and admins, the worst units first
+    (``ward_query``, e.g. "phuong=3", keeps the province's drill-down links in that ward)."""
+    more = (units_total or 0) - len(summaries)
     overdue_card = dbc.Card([dbc.CardHeader("Nhiệm vụ quá hạn"),
                              task_table(overdue_rows)], className="shadow-sm mb-3")
     return html.Div([
         page_header(title, subtitle),
         _stat_row(counts, ward_query),
         dbc.Card([dbc.CardHeader("Tình hình thực hiện theo đơn vị"),
-                  _unit_summary_table(summaries, ward_query)], className="shadow-sm mb-3"),
+                  _unit_summary_table(summaries, ward_query),
+                  html.Div([f"Và {more} đơn vị khác — xem ",
+                            dcc.Link("bảng điều khiển", href="/tong-quan"), "."],
+                           className="small text-muted px-3 py-2", id="home-units-more")
+                  if more > 0 else None], className="shadow-sm mb-3"),
         overdue_card,
     ], id="home-office")

@@ -9,12 +9,12 @@ from dash import dcc, html
 
 from portal.actions import ACTION_BUTTON, confirm_dialog
 from portal.layouts import head
-from portal.layouts.common import empty_state, message, page_header
+from portal.layouts.common import empty_state, message, page_count, page_header, page_links
 from portal.layouts.common import field as labelled
 from workflow.claim_history import NEW, REMOVED, UNCHANGED, ClaimHistory
 from workflow.clock import format_date, format_datetime, format_elapsed
 from workflow.labels import CLAIM_OUTCOMES, EVIDENCE_KIND_LABELS, SIGNATURE_LABELS, label
-from workflow.reviews import ClaimView, EvidenceView, QueueItem
+from workflow.reviews import QUEUE_PAGE_SIZE, ClaimView, EvidenceView, QueueItem
 from workflow.signatures import SUMMARY_COLOURS
 
 CHECK_COLOURS = {"ok": "success", "warning": "warning", "danger": "danger"}
@@ -53,9 +53,13 @@ def review_due_badge(item: QueueItem) -> html.Span | None:
 
 def queue_page(items: list[QueueItem], *, units: list[tuple[int, str]],
                sections: list[tuple[int, str]], unit_id: int | None, section_id: int | None,
-               min_age: int | None, approved: int = 0,
-               review_limit: html.Div | None = None) -> html.Div:
-    """Pending claims, longest waiting first, with bulk approval of opened claims."""
+               min_age: int | None, approved: int = 0, total: int | None = None,
+               page: int = 1, review_limit: html.Div | None = None) -> html.Div:
+    """A page of pending claims, longest waiting first, with bulk approval of opened claims."""
+    total = len(items) if total is None else total
+    pages = page_count(total, QUEUE_PAGE_SIZE)
+    pager = page_links("/tham-dinh", {"don-vi": unit_id, "nhom": section_id, "cho-tu": min_age},
+                       page, pages, total=total, noun="đề nghị", id="queue-pager")
     if items:
         rows = [html.Tr([
             html.Td(dbc.Checkbox(id={"type": "queue-select", "index": i.claim_id},
@@ -81,7 +85,7 @@ def queue_page(items: list[QueueItem], *, units: list[tuple[int, str]],
         table = empty_state("Không có đề nghị nào đang chờ thẩm định.")
     versions = {str(i.claim_id): i.version for i in items}
     return html.Div([
-        page_header("Chờ thẩm định", f"{len(items)} đề nghị, cũ nhất ở trên cùng"),
+        page_header("Chờ thẩm định", f"{total} đề nghị, cũ nhất ở trên cùng"),
         dbc.Row([
             dbc.Col(dcc.Dropdown(id="queue-unit", placeholder="Lọc theo đơn vị",
                                  options=[{"label": n, "value": i} for i, n in units],
@@ -103,6 +107,7 @@ def queue_page(items: list[QueueItem], *, units: list[tuple[int, str]],
         html.Div(message(f"Đã phê duyệt {approved} đề nghị.", "success") if approved else None,
                  id="queue-message"),
         dbc.Card(table, className="shadow-sm"),
+        pager,
         dcc.Store(id="queue-versions", data=versions),
         review_limit,
         html.Small("Mẹo: mở từng đề nghị để xem minh chứng; chỉ đề nghị đã mở mới được "

@@ -114,7 +114,7 @@ def timeline(entries: list[TimelineEntry]) -> dbc.Card:
                 html.Div([dbc.Badge(label, color=colour, className="me-2"),
                           html.Strong(entry.title)]),
                 html.Div(f"{entry.actor} · {format_datetime(entry.at)}",
-                         className="small text-muted"),
+                         className="small text-muted") if entry.kind != "older" else None,
                 html.Div(entry.body, className="mt-1", style={"whiteSpace": "pre-line"})
                 if entry.body else None,
                 html.Ul(files, className="mb-0 mt-1 small") if files else None,

@@ -10,11 +10,13 @@ from dash import dcc, html
 
 from db.models import WarningList, WarningRow
 from portal.actions import ACTION_BUTTON, confirm_dialog
-from portal.layouts.common import empty_state, page_header
+from portal.layouts.common import empty_state, page_count, page_header, page_links
 from workflow.clock import format_date, format_datetime
 from workflow.reports.warning_text import reason_lines
 from workflow.warning_rules import BEHIND, MISSING_REPORT, OVERDUE, POOR_EVIDENCE, WarningReport
 
+# Rows per page of the preview and of a published list (the exports hold every row).
+PAGE_SIZE = 50
 REASON_COLOURS = {OVERDUE: "danger", BEHIND: "warning", POOR_EVIDENCE: "danger",
                   MISSING_REPORT: "secondary"}
 
@@ -53,11 +55,19 @@ def grouped_cards(groups: dict[str, list[tuple]]) -> list:
             for unit, rows in groups.items()]
 
 
-def preview_groups(report: WarningReport) -> dict[str, list[tuple]]:
-    """Preview rows grouped by unit for ``grouped_cards``."""
-    return {unit: [(i.task_id, i.task_code, i.task_title, i.deadline_text, i.deadline,
-                    i.reasons, i.details) for i in items]
-            for unit, items in report.by_unit().items()}
+def preview_groups(report: WarningReport, page: int = 1,
+                   size: int | None = None) -> dict[str, list[tuple]]:
+    """Preview rows grouped by unit for ``grouped_cards``: one page of ``size`` rows (units
+    in name order), or every row when ``size`` is None."""
+    rows = [(unit, (i.task_id, i.task_code, i.task_title, i.deadline_text, i.deadline,
+                    i.reasons, i.details))
+            for unit, items in report.by_unit().items() for i in items]
+    if size is not None:
+        rows = rows[(page - 1) * size:page * size]
+    groups: dict[str, list[tuple]] = {}
+    for unit, row in rows:
+        groups.setdefault(unit, []).append(row)
+    return groups
 
 
 def published_groups(rows: list[WarningRow]) -> dict[str, list[tuple]]:
@@ -77,8 +87,11 @@ def publish_question(report: WarningReport) -> str:
             "định (không sửa được sau khi công bố) và các đơn vị có tên được thông báo.")
 
 
-def preview_body(report: WarningReport, *, export_query: str, can_export: bool) -> html.Div:
-    """The evaluated list, grouped by unit, with export links."""
+def preview_body(report: WarningReport, *, export_query: str, can_export: bool,
+                 page: int = 1) -> html.Div:
+    """One page of the evaluated list, grouped by unit, with export links (of all of it)."""
+    pages = page_count(len(report.items), PAGE_SIZE)
+    page = min(max(page, 1), pages)
     exports = html.Div([
         html.A("Tải Excel", href=f"/canh-bao/xem-truoc.xlsx?{export_query}",
                className="btn btn-outline-success btn-sm me-2", id="warnings-xlsx"),
@@ -97,8 +110,11 @@ def preview_body(report: WarningReport, *, export_query: str, can_export: bool) 
                            className="fw-semibold"), exports],
                  className="d-flex justify-content-between align-items-center mb-2 flex-wrap"),
         undetermined,
-        *(grouped_cards(preview_groups(report)) or
+        *(grouped_cards(preview_groups(report, page, PAGE_SIZE)) or
           [empty_state("Không có nhiệm vụ nào phải cảnh báo.")]),
+        html.Div(f"Trang {page}/{pages} · {PAGE_SIZE} nhiệm vụ mỗi trang; tải Excel hoặc PDF "
+                 "để có toàn bộ danh sách.", className="small text-muted text-center")
+        if pages > 1 else None,
     ])
 
 
@@ -174,13 +190,20 @@ def warnings_page(*, as_of: date, can_publish: bool, lists: list[WarningList],
                        confirm_label="Công bố", colour="danger"),
         dcc.Store(id="warnings-token", data=uuid4().hex),
         dcc.Loading(html.Div(id="warnings-preview")),
+        dbc.Pagination(id="warnings-pager", max_value=1, active_page=1, fully_expanded=False,
+                       first_last=True, previous_next=True, style={"display": "none"},
+                       className="justify-content-center mt-2"),
         dbc.Card([dbc.CardHeader("Các danh sách đã công bố"), past_table],
                  className="shadow-sm mt-3"),
     ], id="warnings-page")
 
 
-def published_page(published: WarningList, rows: list[WarningRow], can_export: bool) -> html.Div:
-    """A past list exactly as published."""
+def published_page(published: WarningList, rows: list[WarningRow], can_export: bool,
+                   *, total: int | None = None, page: int = 1) -> html.Div:
+    """A page of a past list exactly as published."""
+    total = len(rows) if total is None else total
+    pager = page_links(f"/canh-bao/{published.id}", {}, page, page_count(total, PAGE_SIZE),
+                       total=total, noun="nhiệm vụ", id="published-pager")
     exports = _exports(published.id) if can_export else None
     return html.Div([
         dcc.Link("← Danh sách cảnh báo", href="/canh-bao", className="small"),
@@ -189,6 +212,7 @@ def published_page(published: WarningList, rows: list[WarningRow], can_export: b
                     f"{format_datetime(published.published_at)}", actions=exports),
         *(grouped_cards(published_groups(rows)) or
           [empty_state("Không có nhiệm vụ nào trong danh sách.")]),
+        pager,
     ], id="published-warnings")
 
 

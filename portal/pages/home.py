@@ -25,7 +25,8 @@ def layout(user, **_params) -> html.Div:
     view = overview.home(db(), actor=user)
     if isinstance(view, overview.OfficeHome):
         return home.office_home(title=view.title, subtitle=view.subtitle, counts=view.counts,
-                                summaries=view.summaries, overdue_rows=view.overdue_rows)
+                                summaries=view.summaries, overdue_rows=view.overdue_rows,
+                                units_total=view.units_total)
     return home.unit_home(unit_name=view.unit_name, counts=view.counts, rows=view.rows,
                           warnings=warning_layouts.unit_warnings_card(view.warning_list,
                                                                       view.warning_rows))

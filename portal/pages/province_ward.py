@@ -32,7 +32,8 @@ def layout(user, ward_id: int | None = None, **params) -> html.Div:
     office = home.office_home(title="Tổng quan", subtitle="Kế hoạch đang xem",
                               counts=view.counts, summaries=view.summaries,
                               overdue_rows=view.overdue_rows,
-                              ward_query=f"phuong={ward.id}") if plan else None
+                              ward_query=f"phuong={ward.id}",
+                              units_total=view.units_total) if plan else None
     page = list_tasks(session, actor=lens, filters=TaskFilter(plan_id=plan.id),
                       limit=TASKS_SHOWN) if plan else None
     return province.ward_drilldown(

@@ -6,13 +6,13 @@ from dash import html
 
 from portal.context import db
 from portal.layouts import review
+from portal.layouts.common import page_param
 from portal.layouts.holidays import review_limit_form
 from portal.pages.registry import NavEntry, Page
 from portal.pages.tasks import int_param
-from workflow import reviews, units
+from workflow import reviews
 from workflow.permissions import Capability
 from workflow.plans import current_plan
-from workflow.tasks import sections_of_visible
 
 PAGE = Page(path="/tham-dinh", title="Chờ thẩm định", capability=Capability.REVIEW,
             nav=NavEntry("Thẩm định", 40))
@@ -24,11 +24,14 @@ def layout(user, **params) -> html.Div:
     session = db()
     unit_id, section_id = int_param(params, "don-vi"), int_param(params, "nhom")
     min_age = int_param(params, "cho-tu")
+    page = page_param(params)
+    found = reviews.queue_page(session, actor=user, unit_id=unit_id, section_id=section_id,
+                               min_age_days=min_age, offset=(page - 1) * reviews.QUEUE_PAGE_SIZE,
+                               limit=reviews.QUEUE_PAGE_SIZE)
+    choices = reviews.queue_filters(session, actor=user)
     return review.queue_page(
-        reviews.queue(session, actor=user, unit_id=unit_id, section_id=section_id,
-                      min_age_days=min_age),
-        units=[(u.id, u.name) for u in units.list_units(session, actor=user)],
-        sections=[(s.id, f"{s.code}. {s.title}") for s in sections_of_visible(session, actor=user)],
+        found.items, total=found.total, page=page,
+        units=choices[0], sections=choices[1],
         unit_id=unit_id, section_id=section_id, min_age=min_age,
         approved=int_param(params, "da-duyet") or 0,
         review_limit=_review_limit(session, user, saved=bool(params.get("da-luu-han"))))

@@ -11,12 +11,14 @@ from pypdf import PdfReader
 from tests.portal.conftest import ORIGIN, callback_outputs, content_text, route_page, run_action
 
 
-def _preview(client, as_of="2026-02-01", period="month"):
+def _preview(client, as_of="2026-02-01", period="month", page=1):
     key, outputs = callback_outputs(client.application, "warnings-as-of", "warnings-preview")
     body = {"output": key, "outputs": outputs,
             "inputs": [{"id": "warnings-as-of", "property": "date", "value": as_of},
-                       {"id": "warnings-period", "property": "value", "value": period}],
-            "state": [], "changedPropIds": ["warnings-as-of.date"]}
+                       {"id": "warnings-period", "property": "value", "value": period},
+                       {"id": "warnings-pager", "property": "active_page", "value": page}],
+            "state": [], "changedPropIds": ["warnings-pager.active_page" if page > 1
+                                            else "warnings-as-of.date"]}
     return client.post("/_dash-update-component", json=body, headers=ORIGIN)
 
 

@@ -257,3 +257,15 @@ def test_a_completed_task_shows_100_percent_and_who_approved(session, world):
     assert detail.percent == 100 and detail.approved_by == "Người dùng reviewer"
     assert detail.approved_at is not None
     assert not detail.can_report and not detail.can_claim
+
+
+def test_queue_filters_offer_only_units_and_sections_with_waiting_claims(session, world):
+    from workflow.errors import PermissionDenied
+
+    assert reviews.queue_filters(session, actor=world.reviewer) == ([], [])
+    claim_for(session, world)
+    units, sections = reviews.queue_filters(session, actor=world.reviewer)
+    assert units == [(world.unit_a.id, world.unit_a.name)]
+    assert [i for i, _ in sections] == [world.section.id]
+    with pytest.raises(PermissionDenied):
+        reviews.queue_filters(session, actor=world.member_a)

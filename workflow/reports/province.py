@@ -67,28 +67,31 @@ def report_lines(session: Session, *, actor: User,
     if plan is None:
         return None, []
     rows = session.execute(
-        select(Task, Unit.name, status_expression(), latest_percent(), latest_value())
+        select(Task.id, Task.code, Task.title, Task.kpi_text, Task.deadline_date, Unit.name,
+               status_expression(), latest_percent(), latest_value(), Task.kpi_target,
+               Task.kpi_unit)
         .outerjoin(Unit, Unit.id == Task.lead_unit_id)
         .where(Task.plan_id == plan.id, Task.removed_from_plan_at.is_(None))
         .order_by(Task.position)).all()
     evidence: dict[int, list[EvidenceLine]] = {}
-    for file, decided in session.execute(
-            select(EvidenceFile, CompletionClaim.decided_at)
+    for file_id, task_id, name, key, sha256, size, decided in session.execute(
+            select(EvidenceFile.id, EvidenceFile.task_id, EvidenceFile.original_name,
+                   EvidenceFile.object_key, EvidenceFile.sha256, EvidenceFile.size_bytes,
+                   CompletionClaim.decided_at)
             .join(CompletionClaim, CompletionClaim.id == EvidenceFile.claim_id)
-            .where(CompletionClaim.state == ClaimState.APPROVED,
-                   EvidenceFile.task_id.in_(select(Task.id).where(Task.plan_id == plan.id)))
+            .join(Task, Task.id == CompletionClaim.task_id)
+            .where(CompletionClaim.state == ClaimState.APPROVED, Task.plan_id == plan.id)
             .order_by(EvidenceFile.id)):
-        evidence.setdefault(file.task_id, []).append(EvidenceLine(
-            file.id, file.original_name, file.object_key, file.sha256, file.size_bytes,
-            to_local(decided).date()))
+        evidence.setdefault(task_id, []).append(EvidenceLine(
+            file_id, name, key, sha256, size, to_local(decided).date()))
     lines = []
-    for task, unit, status_value, percent, value in rows:
+    for (task_id, code, title, kpi, deadline, unit, status_value, percent, value,
+         target, target_unit) in rows:
         status = TaskStatus(status_value)
-        lines.append(KpiLine(task.code, task.title, task.kpi_text, unit or "",
+        lines.append(KpiLine(code, title, kpi, unit or "",
                              100 if status == TaskStatus.COMPLETED else int(percent or 0),
-                             STATUS_LABELS[status], task.deadline_date,
-                             evidence.get(task.id, []),
-                             value_vs_target(value, task.kpi_target, task.kpi_unit)))
+                             STATUS_LABELS[status], deadline, evidence.get(task_id, []),
+                             value_vs_target(value, target, target_unit)))
     return plan, lines
 
 
