@@ -4,9 +4,9 @@ claims with reviews, evidence rows and audit events.
 PostgreSQL gets COPY, SQLite batched executemany; every id is assigned here so that nothing
 round-trips per row. Used by ``bench/province.py`` and by the page-size test (small sizes).
 
-Wards are not tenants yet (no ward table): a ward is one plan with its own units (named
-with the ward's prefix), users, tasks and history. ``create_ward`` is the one place that
-decides what a ward is; once wards land it creates the ward row too.
+A ward is a tenant row (``wards``) with one plan, its own units (named with the ward's
+prefix), users, tasks and history; ``create_ward`` is the one place that decides what a ward
+is, and every unit, user and audit event added after it belongs to that ward.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ UNIT_NAMES = ("Văn phòng Đảng ủy", "UBND phường", "Công an phường"
 NOW = datetime(2026, 12, 28, 3, 0, tzinfo=UTC)
 
 # Column order of every table, taken from the models (COPY and executemany share it).
-TABLES = ("plans", "sections", "units", "users", "tasks", "task_coordinators",
+TABLES = ("wards", "plans", "sections", "units", "users", "tasks", "task_coordinators",
           "progress_reports", "completion_claims", "reviews", "evidence_files", "audit_events")
 
 
@@ -43,6 +43,7 @@ class Ward:
     index: int
     prefix: str
     plan_id: int
+    ward_id: int = 0
     unit_ids: list[int] = field(default_factory=list)
     member_ids: dict[int, list[int]] = field(default_factory=dict)
     reviewer_id: int = 0
@@ -58,6 +59,7 @@ class Sink:
         self.postgres = connection.dialect.name == "postgresql"
         self.rows: dict[str, list[dict]] = defaultdict(list)
         self.next_ids: dict[str, int] = defaultdict(lambda: 1)
+        self.current_ward: int | None = None
         self.counts: dict[str, int] = defaultdict(int)
         self.deferred_indexes: list[str] = []
         if self.postgres and defer_indexes:
@@ -74,7 +76,12 @@ class Sink:
             self.deferred_indexes.append(definition)
             self.connection.exec_driver_sql(f'DROP INDEX "{name}"')
 
+    # Tables whose rows carry the ward they belong to (the ward being built).
+    WARD_ROWS = frozenset({"units", "users", "audit_events"})
+
     def add(self, table: str, row: dict) -> int:
+        if table in self.WARD_ROWS:
+            row.setdefault("ward_id", self.current_ward)
         row_id = self.next_ids[table]
         self.next_ids[table] = row_id + 1
         row["id"] = row_id
@@ -119,17 +126,23 @@ class Sink:
 
 
 def create_ward(sink: Sink, index: int) -> Ward:
-    """Creates one ward: today a plan (and the prefix its units carry). After the wards
-    merge, this also creates the ward row and ties the plan, units and users to it."""
+    """Creates one ward (its tenant row and its plan); the units, users and audit events
+    added next belong to it."""
     prefix = f"Phường {index + 1:03d}"
+    ward_id = sink.add("wards", {
+        "code": f"p{index + 1:03d}", "name": prefix, "committee_name": f"Đảng ủy {prefix}",
+        "office_name": f"Văn phòng Đảng ủy {prefix}", "is_active": True, "created_at": NOW})
+    sink.current_ward = ward_id
     plan_id = sink.add("plans", {
+        "ward_id": ward_id, "is_pinned": False, "require_head_confirmation": False,
+        "require_head_report_confirmation": False, "review_working_days": 5,
         "number": f"{index + 1:03d}-KH/ĐU", "title": f"Kế hoạch chuyển đổi số {prefix} năm "
         f"{PLAN_YEAR}", "issuing_body": f"Đảng ủy {prefix}", "year": PLAN_YEAR,
         "start_date": date(PLAN_YEAR, 1, 1), "end_date": date(PLAN_YEAR, 12, 31),
         "report_cycle": "month", "reporting_day": 18, "office_aggregation_day": 19,
         "quarterly_report_day": 30, "year_end_report_month": 12, "year_end_report_day": 15,
         "data_stamp": 0, "created_at": NOW})
-    return Ward(index, prefix, plan_id)
+    return Ward(index, prefix, plan_id, ward_id)
 
 
 def _claims_pattern(rng: random.Random) -> list[str]:
@@ -207,7 +220,8 @@ def build_ward(sink: Sink, index: int, *, tasks: int, weeks: int) -> Ward:
 
 def _user(username: str, name: str, role: str, unit_id: int | None) -> dict:
     return {"username": username, "full_name": name, "email": None, "password_hash": "x",
-            "role": role, "unit_id": unit_id, "is_active": True, "session_version": 1,
+            "role": role, "unit_id": unit_id, "is_active": True, "is_office_head": False,
+            "session_version": 1,
             "created_at": NOW, "last_login_at": None}
 
 

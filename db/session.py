@@ -22,6 +22,15 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
+        @event.listens_for(engine, "savepoint")
+        def _begin_before_savepoint(conn, _name) -> None:
+            # pysqlite opens a transaction only before INSERT/UPDATE/DELETE: a SAVEPOINT
+            # issued first would itself be the outermost transaction, and its RELEASE would
+            # commit the unit of work half-way. Begin it first so the savepoint nests.
+            raw = conn.connection.dbapi_connection
+            if not raw.in_transaction:
+                raw.execute("BEGIN")
+
         return engine
     return create_engine(url, pool_pre_ping=True)
 

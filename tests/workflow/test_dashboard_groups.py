@@ -19,10 +19,14 @@ def test_top_groups_keeps_the_most_overdue_then_the_largest_in_their_order():
     assert top_groups(dict(list(groups.items())[:3]), 5) == (dict(list(groups.items())[:3]), 0)
 
 
-def test_a_province_dashboard_draws_at_most_the_top_units(engine, session):
+def test_a_dashboard_draws_at_most_the_top_units_of_its_ward(engine, session, monkeypatch):
+    # A bench ward has 10 units; drawing at most 4 shows the bound as 15 does for a large ward.
+    monkeypatch.setattr("workflow.dashboard.TOP_GROUPS", 4)
     with engine.begin() as connection:
         wards, _ = build_province(connection, wards=3, tasks=30, weeks=4)
     leader = session.get(User, wards[-1].leader_id)
     data = dashboard(session, actor=leader, as_of=AS_OF)
-    assert len(data.by_unit) == TOP_GROUPS and data.units_hidden == 30 - TOP_GROUPS
-    assert data.total == 90 and len(data.due_soon) <= 20
+    assert len(data.by_unit) == 4 and data.units_hidden == 10 - 4
+    # Only the leader's own ward: 30 of the province's 90 tasks.
+    assert data.total == 30 and len(data.due_soon) <= 20
+    assert TOP_GROUPS == 15

@@ -101,8 +101,9 @@ def test_statements_do_not_grow_with_the_data(engine, session):
     small = _statement_counts(engine, session, tasks=5)
     large = _statement_counts(engine, session, tasks=50)
     assert large == small
-    # And they are few: nothing loads row by row.
-    assert max(small.values()) <= 12, small
+    # And they are few: nothing loads row by row. The claim page is the largest (15): the
+    # claim, its files and checks, the head's confirmation, the chain and earlier claims.
+    assert max(small.values()) <= 16, small
 
 
 def test_cached_warnings_cost_two_statements_until_a_write(engine, session):
