@@ -142,7 +142,6 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
         Capability.MANAGE_USERS,
         Capability.MANAGE_UNITS,
         Capability.IMPORT_PLAN,
-        Capability.MANAGE_TRUST_STORE,
         Capability.VIEW_AUDIT,
         Capability.VIEW_DASHBOARD,
         Capability.VIEW_WARNINGS,
@@ -169,6 +168,8 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
         # Public holidays are national: one calendar for every ward of the province, kept by
         # the province (a ward admin editing it would change other wards' review deadlines).
         Capability.MANAGE_HOLIDAYS,
+        # One trust store serves every ward's signature checks: the province keeps it.
+        Capability.MANAGE_TRUST_STORE,
     }),
 }
 

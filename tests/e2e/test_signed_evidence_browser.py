@@ -35,13 +35,13 @@ TASK = "II.1"  # led by UBND phường
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory):
     """A portal of its own: the claims filed here must not change other browser tests."""
-    from workflow.demo import load_demo
+    from workflow.demo import load_province_demo
 
     root = tmp_path_factory.mktemp("signatures")
     url = f"sqlite:///{root / 'portal.db'}"
     upgrade(url)
     with unit_of_work(make_session_factory(make_engine(url))) as session:
-        load_demo(session)
+        load_province_demo(session)
     settings = Settings(database_url=url, secret_key="e2e-secret", var_dir=root,
                         evidence_dir=root / "evidence", evidence_trust_dir=root / "trust",
                         login_rate_limit="100 per minute")
@@ -71,7 +71,7 @@ def test_trust_page_then_reviewer_verdicts(browser, portal, tmp_path):
     root = tmp_path / "root-ca.pem"
     root.write_bytes(pki.root.pem)
 
-    sign_in(browser, live.url, "quantri", "QuanTri@2026")
+    sign_in(browser, live.url, "quantritinh", "QuanTriTinh@2026")
     wait_text(browser, "Tổng quan hệ thống")
     browser.find_element(By.ID, "user-menu").find_element(By.TAG_NAME, "a").click()
     WebDriverWait(browser, 10).until(
@@ -109,7 +109,7 @@ def test_trust_page_then_reviewer_verdicts(browser, portal, tmp_path):
             lambda d: d.execute_script("return document.documentElement.scrollWidth") <= 400)
         browser.save_screenshot(str(SCREENSHOTS
                                     / "phone-review-claim-signatures.png"))
-        sign_in(browser, live.url, "quantri", "QuanTri@2026")
+        sign_in(browser, live.url, "quantritinh", "QuanTriTinh@2026")
         browser.get(f"{live.url}/quan-tri/chung-thu-tin-cay")
         wait_text(browser, "Test Root CA Việt Nam")
         WebDriverWait(browser, 10).until(

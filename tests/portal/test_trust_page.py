@@ -37,9 +37,9 @@ def _remove(app, client, sha256: str):
     return client.post("/_dash-update-component", json=body, headers=ORIGIN)
 
 
-def test_admin_adds_lists_and_removes_a_ca(app, client_for, settings):
+def test_the_province_admin_adds_lists_and_removes_a_ca(app, client_for, settings):
     pki = build_pki()
-    client = client_for("admin")
+    client = client_for("province_admin")
     assert "Chưa có chứng thư CA nào" in content_text(route_page(client, PAGE))
     added = _add(client, pki.root.pem, "root-ca.pem")
     assert added.status_code == 200, added.data

@@ -111,23 +111,23 @@ def test_text_report_for_the_command_line(results):
     assert "Tệp không có chữ ký số." in signatures.text_report(results["unsigned"])
 
 
-def test_admin_adds_lists_and_removes_a_ca(session, world, tmp_path):
+def test_the_province_admin_adds_lists_and_removes_a_ca(session, world, tmp_path):
     pki = build_pki()
     folder = tmp_path / "trust"
-    added = trust_store.add_ca(session, actor=world.admin, folder=folder, data=pki.root.pem,
+    added = trust_store.add_ca(session, actor=world.province_admin, folder=folder, data=pki.root.pem,
                                file_name="root.pem")
-    trust_store.add_ca(session, actor=world.admin, folder=folder, data=pki.intermediate.der)
-    listed = trust_store.list_cas(session, actor=world.admin, folder=folder)
+    trust_store.add_ca(session, actor=world.province_admin, folder=folder, data=pki.intermediate.der)
+    listed = trust_store.list_cas(session, actor=world.province_admin, folder=folder)
     assert [ca.name for ca in listed] == ["Test CA Chuyên dùng Chính phủ",
                                           "Test Root CA Việt Nam"]
     assert added.sha256 in {ca.sha256 for ca in listed} and len(added.sha256) == 64
     with pytest.raises(ValidationError, match="đã có trong danh sách"):
-        trust_store.add_ca(session, actor=world.admin, folder=folder, data=pki.root.der)
-    trust_store.remove_ca(session, actor=world.admin, folder=folder, sha256=added.sha256)
-    assert [ca.name for ca in trust_store.list_cas(session, actor=world.admin, folder=folder)] == [
+        trust_store.add_ca(session, actor=world.province_admin, folder=folder, data=pki.root.der)
+    trust_store.remove_ca(session, actor=world.province_admin, folder=folder, sha256=added.sha256)
+    assert [ca.name for ca in trust_store.list_cas(session, actor=world.province_admin, folder=folder)] == [
         "Test CA Chuyên dùng Chính phủ"]
     with pytest.raises(NotFound):
-        trust_store.remove_ca(session, actor=world.admin, folder=folder, sha256=added.sha256)
+        trust_store.remove_ca(session, actor=world.province_admin, folder=folder, sha256=added.sha256)
 
 
 @pytest.mark.parametrize("data,message", [
@@ -138,7 +138,7 @@ def test_admin_adds_lists_and_removes_a_ca(session, world, tmp_path):
 def test_bad_certificate_files_are_refused_in_vietnamese(session, world, tmp_path, data,
                                                          message):
     with pytest.raises(ValidationError, match=message):
-        trust_store.add_ca(session, actor=world.admin, folder=tmp_path, data=data,
+        trust_store.add_ca(session, actor=world.province_admin, folder=tmp_path, data=data,
                            file_name="x.pem")
     assert list(tmp_path.iterdir()) == []
 
@@ -146,11 +146,11 @@ def test_bad_certificate_files_are_refused_in_vietnamese(session, world, tmp_pat
 def test_a_signer_certificate_is_not_accepted_as_a_ca(session, world, tmp_path):
     pki = build_pki()
     with pytest.raises(ValidationError, match="không phải của tổ chức chứng thực"):
-        trust_store.add_ca(session, actor=world.admin, folder=tmp_path, data=pki.signer.pem)
+        trust_store.add_ca(session, actor=world.province_admin, folder=tmp_path, data=pki.signer.pem)
 
 
-@pytest.mark.parametrize("who", ["reviewer", "leader", "member_a"])
-def test_only_the_admin_manages_the_trust_store(session, world, tmp_path, who):
+@pytest.mark.parametrize("who", ["admin", "reviewer", "leader", "member_a"])
+def test_only_the_province_admin_manages_the_shared_trust_store(session, world, tmp_path, who):
     pki = build_pki()
     actor = getattr(world, who)
     with pytest.raises(PermissionDenied):
