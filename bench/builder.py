@@ -30,6 +30,7 @@ UNIT_NAMES = ("Văn phòng Đảng ủy", "UBND phường", "Công an phường"
               "Ủy ban MTTQ phường", "Phòng Văn hóa - Xã hội", "Phòng Kinh tế",
               "Trung tâm Phục vụ hành chính công", "Đoàn Thanh niên", "Hội Phụ nữ")
 NOW = datetime(2026, 12, 28, 3, 0, tzinfo=UTC)
+PROVINCE_VIEWER = "tinh.theodoi"  # the province viewer (no ward: reads every ward)
 
 # Column order of every table, taken from the models (COPY and executemany share it).
 TABLES = ("wards", "plans", "sections", "units", "users", "tasks", "task_coordinators",
@@ -280,12 +281,15 @@ def _claims(sink: Sink, rng: random.Random, ward: Ward, task_id: int, lead: int)
 def build_province(connection: sa.Connection, *, wards: int, tasks: int = 100,
                    weeks: int = 52, flush_every: int = 5,
                    defer_indexes: bool = False) -> tuple[list[Ward], dict[str, int]]:
-    """Builds ``wards`` wards into a migrated, empty database; returns them and row counts."""
+    """Builds ``wards`` wards into a migrated, empty database, and one province viewer
+    (``PROVINCE_VIEWER``, no ward); returns the wards and row counts."""
     sink = Sink(connection, defer_indexes=defer_indexes)
     built = []
     for index in range(wards):
         built.append(build_ward(sink, index, tasks=tasks, weeks=weeks))
         if (index + 1) % flush_every == 0:
             sink.flush()
+    sink.current_ward = None
+    sink.add("users", _user(PROVINCE_VIEWER, "Theo dõi toàn tỉnh", "province_viewer", None))
     sink.finish()
     return built, dict(sink.counts)

@@ -1,7 +1,7 @@
 """Load test: 100 signed-in users against gunicorn (2 workers, gunicorn.conf.py) on PostgreSQL.
 
-Builds the data (``build_load_data``; the province builder of ``bench/province.py`` when it is
-there and ``--builder province`` is given), starts gunicorn on a loopback port and runs an
+Builds the data (``build_demo_scaled``; the province builder of ``bench/province.py`` with
+``--builder province``), starts gunicorn on a loopback port and runs an
 asyncio/httpx client for a bounded time. Each virtual user signs in with its own account and
 works in a closed loop with a short think time, as the browser does it — a page is the Dash
 router callback plus the page's data callback:
@@ -146,8 +146,8 @@ def build_demo_scaled(url: str, copies: int = 40, weeks: int = 30) -> None:
 
 
 def build_province(url: str) -> None:
-    """Hook for the province builder (bench/province.py: 100 wards × 100 tasks, ~1M reports)
-    when it is on this branch; ``prepare_accounts`` then picks its users."""
+    """The province builder (bench/province.py: 100 wards × 100 tasks, ~1M reports, real
+    wards); ``prepare_accounts`` then makes the load's accounts in one of its wards."""
     sys.path.insert(0, str(ROOT / "bench"))
     import province  # type: ignore[import-not-found]
 
@@ -156,37 +156,49 @@ def build_province(url: str) -> None:
 
 def prepare_accounts(url: str, members: int, reviewers: int) -> LoadData:
     """Accounts for the virtual users (created when the data has too few), all with the
-    load test's password; the tasks each member's unit leads; the pending claims."""
+    load test's password; the tasks each member's unit leads; the pending claims.
+
+    Every account is of one ward (a ward role sees only its own ward): the ward of the first
+    unit that leads tasks — the demo's only ward, or the province builder's first ward; the
+    members spread over its units, the reviewers decide its pending claims."""
     from workflow.accounts import hash_password
 
     engine = make_engine(url)
     hashed = hash_password(PASSWORD)
     with engine.begin() as connection:
-        units = connection.scalars(select(Unit.id).where(Unit.is_active.is_(True))
-                                   .order_by(Unit.id)).all()
+        units = connection.execute(select(Unit.id, Unit.ward_id).where(
+            Unit.is_active.is_(True)).order_by(Unit.id)).all()
         lead = {}
         for task_id, unit_id in connection.execute(select(Task.id, Task.lead_unit_id).where(
                 Task.lead_unit_id.is_not(None), Task.removed_from_plan_at.is_(None))):
             lead.setdefault(unit_id, []).append(task_id)
-        units = [u for u in units if u in lead]
-        claimed = set(connection.scalars(select(CompletionClaim.task_id)))
+        ward_id = next(w for u, w in units if u in lead)
+        units = [u for u, w in units if u in lead and w == ward_id]
+        ward_tasks = (select(Task.id).join(Plan, Plan.id == Task.plan_id)
+                      .where(Plan.ward_id == ward_id))
+        claimed = set(connection.scalars(select(CompletionClaim.task_id).where(
+            CompletionClaim.task_id.in_(ward_tasks))))
         rows = []
         for i in range(members):
             rows.append({"username": f"tai.cb{i:03d}", "full_name": f"Cán bộ thử tải {i}",
-                         "role": Role.UNIT_MEMBER, "unit_id": units[i % len(units)]})
+                         "role": Role.UNIT_MEMBER, "unit_id": units[i % len(units)],
+                         "ward_id": ward_id})
         for i in range(reviewers):
             rows.append({"username": f"tai.td{i:03d}", "full_name": f"Thẩm định thử tải {i}",
-                         "role": Role.REVIEWER, "unit_id": None})
+                         "role": Role.REVIEWER, "unit_id": None, "ward_id": ward_id})
         existing = set(connection.scalars(select(User.username).where(
             User.username.in_([r["username"] for r in rows]))))
         new = [dict(r, password_hash=hashed, is_active=True, session_version=1,
                     created_at=NOW) for r in rows if r["username"] not in existing]
         if new:
             connection.execute(insert(User), new)
-        connection.execute(update(User).where(User.username.in_([r["username"] for r in rows]))
-                           .values(password_hash=hashed, is_active=True))
+        for row in rows:  # existing accounts: the load's password, unit and ward
+            connection.execute(update(User).where(User.username == row["username"]).values(
+                password_hash=hashed, is_active=True, role=row["role"],
+                unit_id=row["unit_id"], ward_id=ward_id))
         claims = connection.execute(select(CompletionClaim.id, CompletionClaim.version).where(
-            CompletionClaim.state == ClaimState.PENDING).order_by(CompletionClaim.id)).all()
+            CompletionClaim.state == ClaimState.PENDING,
+            CompletionClaim.task_id.in_(ward_tasks)).order_by(CompletionClaim.id)).all()
         task_count = connection.scalar(select(sa.func.count(Task.id)))
         report_count = connection.scalar(select(sa.func.count(ProgressReport.id)))
     member_list = []
@@ -390,15 +402,16 @@ async def member_loop(user: VirtualUser, tasks: list[int], until: float, rng: ra
         if roll < 0.125:
             task_id = rng.choice(tasks)
             await user.page(f"/nhiem-vu/{task_id}")
+            percent = rng.randint(10, 95)
             answer = await user.callback(user.callbacks.body(
                 "progress-submit", {"progress-submit.n_clicks": 1},
                 {"progress-task.data": task_id, "progress-period.value": "week",
-                 "progress-percent.value": rng.randint(10, 95),
+                 "progress-percent.value": percent, "progress-kpi-value.value": percent,
+                 "progress-token.data": uuid.uuid4().hex,
                  "progress-narrative.value": "Đã triển khai thêm một phần việc trong tuần.",
                  "progress-difficulties.value": "", "progress-proposals.value": ""},
                 changed="progress-submit.n_clicks"), "progress report")
-            if answer and "progress-message" in json.dumps(answer) and "Alert" in json.dumps(
-                    answer):
+            if answer and "action-refusal" in json.dumps(answer):  # portal/actions.refused
                 user.stats.refused += 1
             user.stats.actions["progress"] = user.stats.actions.get("progress", 0) + 1
         else:
@@ -420,17 +433,16 @@ async def reviewer_loop(user: VirtualUser, claims: list[tuple[int, int]], until:
             claim_id, version = claims.pop()
             await user.page(f"/tham-dinh/{claim_id}")
             approve = rng.random() < 0.8
+            # The button opens a confirmation dialog (client side); its confirm button
+            # sends the decision.
+            button = "claim-approve-confirm" if approve else "claim-reject-confirm"
             answer = await user.callback(user.callbacks.body(
-                "claim-approve",
-                {"claim-approve.n_clicks": 1 if approve else None,
-                 "claim-reject.n_clicks": None if approve else 1},
+                button, {f"{button}.n_clicks": 1},
                 {"claim-ref.data": {"id": claim_id, "version": version, "next": None},
                  "claim-reason.value": None if approve else "other",
                  "claim-reason-text.value": "" if approve else "Minh chứng chưa có chữ ký."},
-                changed="claim-approve.n_clicks" if approve else "claim-reject.n_clicks"),
-                "review decision")
-            if answer and "claim-message" in json.dumps(answer) and "Alert" in json.dumps(
-                    answer):
+                changed=f"{button}.n_clicks"), "review decision")
+            if answer and "action-refusal" in json.dumps(answer):  # portal/actions.refused
                 user.stats.refused += 1
             user.stats.actions["review"] = user.stats.actions.get("review", 0) + 1
         else:

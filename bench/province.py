@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import sqlalchemy as sa  # noqa: E402
 from sqlalchemy import event, func, select, text  # noqa: E402
 
-from bench.builder import AS_OF, Ward, build_province  # noqa: E402
+from bench.builder import AS_OF, PROVINCE_VIEWER, Ward, build_province  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from db.models import ClaimState, CompletionClaim, EvidenceFile, User  # noqa: E402
 from db.session import make_engine, make_session_factory  # noqa: E402
@@ -99,6 +99,7 @@ APPROVED_SQL = """(SELECT c.decided_at FROM completion_claims c WHERE c.task_id 
 
 
 def _task_list_sql(where: str) -> list[tuple[str, dict]]:
+    """The task list's count and first page; ``where`` starts with the plan (the ward)."""
     base = f"""FROM tasks t JOIN sections s ON s.id = t.section_id
         LEFT JOIN units u ON u.id = t.lead_unit_id
         WHERE t.removed_from_plan_at IS NULL {where}"""
@@ -116,8 +117,10 @@ def operations(session, engine: sa.Engine, ward: Ward, wards: list[Ward]) -> lis
     from workflow.reports.province import report_lines
     from workflow.status import TaskStatus
     from workflow.tasks import TaskFilter, list_tasks, status_counts
+    from workflow.wards import province_page, ward_figures
     from workflow.warning_rules import clear_cache, evaluate, period_for
 
+    # Every ward actor is of ``ward``: the data functions scope to it, the bare SQL too.
     leader = session.get(User, ward.leader_id)
     reviewer = session.get(User, ward.reviewer_id)
     unit_id = ward.unit_ids[1]
@@ -125,11 +128,12 @@ def operations(session, engine: sa.Engine, ward: Ward, wards: list[Ward]) -> lis
     section_id = session.scalar(text("SELECT min(id) FROM sections WHERE plan_id = :p"),
                                 {"p": ward.plan_id})
     as_of = AS_OF
+    plan = f"AND t.plan_id = {ward.plan_id}"
     cutoff = _ts(engine, _local_midnight(as_of + timedelta(days=1)))
-    status_where = f"AND ({STATUS_SQL}) = 'in_progress'"
-    overdue_where = (f"AND t.deadline_date IS NOT NULL AND t.deadline_date < :d "
+    status_where = f"{plan} AND ({STATUS_SQL}) = 'in_progress'"
+    overdue_where = (f"{plan} AND t.deadline_date IS NOT NULL AND t.deadline_date < :d "
                      f"AND ({STATUS_SQL}) <> 'completed'")
-    member_where = f"""AND (t.lead_unit_id = {unit_id} OR t.coordinates_all_units
+    member_where = f"""{plan} AND (t.lead_unit_id = {unit_id} OR t.coordinates_all_units
         OR t.id IN (SELECT task_id FROM task_coordinators WHERE unit_id = {unit_id}))"""
     # The same shape at both scales: a pending claim with one photo and one PDF.
     files = (select(func.count()).where(EvidenceFile.claim_id == CompletionClaim.id)
@@ -187,17 +191,19 @@ def operations(session, engine: sa.Engine, ward: Ward, wards: list[Ward]) -> lis
             AND r.created_at >= :first GROUP BY r.task_id, m""",
          {"plan": ward.plan_id, "cut": cutoff,
           "first": _ts(engine, month_bounds[0])}),
-        ("SELECT unit_id, count(*) FROM warning_rows WHERE unit_id IS NOT NULL GROUP BY unit_id",
-         {}),
-        ("SELECT id, name FROM units", {}),
+        ("""SELECT wr.unit_id, count(*) FROM warning_rows wr JOIN warning_lists wl
+            ON wl.id = wr.warning_list_id WHERE wl.plan_id = :plan AND wr.unit_id IS NOT NULL
+            GROUP BY wr.unit_id""", {"plan": ward.plan_id}),
+        ("SELECT id, name FROM units WHERE ward_id = :w", {"w": ward.ward_id}),
     ]
     queue_sql = [
-        ("SELECT count(*) FROM completion_claims c WHERE c.state = 'pending'", {}),
+        ("""SELECT count(*) FROM completion_claims c JOIN tasks t ON t.id = c.task_id
+            WHERE c.state = 'pending' AND t.plan_id = :plan""", {"plan": ward.plan_id}),
         ("""SELECT c.id, c.version, c.task_id, t.code, t.title, u.name, c.created_at,
             (SELECT count(*) FROM evidence_files e WHERE e.claim_id = c.id)
             FROM completion_claims c JOIN tasks t ON t.id = c.task_id
-            JOIN units u ON u.id = c.unit_id WHERE c.state = 'pending'
-            ORDER BY c.created_at, c.id LIMIT 50""", {}),
+            JOIN units u ON u.id = c.unit_id WHERE c.state = 'pending' AND t.plan_id = :plan
+            ORDER BY c.created_at, c.id LIMIT 50""", {"plan": ward.plan_id}),
     ]
     claim_sql = [
         ("""SELECT c.*, t.code, t.title, t.required_output, t.kpi_text, t.deadline_text,
@@ -209,21 +215,26 @@ def operations(session, engine: sa.Engine, ward: Ward, wards: list[Ward]) -> lis
             FROM completion_claims c LEFT JOIN reviews r ON r.claim_id = c.id
             WHERE c.task_id = (SELECT task_id FROM completion_claims WHERE id = :id)
             AND c.id < :id ORDER BY c.id DESC""", {"id": pending}),
-        ("""SELECT id FROM completion_claims WHERE state = 'pending' AND id <> :id
-            ORDER BY created_at, id LIMIT 1""", {"id": pending}),
-        ("""SELECT e.task_id, e.phash FROM evidence_files e WHERE e.phash IS NOT NULL
-            AND e.claim_id IS NOT NULL AND e.sha256 IN (SELECT sha256 FROM evidence_files
-            WHERE claim_id = :id)""", {"id": pending}),
+        ("""SELECT c.id FROM completion_claims c JOIN tasks t ON t.id = c.task_id
+            WHERE c.state = 'pending' AND c.id <> :id AND t.plan_id = :plan
+            ORDER BY c.created_at, c.id LIMIT 1""", {"id": pending, "plan": ward.plan_id}),
+        ("""SELECT e.task_id, e.phash FROM evidence_files e JOIN tasks t ON t.id = e.task_id
+            WHERE e.phash IS NOT NULL AND e.claim_id IS NOT NULL AND t.plan_id = :plan
+            AND e.sha256 IN (SELECT sha256 FROM evidence_files WHERE claim_id = :id)""",
+         {"id": pending, "plan": ward.plan_id}),
     ]
+    in_ward = {"w": ward.ward_id}
     audit_sql = [
-        ("SELECT count(*) FROM audit_events", {}),
+        ("SELECT count(*) FROM audit_events a WHERE a.ward_id = :w", in_ward),
         ("""SELECT a.*, u.full_name FROM audit_events a LEFT JOIN users u ON u.id = a.actor_id
-            ORDER BY a.id DESC LIMIT 50""", {}),
+            WHERE a.ward_id = :w ORDER BY a.id DESC LIMIT 50""", in_ward),
     ]
     audit_filtered_sql = [
-        ("SELECT count(*) FROM audit_events a WHERE a.action = 'claim.reject'", {}),
+        ("""SELECT count(*) FROM audit_events a WHERE a.ward_id = :w
+            AND a.action = 'claim.reject'""", in_ward),
         ("""SELECT a.*, u.full_name FROM audit_events a LEFT JOIN users u ON u.id = a.actor_id
-            WHERE a.action = 'claim.reject' ORDER BY a.id DESC LIMIT 50""", {}),
+            WHERE a.ward_id = :w AND a.action = 'claim.reject' ORDER BY a.id DESC LIMIT 50""",
+         in_ward),
     ]
     export_sql = [
         (f"""SELECT t.id, t.code, t.title, t.kpi_text, t.deadline_date, u.name, {STATUS_SQL},
@@ -236,6 +247,40 @@ def operations(session, engine: sa.Engine, ward: Ward, wards: list[Ward]) -> lis
             AND t.plan_id = :plan ORDER BY e.id""", {"plan": ward.plan_id}),
     ]
 
+    # The province viewer (no ward) over every ward: the province dashboard's figures.
+    viewer = session.scalar(select(User).where(User.username == PROVINCE_VIEWER))
+    open_claim = "(c.state IS NULL OR c.state <> 'approved')"
+    province_params = {"d": as_of, "ms": _ts(engine, _local_midnight(as_of.replace(day=1)))}
+    province_sql = [
+        (f"""SELECT w.id, w.code, w.name, p.id, p.year, count(t.id),
+            sum(CASE WHEN c.state = 'approved' THEN 1 ELSE 0 END),
+            sum(CASE WHEN c.state = 'approved' AND (t.deadline_date IS NULL
+                OR date(c.decided_at) <= t.deadline_date) THEN 1 ELSE 0 END),
+            sum(CASE WHEN {open_claim} AND t.deadline_date < :d THEN 1 ELSE 0 END),
+            sum(CASE WHEN {open_claim} THEN 1 ELSE 0 END),
+            sum(CASE WHEN {open_claim} AND r.task_id IS NOT NULL THEN 1 ELSE 0 END),
+            sum(CASE WHEN c.state = 'pending' THEN 1 ELSE 0 END)
+            FROM wards w JOIN plans p ON p.ward_id = w.id
+            JOIN tasks t ON t.plan_id = p.id AND t.removed_from_plan_at IS NULL
+            LEFT JOIN (SELECT task_id, max(id) AS id FROM completion_claims
+                       WHERE state <> 'withdrawn' GROUP BY task_id) n ON n.task_id = t.id
+            LEFT JOIN completion_claims c ON c.id = n.id
+            LEFT JOIN (SELECT task_id FROM progress_reports WHERE created_at >= :ms
+                       GROUP BY task_id) r ON r.task_id = t.id
+            GROUP BY w.id, w.code, w.name, p.id, p.year""", province_params),
+        ("""SELECT wl.ward_id, count(wr.id) FROM warning_lists wl
+            JOIN warning_rows wr ON wr.warning_list_id = wl.id
+            WHERE wl.id IN (SELECT max(id) FROM warning_lists GROUP BY plan_id)
+            GROUP BY wl.ward_id""", {}),
+    ]
+    _check_province(session, wards, ward_figures(session, actor=viewer, as_of=as_of),
+                    province_sql)
+
+    def province_dashboard_page():
+        # What portal/pages/province.py computes: the ranks, then the sorted page.
+        ward_figures(session, actor=viewer, as_of=as_of)
+        province_page(session, actor=viewer, as_of=as_of)
+
     def uncached(function):
         def run():
             clear_cache()
@@ -245,13 +290,13 @@ def operations(session, engine: sa.Engine, ward: Ward, wards: list[Ward]) -> lis
     d = {"d": as_of}
     ops = [
         ("task_list", lambda: list_tasks(session, actor=leader, limit=50, as_of=as_of),
-         _task_list_sql("")),
+         _task_list_sql(plan)),
         ("task_list_unit", lambda: list_tasks(session, actor=leader, limit=50, as_of=as_of,
                                               filters=TaskFilter(unit_id=unit_id)),
-         _task_list_sql(f"AND t.lead_unit_id = {unit_id}")),
+         _task_list_sql(f"{plan} AND t.lead_unit_id = {unit_id}")),
         ("task_list_section", lambda: list_tasks(session, actor=leader, limit=50, as_of=as_of,
                                                  filters=TaskFilter(section_id=section_id)),
-         _task_list_sql(f"AND t.section_id = {section_id}")),
+         _task_list_sql(f"{plan} AND t.section_id = {section_id}")),
         ("task_list_status", lambda: list_tasks(
             session, actor=leader, limit=50, as_of=as_of,
             filters=TaskFilter(status=TaskStatus.IN_PROGRESS)), _task_list_sql(status_where)),
@@ -262,20 +307,20 @@ def operations(session, engine: sa.Engine, ward: Ward, wards: list[Ward]) -> lis
             session, actor=leader, limit=50, as_of=as_of,
             filters=TaskFilter(deadline_from=date(2026, 6, 1), deadline_to=date(2026, 6, 30))),
          [(q, {"a": date(2026, 6, 1), "b": date(2026, 6, 30)}) for q, _ in _task_list_sql(
-             "AND t.deadline_date >= :a AND t.deadline_date <= :b")]),
+             f"{plan} AND t.deadline_date >= :a AND t.deadline_date <= :b")]),
         ("task_list_search", lambda: list_tasks(session, actor=leader, limit=50, as_of=as_of,
                                                 filters=TaskFilter(search="nhiệm vụ 42:")),
          [(q, {"n": "%nhiệm vụ 42:%"}) for q, _ in _task_list_sql(
-             "AND (lower(t.title) LIKE :n OR lower(t.code) LIKE :n "
+             f"{plan} AND (lower(t.title) LIKE :n OR lower(t.code) LIKE :n "
              "OR lower(t.required_output) LIKE :n OR lower(t.kpi_text) LIKE :n)")]),
         ("task_list_member", lambda: list_tasks(session, actor=member, limit=50, as_of=as_of),
          _task_list_sql(member_where)),
         ("status_counts", lambda: status_counts(session, actor=leader, as_of=as_of),
-         [(status_group_sql.format(w=""), d)]),
+         [(status_group_sql.format(w=plan), d)]),
         ("status_counts_member", lambda: status_counts(session, actor=member, as_of=as_of),
          [(status_group_sql.format(w=member_where), d)]),
         ("dashboard", uncached(lambda: dashboard(session, actor=leader, as_of=as_of)),
-         [(dashboard_rows_sql.format(w=""), {}), (approvals_sql.format(w=""), {}),
+         [(dashboard_rows_sql.format(w=plan), {}), (approvals_sql.format(w=plan), {}),
           (warn_sql, warn_params)]),
         ("dashboard_member", uncached(lambda: dashboard(session, actor=member, as_of=as_of)),
          [(dashboard_rows_sql.format(w=member_where), {}),
@@ -295,8 +340,30 @@ def operations(session, engine: sa.Engine, ward: Ward, wards: list[Ward]) -> lis
             session, actor=reviewer, limit=50,
             filters=audit_search.AuditFilter(action="claim.reject")), audit_filtered_sql),
         ("export_province_report", lambda: report_lines(session, actor=reviewer), export_sql),
+        # portal/pages/province_ranking.py: ward_figures, the same function as the dashboard.
+        ("province_dashboard", lambda: ward_figures(session, actor=viewer, as_of=as_of),
+         province_sql),
+        ("province_ranking", lambda: ward_figures(session, actor=viewer, as_of=as_of),
+         province_sql),
+        ("province_dashboard_page", province_dashboard_page, province_sql),
     ]
     return ops
+
+
+def _check_province(session, wards: list[Ward], figures: list, bare: list[tuple]) -> None:
+    """The province baseline gives ward_figures' figures (every built ward, one plan each)."""
+    (lines_sql, params), (warned_sql, _) = bare
+    warned = dict(session.execute(text(warned_sql)).all())
+    expected = {row[0]: tuple(row[1:5]) + tuple(int(v or 0) for v in row[5:])
+                + (warned.get(row[0], 0),) for row in session.execute(text(lines_sql), params)}
+    got = {f.ward_id: (f.code, f.name, f.plan_id, f.plan_year, f.tasks, f.completed,
+                       f.completed_on_time, f.overdue, f.open_tasks, f.reported,
+                       f.claims_waiting, f.warned) for f in figures}
+    if len(got) != len(wards) or got != expected:
+        different = sorted(k for k in got.keys() | expected.keys()
+                           if got.get(k) != expected.get(k))[:3]
+        raise AssertionError("province baseline differs from ward_figures: " + "; ".join(
+            f"ward {k}: {got.get(k)} vs {expected.get(k)}" for k in different))
 
 
 def _best(function, repeat: int) -> float:
@@ -306,6 +373,16 @@ def _best(function, repeat: int) -> float:
         function()
         times.append(time.perf_counter() - started)
     return min(times)
+
+
+def build(url: str, wards: int = SCALES["full"]) -> list[Ward]:
+    """The province's data into a migrated, empty database (bench/load.py's ``--builder
+    province``); the ward accounts have no usable password, load.py gives its own."""
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        built, _ = build_province(connection, wards=wards, defer_indexes=True)
+    engine.dispose()
+    return built
 
 
 def run_scale(url: str | None, scale: str, repeat: int, keep: bool) -> None:

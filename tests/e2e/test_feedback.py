@@ -99,7 +99,9 @@ def _open_task(browser, portal, task_id: int, text: str) -> None:
 
 def test_unit_actions_answer_once_and_drafts_survive(browser, live_portal, tmp_path):
     task_id, second_id = live_portal.task_id(MAIN), live_portal.task_id(SECOND)
-    sign_in(browser, live_portal.url, "ubnd", "DonVi@2026")
+    # The unit's head acts for the unit here: a head's claim is confirmed by filing it and
+    # goes straight to the office (the head's own step is walked in the verification journey).
+    sign_in(browser, live_portal.url, "tt-ubnd", "ThuTruong@2026")
     wait_text(browser, "Nhiệm vụ của đơn vị")
 
     # A half-written progress report survives a reload.
@@ -189,7 +191,7 @@ def test_reviewer_decisions_ask_first_and_show_the_history(browser, live_portal,
     assert _claims(live_portal, task_id, ClaimState.REJECTED) == 1
 
     # The unit resubmits: one file kept, one replaced.
-    sign_in(browser, live_portal.url, "ubnd", "DonVi@2026")
+    sign_in(browser, live_portal.url, "tt-ubnd", "ThuTruong@2026")
     _open_task(browser, live_portal, task_id, "Không hoàn thành")
     # The note sent with the first claim is not offered again as a draft.
     assert browser.find_element(By.ID, "claim-note").get_attribute("value") == ""
@@ -231,7 +233,7 @@ def test_reviewer_decisions_ask_first_and_show_the_history(browser, live_portal,
     assert _claims(live_portal, second_id, ClaimState.APPROVED) == 1
 
     # The completed task: 100 %, "Hoàn thành" with the approver, no forms, history kept.
-    sign_in(browser, live_portal.url, "ubnd", "DonVi@2026")
+    sign_in(browser, live_portal.url, "tt-ubnd", "ThuTruong@2026")
     _open_task(browser, live_portal, task_id, "Trần Thị Thẩm")
     status = browser.find_element(By.ID, "task-status-card").text
     assert "100%" in status and "Hoàn thành" in status and "Trần Thị Thẩm" in status

@@ -11,7 +11,7 @@ from bench.builder import build_province
 from db.models import CompletionClaim, User
 from db.session import make_engine
 from tests.factories import PASSWORD
-from tests.portal.conftest import ORIGIN, content_text, login, route_page
+from tests.portal.conftest import ORIGIN, callback_outputs, content_text, login, route_page
 from workflow import accounts
 
 LIMIT = 300 * 1024
@@ -38,11 +38,13 @@ def province(settings):
 
 
 def _callback(client, output: str, outputs: list[tuple[str, str]],
-              inputs: list[tuple[str, str, object]]):
+              inputs: list[tuple[str, str, object]],
+              state: list[tuple[str, str, object]] = ()):
     specs = [{"id": i, "property": p} for i, p in outputs]
     body = {"output": output, "outputs": specs if len(specs) > 1 else specs[0],
             "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
-            "state": [], "changedPropIds": [f"{inputs[0][0]}.{inputs[0][1]}"]}
+            "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
+            "changedPropIds": [f"{inputs[0][0]}.{inputs[0][1]}"]}
     return client.post("/_dash-update-component", json=body, headers=ORIGIN)
 
 
@@ -71,16 +73,16 @@ def test_no_page_response_exceeds_300_kb(app, province):
         [("tasks-search", "value", ""), ("tasks-unit", "value", None),
          ("tasks-section", "value", None), ("tasks-status", "value", None),
          ("tasks-deadline", "start_date", None), ("tasks-deadline", "end_date", None),
-         ("tasks-overdue", "value", []), ("tasks-pager", "active_page", 1)])
+         ("tasks-overdue", "value", []), ("tasks-pager", "active_page", 1),
+         ("tasks-plan", "value", None)], [("tasks-ward", "data", None)])
+    key, outputs = callback_outputs(app, "warnings-as-of", "warnings-preview")
     warnings = _callback(
-        office, "..warnings-preview.children...warnings-pager.max_value..."
-        "warnings-pager.active_page...warnings-pager.style..",
-        [("warnings-preview", "children"), ("warnings-pager", "max_value"),
-         ("warnings-pager", "active_page"), ("warnings-pager", "style")],
+        office, key, [(o["id"], o["property"]) for o in outputs],
         [("warnings-as-of", "date", "2026-12-28"), ("warnings-period", "value", "month"),
          ("warnings-pager", "active_page", 1)])
     dashboard = _callback(office, "dash-body.children", [("dash-body", "children")],
-                          [("dash-section", "value", None), ("dash-unit", "value", None)])
+                          [("dash-section", "value", None), ("dash-unit", "value", None),
+                           ("dash-plan", "value", None)])
     for name, response in (("task list", tasks), ("warnings preview", warnings),
                            ("dashboard", dashboard)):
         assert response.status_code == 200, (name, response.data[:200])
