@@ -277,8 +277,7 @@ def operations(session, engine: sa.Engine, ward: Ward, wards: list[Ward]) -> lis
                     province_sql)
 
     def province_dashboard_page():
-        # What portal/pages/province.py computes: the ranks, then the sorted page.
-        ward_figures(session, actor=viewer, as_of=as_of)
+        # What portal/pages/province.py computes: the sorted page with the ranks and totals.
         province_page(session, actor=viewer, as_of=as_of)
 
     def uncached(function):

@@ -5,7 +5,7 @@ and the province's view across them (province viewer): figures by ward, set-base
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from sqlalchemy import case, func, or_, select
@@ -178,6 +178,7 @@ class ProvincePage:
     rows: list[WardFigures]
     total: int
     totals: WardFigures
+    ranks: dict[int, int] = field(default_factory=dict)  # ward id → place, best first
 
 
 def ward_figures(session: Session, *, actor: Actor, as_of: date | None = None) -> list[WardFigures]:
@@ -255,6 +256,7 @@ def province_page(session: Session, *, actor: Actor, as_of: date | None = None,
     if sort not in SORT_KEYS:
         raise ValidationError("Cột sắp xếp không hợp lệ.")
     lines = ward_figures(session, actor=actor, as_of=as_of)
+    ranks = {f.ward_id: place for place, f in enumerate(lines, start=1)}
     totals = WardFigures(0, "", "Toàn tỉnh", None, None,
                          **{k: sum(getattr(f, k) for f in lines) for k in (
                              "tasks", "completed", "completed_on_time", "overdue", "warned",
@@ -263,7 +265,7 @@ def province_page(session: Session, *, actor: Actor, as_of: date | None = None,
     if needle:
         lines = [f for f in lines if needle in f.name.lower() or needle in f.code]
     lines.sort(key=SORT_KEYS[sort], reverse=descending)
-    return ProvincePage(lines[offset:offset + limit], len(lines), totals)
+    return ProvincePage(lines[offset:offset + limit], len(lines), totals, ranks)
 
 
 def ward_lines(session: Session, *, actor: Actor) -> list[tuple[int, str, str, str, int]]:

@@ -31,12 +31,10 @@ def layout(user, **params) -> html.Div:
     search = str(params.get("tim") or "")[:100]
     page_no = max(_int(params.get("trang"), 1), 1)
     as_of = today()
-    ranked = wards.ward_figures(session, actor=user, as_of=as_of)
-    ranks = {f.ward_id: i for i, f in enumerate(ranked, start=1)}
     page = wards.province_page(session, actor=user, as_of=as_of, search=search, sort=sort,
                                descending=descending, offset=(page_no - 1) * PAGE_SIZE,
                                limit=PAGE_SIZE)
-    return province.province_page(rows=page.rows, ranks=ranks, totals=page.totals,
+    return province.province_page(rows=page.rows, ranks=page.ranks, totals=page.totals,
                                   total=page.total, offset=(page_no - 1) * PAGE_SIZE,
                                   limit=PAGE_SIZE, sort=sort, descending=descending,
                                   search=search, as_of=as_of.strftime("%d/%m/%Y"))

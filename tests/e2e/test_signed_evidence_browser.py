@@ -72,7 +72,7 @@ def test_trust_page_then_reviewer_verdicts(browser, portal, tmp_path):
     root.write_bytes(pki.root.pem)
 
     sign_in(browser, live.url, "quantritinh", "QuanTriTinh@2026")
-    wait_text(browser, "Tổng quan hệ thống")
+    wait_text(browser, "Toàn tỉnh")
     browser.find_element(By.ID, "user-menu").find_element(By.TAG_NAME, "a").click()
     WebDriverWait(browser, 10).until(
         lambda d: d.find_element(By.LINK_TEXT, "Chứng thư số tin cậy").is_displayed())
