@@ -238,6 +238,7 @@ def claim_page(view: ClaimView, history: ClaimHistory | None = None) -> html.Div
             dbc.Col([decision,
                      head.confirmation_card(view.confirmed_by, view.confirmed_at,
                                             view.confirmation_note, view.confirmed_files),
+                     head.chain_card(view.chain, view.claim_id),
                      history_card(history), task_card], lg=4),
         ]),
     ], id="claim-page")
