@@ -206,3 +206,11 @@ def latest_rejection_reason(session: Session, *, actor: User, task_id: int) -> s
     if not decided or decided[-1].state != ClaimState.REJECTED or not decided[-1].reviews:
         return None
     return reason_label(decided[-1].reviews[-1])
+
+
+def filed_message(claim: CompletionClaim) -> str:
+    """What the unit is told once its claim is filed: where the claim goes next."""
+    next_step = ("thủ trưởng đơn vị sẽ xác nhận trước khi chuyển Văn phòng Đảng ủy"
+                 if claim.state == ClaimState.AWAITING_HEAD else "Văn phòng Đảng ủy sẽ thẩm định")
+    return (f"Đã gửi đề nghị công nhận hoàn thành nhiệm vụ {claim.task.code} kèm "
+            f"{len(claim.evidence)} file minh chứng; {next_step}.")

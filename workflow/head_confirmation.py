@@ -166,6 +166,15 @@ def waiting(session: Session, *, actor: Actor) -> list[WaitingClaim]:
     return items
 
 
+def _lock_still_waiting(session: Session, claim: CompletionClaim, version: int) -> None:
+    """Holds the task and refuses a claim another request has confirmed or returned since the
+    head saw it (the version the page showed)."""
+    lock_task(session, claim.task_id)
+    session.refresh(claim)
+    if claim.state != ClaimState.AWAITING_HEAD or claim.version != int(version):
+        raise Conflict(DECIDED_MEANWHILE)
+
+
 def confirm(session: Session, *, actor: Actor, claim_id: int, version: int,
             note: str = "") -> ClaimConfirmation:
     """Confirms a claim of the head's unit: it goes to the office queue with its files
@@ -173,10 +182,7 @@ def confirm(session: Session, *, actor: Actor, claim_id: int, version: int,
     claim = _claim_for_head(session, actor, claim_id)
     if len(note or "") > MAX_NOTE:
         raise ValidationError(f"Ghi chú không quá {MAX_NOTE} ký tự.")
-    lock_task(session, claim.task_id)
-    session.refresh(claim)
-    if claim.state != ClaimState.AWAITING_HEAD or claim.version != int(version):
-        raise Conflict(DECIDED_MEANWHILE)
+    _lock_still_waiting(session, claim, version)
     try:
         with session.begin_nested():
             claim.state = ClaimState.PENDING
@@ -202,10 +208,7 @@ def return_claim(session: Session, *, actor: Actor, claim_id: int, version: int,
         raise ValidationError("Vui lòng nêu lý do trả lại để cán bộ biết cần bổ sung gì.")
     if len(reason) > MAX_NOTE:
         raise ValidationError(f"Lý do không quá {MAX_NOTE} ký tự.")
-    lock_task(session, claim.task_id)
-    session.refresh(claim)
-    if claim.state != ClaimState.AWAITING_HEAD or claim.version != int(version):
-        raise Conflict(DECIDED_MEANWHILE)
+    _lock_still_waiting(session, claim, version)
     try:
         with session.begin_nested():
             claim.state = ClaimState.RETURNED

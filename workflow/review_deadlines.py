@@ -64,10 +64,15 @@ def queued_at(claim: CompletionClaim) -> datetime:
 class DeadlineCalculator:
     """Due dates of many claims with the holidays read once."""
 
-    def __init__(self, session: Session, first: date, last: date) -> None:
-        """Holidays are read for claims queued between ``first`` and ``last``."""
+    def __init__(self, session: Session, first: date, last: date,
+                 plan_ids: set[int] | None = None) -> None:
+        """Holidays are read for claims queued between ``first`` and ``last``; limits for
+        ``plan_ids`` (the plans of the claims at hand) rather than every ward's plans."""
         self.holidays = holiday_set(session, first, max(first, last) + _SPAN)
-        self.limits = dict(session.execute(select(Plan.id, Plan.review_working_days)).all())
+        query = select(Plan.id, Plan.review_working_days)
+        if plan_ids is not None:
+            query = query.where(Plan.id.in_(plan_ids))
+        self.limits = dict(session.execute(query).all())
 
     def due(self, plan_id: int, queued_on: date) -> date:
         """The last day of the review time limit."""
@@ -87,7 +92,8 @@ def review_clocks(session: Session, *, actor: Actor, as_of: date) -> list[Review
                  selectinload(CompletionClaim.unit))
         .order_by(CompletionClaim.created_at, CompletionClaim.id)).all()
     queued = [to_local(queued_at(claim)).date() for claim in claims]
-    calc = DeadlineCalculator(session, min(queued, default=as_of), max(queued, default=as_of))
+    calc = DeadlineCalculator(session, min(queued, default=as_of), max(queued, default=as_of),
+                              {claim.task.plan_id for claim in claims})
     clocks = []
     for claim, queued_on in zip(claims, queued, strict=True):
         due = calc.due(claim.task.plan_id, queued_on)

@@ -237,7 +237,8 @@ def queue(session: Session, *, actor: User, unit_id: int | None = None,
     queued = [to_local(row[8] or row[6]).date() for row in rows]
     today = to_local(now).date()
     calc = review_deadlines.DeadlineCalculator(session, min(queued, default=today),
-                                               max(queued, default=today))
+                                               max(queued, default=today),
+                                               {row[7] for row in rows})
     items = []
     for (claim_id, version, task_id, code, title, unit_name, created_at, plan_id,
          _confirmed), queued_on in zip(rows, queued, strict=True):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
-from db.models import ClaimState
 from portal.actions import answered, busy, flash_output, refused, register_dialog
 from portal.context import current_account, unit_of_work
 from portal.guard import guarded_callback
@@ -42,11 +41,7 @@ def register(app: Dash) -> None:
                 claim = claims.file_claim(
                     session, actor=current_account(), task_id=int(task_id),
                     evidence_ids=[int(i) for i in staged.get("ids") or []], note=note or "")
-                next_step = ("thủ trưởng đơn vị sẽ xác nhận trước khi chuyển Văn phòng Đảng ủy"
-                             if claim.state == ClaimState.AWAITING_HEAD
-                             else "Văn phòng Đảng ủy sẽ thẩm định")
-                text = (f"Đã gửi đề nghị công nhận hoàn thành nhiệm vụ {claim.task.code} "
-                        f"kèm {len(claim.evidence)} file minh chứng; {next_step}.")
+                text = claims.filed_message(claim)
         except DomainError as error:
             return refused(error.message), no_update, no_update
         return answered(text), refresh_token(), draft_cleared(f"claim-{task_id}")
