@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
-from sqlalchemy import and_, select
+from sqlalchemy import Integer, Select, and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from db.models import ClaimState, CompletionClaim, Section, Task, Unit, User
+from db.sql import constant, run
 from workflow import permissions, reporting_calendar, review_deadlines
 from workflow.clock import LOCAL_TZ, today
 from workflow.kpi_targets import latest_value, value_vs_target
@@ -17,7 +19,7 @@ from workflow.permissions import Capability
 from workflow.plans import plan_for
 from workflow.reporting_calendar import Deadline, calendar_of
 from workflow.status import TaskStatus, is_overdue, latest_percent, status_expression
-from workflow.tasks import visibility
+from workflow.tasks import Reach, reach_clause, reach_of
 from workflow.warning_rules import evaluate
 
 # "Due soon": deadlines within this many days from today.
@@ -67,6 +69,29 @@ class DashboardData:
     overdue_reviews: int | None = None
 
 
+@lru_cache(maxsize=64)
+def _statements(reach: Reach, unit: bool, section: bool
+                ) -> tuple[Select, Select]:
+    """The plan's visible tasks with their state, and their approval times; built once per
+    shape (the values are parameters: plan_id, unit_id, section_id, the reach's)."""
+    scope = and_(reach_clause(reach), Task.plan_id == bindparam("plan_id", type_=Integer))
+    if unit:
+        scope = and_(scope, Task.lead_unit_id == bindparam("unit_id", type_=Integer))
+    if section:
+        scope = and_(scope, Task.section_id == bindparam("section_id", type_=Integer))
+    tasks = (select(Task.id, Task.code, Task.title, Task.deadline_date, Task.lead_unit_id,
+                    Unit.name, Task.section_id, Section.code, Section.title,
+                    status_expression(), latest_percent(), Task.kpi_target, Task.kpi_unit,
+                    latest_value())
+             .join(Section, Section.id == Task.section_id)
+             .outerjoin(Unit, Unit.id == Task.lead_unit_id)
+             .where(scope))
+    approvals = (select(CompletionClaim.decided_at)
+                 .join(Task, Task.id == CompletionClaim.task_id)
+                 .where(CompletionClaim.state == constant(ClaimState.APPROVED), scope))
+    return tasks, approvals
+
+
 def dashboard(session: Session, *, actor: User, unit_id: int | None = None,
               section_id: int | None = None, as_of: date | None = None,
               plan_id: int | None = None) -> DashboardData:
@@ -77,25 +102,17 @@ def dashboard(session: Session, *, actor: User, unit_id: int | None = None,
     plan = plan_for(session, actor=actor, plan_id=plan_id)
     if plan is None:
         return DashboardData()
-    scope = and_(visibility(actor), Task.plan_id == plan.id)
-    if unit_id:
-        scope = and_(scope, Task.lead_unit_id == unit_id)
-    if section_id:
-        scope = and_(scope, Task.section_id == section_id)
-    query = (select(Task.id, Task.code, Task.title, Task.deadline_date, Task.lead_unit_id,
-                    Unit.name, Task.section_id, Section.code, Section.title,
-                    status_expression(), latest_percent(), Task.kpi_target, Task.kpi_unit,
-                    latest_value())
-             .join(Section, Section.id == Task.section_id)
-             .outerjoin(Unit, Unit.id == Task.lead_unit_id)
-             .where(scope))
+    reach = reach_of(actor)
+    tasks_statement, approvals_statement = _statements(reach, bool(unit_id), bool(section_id))
+    params = dict(reach.params, plan_id=plan.id, unit_id=unit_id, section_id=section_id)
     data = DashboardData()
     by_unit: dict = defaultdict(Counter)
     by_section: dict = defaultdict(Counter)
     percents = []
     task_ids = set()
     for (task_id, code, title, deadline, lead_id, lead_name, sec_id, sec_code, sec_title,
-         status_value, percent, target, kpi_unit, value) in session.execute(query):
+         status_value, percent, target, kpi_unit, value) in run(
+            session, tasks_statement, params).all():
         status = TaskStatus(status_value)
         task_ids.add(task_id)
         data.total += 1
@@ -127,9 +144,7 @@ def dashboard(session: Session, *, actor: User, unit_id: int | None = None,
                           if d.kind == reporting_calendar.UNIT_REPORT
                           or permissions.has(actor, Capability.VIEW_ALL_TASKS)]
     months: Counter = Counter()
-    for decided_at, in session.execute(
-            select(CompletionClaim.decided_at).join(Task, Task.id == CompletionClaim.task_id)
-            .where(CompletionClaim.state == ClaimState.APPROVED, scope)):
+    for decided_at, in run(session, approvals_statement, params).all():
         local = decided_at.astimezone(LOCAL_TZ)
         months[f"{local.year}-{local.month:02d}"] += 1
     data.approvals_by_month = dict(sorted(months.items()))

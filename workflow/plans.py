@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import DeadlineKind, Plan, Section, Task, TaskCoordinator, Unit, User
@@ -37,6 +37,10 @@ class PlanInfo:
     end_date: date | None = None
 
 
+# Built once: every page asks for the current plan.
+_WARD_PLANS = select(Plan).where(Plan.ward_id == bindparam("ward_id", type_=Integer))
+
+
 def current_plan(session: Session, *, actor: Actor, on: date | None = None) -> Plan | None:
     """The actor's ward's current plan: the one its admin pinned, otherwise the one covering
     ``on`` (today), otherwise the nearest before it, otherwise the earliest after it.
@@ -52,7 +56,7 @@ def current_plan(session: Session, *, actor: Actor, on: date | None = None) -> P
             return None
         ward_id = wards[0]
     on = on or today()
-    plans = list(session.scalars(select(Plan).where(Plan.ward_id == ward_id)))
+    plans = list(session.scalars(_WARD_PLANS, {"ward_id": ward_id}))
     if not plans:
         return None
     return max(plans, key=lambda p: plan_rank(p.id, p.start_date, p.end_date, p.is_pinned, on))

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, and_, case, exists, not_, select
 from sqlalchemy.sql.selectable import ScalarSelect
 
 from db.models import ClaimState, CompletionClaim, ProgressReport, Task
+from db.sql import constant, constants
 from workflow.clock import LOCAL_TZ
 
 
@@ -48,7 +49,8 @@ def latest_claim_state() -> ScalarSelect:
     """Correlated subquery: the state of the task's newest claim the office has seen."""
     return (
         select(CompletionClaim.state)
-        .where(CompletionClaim.task_id == Task.id, CompletionClaim.state.in_(OFFICE_STATES))
+        .where(CompletionClaim.task_id == Task.id,
+               CompletionClaim.state.in_(constants(OFFICE_STATES)))
         .order_by(CompletionClaim.id.desc())
         .limit(1)
         .correlate(Task)
@@ -72,7 +74,8 @@ def approved_at() -> ScalarSelect:
     """Correlated subquery: when the task's newest approved claim was approved."""
     return (
         select(CompletionClaim.decided_at)
-        .where(CompletionClaim.task_id == Task.id, CompletionClaim.state == ClaimState.APPROVED)
+        .where(CompletionClaim.task_id == Task.id,
+               CompletionClaim.state == constant(ClaimState.APPROVED))
         .order_by(CompletionClaim.id.desc())
         .limit(1)
         .correlate(Task)
@@ -97,13 +100,14 @@ def status_expression() -> ColumnElement[str]:
     task has no live claim. Both subqueries are index lookups (migration 0010).
     """
     has_progress = exists().where(ProgressReport.task_id == Task.id).correlate(Task)
+    # Fixed names are written into the SQL (db.sql.constant) so PostgreSQL can keep one plan.
     return case(
-        {ClaimState.PENDING.value: TaskStatus.PENDING_REVIEW.value,
-         ClaimState.APPROVED.value: TaskStatus.COMPLETED.value,
-         ClaimState.REJECTED.value: TaskStatus.NOT_COMPLETED.value},
+        {constant(ClaimState.PENDING): constant(TaskStatus.PENDING_REVIEW),
+         constant(ClaimState.APPROVED): constant(TaskStatus.COMPLETED),
+         constant(ClaimState.REJECTED): constant(TaskStatus.NOT_COMPLETED)},
         value=latest_claim_state(),
-        else_=case((has_progress, TaskStatus.IN_PROGRESS.value),
-                   else_=TaskStatus.NOT_STARTED.value),
+        else_=case((has_progress, constant(TaskStatus.IN_PROGRESS)),
+                   else_=constant(TaskStatus.NOT_STARTED)),
     )
 
 
@@ -112,7 +116,7 @@ def overdue_expression(as_of: date, status: ColumnElement[str]) -> ColumnElement
     return and_(
         Task.deadline_date.is_not(None),
         Task.deadline_date < as_of,
-        not_(status == TaskStatus.COMPLETED.value),
+        not_(status == constant(TaskStatus.COMPLETED)),
     )
 
 

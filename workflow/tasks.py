@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    false,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from db.models import (
     ClaimState,
     CompletionClaim,
+    Plan,
     Review,
     Section,
     Task,
@@ -18,6 +33,7 @@ from db.models import (
     Unit,
     User,
 )
+from db.sql import constant, run
 from workflow import permissions, scope
 from workflow.clock import today
 from workflow.errors import ValidationError
@@ -101,31 +117,127 @@ SORTABLE = {
 }
 
 
+@dataclass(frozen=True)
+class Reach:
+    """Which tasks an actor sees, as a statement shape (``ward``/``unit``: whether the
+    statement narrows to one ward's plans / one unit's tasks) and the values it narrows by
+    (``params``: ``reach_ward``, ``reach_unit``)."""
+
+    ward: bool
+    unit: bool
+    nothing: bool = False
+    # Not part of the shape: equal reaches share one statement.
+    params: tuple[tuple[str, int], ...] = field(default=(), compare=False)
+
+
+def reach_of(user: User) -> Reach:
+    """The actor's reach: within the user's ward (workflow.scope), all active tasks for office
+    roles, those the user's unit leads or coordinates otherwise."""
+    permissions.require(user, Capability.VIEW_TASKS)
+    ward_id = scope.ward_scope(user)
+    params = () if ward_id is None else (("reach_ward", ward_id),)
+    if permissions.has(user, Capability.VIEW_ALL_TASKS):
+        return Reach(ward=ward_id is not None, unit=False, params=params)
+    if user.unit_id is None:
+        return Reach(ward=False, unit=False, nothing=True)
+    return Reach(ward=ward_id is not None, unit=True,
+                 params=params + (("reach_unit", user.unit_id),))
+
+
+@lru_cache(maxsize=8)
+def reach_clause(reach: Reach) -> ColumnElement[bool]:
+    """WHERE clause on Task for a reach, with its values as the named parameters of
+    ``reach.params`` (for statements built once per shape)."""
+    if reach.nothing:
+        return false()
+    clause = Task.removed_from_plan_at.is_(None)
+    if reach.ward:
+        plans = select(Plan.id).where(Plan.ward_id == bindparam("reach_ward", type_=Integer))
+        clause = and_(clause, Task.plan_id.in_(plans))
+    if reach.unit:
+        mine = bindparam("reach_unit", type_=Integer)
+        coordinated = select(TaskCoordinator.task_id).where(TaskCoordinator.unit_id == mine)
+        clause = and_(clause, or_(Task.lead_unit_id == mine,
+                                  Task.coordinates_all_units.is_(True),
+                                  Task.id.in_(coordinated)))
+    return clause
+
+
 def visibility(user: User) -> ColumnElement[bool]:
-    """WHERE clause on Task: the tasks this user may see — within the user's ward
-    (workflow.scope), all active ones for office roles, those of the user's unit otherwise.
+    """WHERE clause on Task: the tasks this user may see (``reach_of``), values bound.
     Used directly, not as ``id IN (subquery)``, so the database filters the task rows it
     reads anyway."""
-    permissions.require(user, Capability.VIEW_TASKS)
-    active = Task.removed_from_plan_at.is_(None)
-    if scope.ward_scope(user) is not None:
-        active = and_(active, Task.plan_id.in_(scope.plan_ids(user)))
-    if permissions.has(user, Capability.VIEW_ALL_TASKS):
-        return active
-    if user.unit_id is None:
-        return false()
-    coordinated = select(TaskCoordinator.task_id).where(TaskCoordinator.unit_id == user.unit_id)
-    return and_(active, or_(
-        Task.lead_unit_id == user.unit_id,
-        Task.coordinates_all_units.is_(True),
-        Task.id.in_(coordinated),
-    ))
+    reach = reach_of(user)
+    clause = reach_clause(reach)
+    return clause.params(dict(reach.params)) if reach.params else clause
 
 
 def visible_tasks(user: User) -> Select:
     """A query of the tasks this user may see: its ward's (workflow.scope), all of them for
     office roles, its own unit's otherwise."""
     return select(Task).where(visibility(user))
+
+
+@dataclass(frozen=True)
+class _ListShape:
+    reach: Reach
+    unit: bool
+    plan: bool
+    section: bool
+    status: str | None
+    overdue: bool
+    deadline_from: bool
+    deadline_to: bool
+    search: bool
+    sort: str
+    descending: bool
+
+
+@lru_cache(maxsize=256)
+def _list_statements(shape: _ListShape) -> tuple[Select, Select]:
+    """The count and the page (each row with the count) of a task list of this shape;
+    values are named parameters."""
+    status_expr = status_expression()
+    lead = aliased(Unit)
+    query = (
+        select(Task.id, Task.code, Task.title, Section.code, lead.name, Task.deadline_text,
+               Task.deadline_date, status_expr.label("status"), latest_percent().label("percent"),
+               approved_at().label("approved_at"))
+        .join(Section, Section.id == Task.section_id)
+        .outerjoin(lead, lead.id == Task.lead_unit_id)
+        .where(reach_clause(shape.reach))
+    )
+    if shape.unit:
+        query = query.where(Task.lead_unit_id == bindparam("f_unit", type_=Integer))
+    if shape.plan:
+        query = query.where(Task.plan_id == bindparam("f_plan", type_=Integer))
+    if shape.section:
+        query = query.where(Task.section_id == bindparam("f_section", type_=Integer))
+    if shape.status:
+        query = query.where(status_expr == constant(shape.status))
+    if shape.overdue:
+        query = query.where(overdue_expression(bindparam("as_of", type_=Date), status_expr))
+    if shape.deadline_from:
+        query = query.where(Task.deadline_date >= bindparam("d_from", type_=Date))
+    if shape.deadline_to:
+        query = query.where(Task.deadline_date <= bindparam("d_to", type_=Date))
+    if shape.search:
+        needle = bindparam("needle", type_=String)
+        query = query.where(or_(func.lower(Task.title).like(needle),
+                                func.lower(Task.code).like(needle),
+                                func.lower(Task.required_output).like(needle),
+                                func.lower(Task.kpi_text).like(needle)))
+    count = select(func.count()).select_from(query.subquery())
+    order_column = SORTABLE.get(shape.sort, Task.position)
+    ordering = order_column.desc() if shape.descending else order_column.asc()
+    # The page's bounds go into the text: with them as parameters PostgreSQL would re-plan
+    # the page on every call rather than keep a generic plan.
+    # Each row carries the number of matching tasks: one round trip for page and total.
+    page = (query.add_columns(func.count().over().label("total"))
+            .order_by(ordering.nulls_last(), Task.position)
+            .offset(bindparam("offset", type_=Integer, literal_execute=True))
+            .limit(bindparam("limit", type_=Integer, literal_execute=True)))
+    return count, page
 
 
 def list_tasks(
@@ -143,50 +255,32 @@ def list_tasks(
     if offset < 0 or not 0 < limit <= MAX_PAGE_SIZE:
         raise ValidationError("Tham số phân trang không hợp lệ.")
     as_of = as_of or today()
-    status_expr = status_expression()
-    lead = aliased(Unit)
-    query = (
-        select(Task.id, Task.code, Task.title, Section.code, lead.name, Task.deadline_text,
-               Task.deadline_date, status_expr.label("status"), latest_percent().label("percent"),
-               approved_at().label("approved_at"))
-        .join(Section, Section.id == Task.section_id)
-        .outerjoin(lead, lead.id == Task.lead_unit_id)
-        .where(visibility(actor))
-    )
-    if filters.unit_id:
-        query = query.where(Task.lead_unit_id == filters.unit_id)
-    if filters.plan_id:
-        query = query.where(Task.plan_id == filters.plan_id)
-    if filters.section_id:
-        query = query.where(Task.section_id == filters.section_id)
-    if filters.status:
-        query = query.where(status_expr == TaskStatus(filters.status).value)
-    if filters.overdue_only:
-        query = query.where(overdue_expression(as_of, status_expr))
-    if filters.deadline_from:
-        query = query.where(Task.deadline_date >= filters.deadline_from)
-    if filters.deadline_to:
-        query = query.where(Task.deadline_date <= filters.deadline_to)
-    if filters.search.strip():
-        needle = f"%{filters.search.strip().lower()}%"
-        query = query.where(or_(func.lower(Task.title).like(needle),
-                                func.lower(Task.code).like(needle),
-                                func.lower(Task.required_output).like(needle),
-                                func.lower(Task.kpi_text).like(needle)))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    order_column = SORTABLE.get(sort, Task.position)
-    ordering = order_column.desc() if descending else order_column.asc()
-    query = query.order_by(ordering.nulls_last(), Task.position).offset(offset).limit(limit)
-    rows = [
-        TaskRow(
+    reach = reach_of(actor)
+    search = filters.search.strip().lower()
+    count, page = _list_statements(_ListShape(
+        reach=reach, unit=bool(filters.unit_id),
+        plan=bool(filters.plan_id), section=bool(filters.section_id),
+        status=TaskStatus(filters.status).value if filters.status else None,
+        overdue=filters.overdue_only, deadline_from=bool(filters.deadline_from),
+        deadline_to=bool(filters.deadline_to), search=bool(search),
+        sort=sort if sort in SORTABLE else "code", descending=descending))
+    params = dict(reach.params, f_unit=filters.unit_id, f_plan=filters.plan_id,
+                  f_section=filters.section_id, as_of=as_of, d_from=filters.deadline_from,
+                  d_to=filters.deadline_to, needle=f"%{search}%", offset=offset, limit=limit)
+    found = []
+    listed = run(session, page, params).all()
+    # Past the last page the rows cannot say how many there are: count them.
+    total = listed[0][10] if listed else (run(session, count, params).scalar() or 0
+                                          if offset else 0)
+    for r in listed:
+        status = TaskStatus(r[7])
+        found.append(TaskRow(
             id=r[0], code=r[1], title=r[2], section_code=r[3], lead_unit=r[4] or "",
-            deadline_text=r[5] or "", deadline_date=r[6], status=TaskStatus(r[7]),
-            percent=100 if r[7] == TaskStatus.COMPLETED.value else r[8], overdue=is_overdue(r[6], TaskStatus(r[7]), as_of),
-            late=completed_late(TaskStatus(r[7]), r[6], r[9]),
-        )
-        for r in session.execute(query)
-    ]
-    return TaskPage(rows=rows, total=total)
+            deadline_text=r[5] or "", deadline_date=r[6], status=status,
+            percent=100 if status is TaskStatus.COMPLETED else r[8],
+            overdue=is_overdue(r[6], status, as_of),
+            late=completed_late(status, r[6], r[9])))
+    return TaskPage(rows=found, total=total)
 
 
 def get_for_user(session: Session, *, actor: User, task_id: int,
@@ -234,21 +328,30 @@ def get_for_user(session: Session, *, actor: User, task_id: int,
     )
 
 
+@lru_cache(maxsize=32)
+def _status_count_statement(reach: Reach, plan: bool) -> Select:
+    conditions = [reach_clause(reach)]
+    if plan:
+        conditions.append(Task.plan_id == bindparam("f_plan", type_=Integer))
+    per_task = (select(status_expression().label("status"), Task.deadline_date.label("deadline"))
+                .where(*conditions).subquery())
+    as_of = bindparam("as_of", type_=Date)
+    overdue = case((and_(per_task.c.deadline.is_not(None), per_task.c.deadline < as_of,
+                         per_task.c.status != constant(TaskStatus.COMPLETED)), 1), else_=0)
+    return (select(per_task.c.status, func.count(), func.sum(overdue))
+            .group_by(per_task.c.status))
+
+
 def status_counts(session: Session, *, actor: User, as_of: date | None = None,
                   plan_id: int | None = None) -> dict[str, int]:
     """Number of visible tasks (of one plan when named) per status, plus "overdue", "total"."""
-    as_of = as_of or today()
-    conditions = [visibility(actor)] + ([Task.plan_id == plan_id] if plan_id else [])
-    per_task = (select(status_expression().label("status"), Task.deadline_date.label("deadline"))
-                .where(*conditions).subquery())
-    overdue = case((and_(per_task.c.deadline.is_not(None), per_task.c.deadline < as_of,
-                         per_task.c.status != TaskStatus.COMPLETED.value), 1), else_=0)
+    reach = reach_of(actor)
+    statement = _status_count_statement(reach, bool(plan_id))
     counts = {s.value: 0 for s in TaskStatus}
     counts["overdue"] = counts["total"] = 0
     # One grouped query: the database counts, whatever the number of tasks.
-    for value, number, late in session.execute(
-            select(per_task.c.status, func.count(), func.sum(overdue))
-            .group_by(per_task.c.status)):
+    for value, number, late in run(session, statement, dict(
+            reach.params, f_plan=plan_id, as_of=as_of or today())):
         counts[value] = number
         counts["overdue"] += int(late or 0)
         counts["total"] += number

@@ -16,10 +16,22 @@ import threading
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
-from sqlalchemy import and_, case, exists, literal, not_, select
+from sqlalchemy import (
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    exists,
+    not_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
 
+from db.base import UtcDateTime
 from db.change_tracking import has_pending_changes
 from db.models import (
     ClaimState,
@@ -30,6 +42,7 @@ from db.models import (
     Task,
     Unit,
 )
+from db.sql import constant, constants, run
 from workflow import permissions
 from workflow.clock import LOCAL_TZ
 from workflow.kpi_targets import value_vs_target
@@ -126,47 +139,70 @@ def start_of_day(day: date) -> datetime:
     return datetime.combine(day, time.min, LOCAL_TZ)
 
 
-def _claim_state_as_of(cutoff: datetime):
-    """Correlated subquery: the state of the task's newest claim filed before ``cutoff``, as
-    it stood then (pending until decided), leaving out claims withdrawn before ``cutoff``."""
+# The statement is built once (``_statement``); the cut-off and the period's bounds are its
+# parameters, the state names are written into it (db.sql.constant).
+_CUTOFF = bindparam("cutoff", type_=UtcDateTime())
+
+
+def _claim_state_as_of():
+    """Correlated subquery: the state of the task's newest claim filed before the cut-off, as
+    it stood then (pending until decided), leaving out claims withdrawn before it."""
     decided_before = and_(CompletionClaim.decided_at.is_not(None),
-                          CompletionClaim.decided_at < cutoff)
+                          CompletionClaim.decided_at < _CUTOFF)
     return (select(case((decided_before, CompletionClaim.state),
-                        else_=literal(ClaimState.PENDING.value)))
-            .where(CompletionClaim.task_id == Task.id, CompletionClaim.created_at < cutoff,
+                        else_=constant(ClaimState.PENDING)))
+            .where(CompletionClaim.task_id == Task.id, CompletionClaim.created_at < _CUTOFF,
                    # Claims the office never saw (with or returned by the unit head).
-                   CompletionClaim.state.not_in([ClaimState.AWAITING_HEAD.value,
-                                                 ClaimState.RETURNED.value]),
+                   CompletionClaim.state.not_in(constants([ClaimState.AWAITING_HEAD,
+                                                           ClaimState.RETURNED])),
                    not_(and_(decided_before,
-                             CompletionClaim.state == ClaimState.WITHDRAWN.value)))
+                             CompletionClaim.state == constant(ClaimState.WITHDRAWN))))
             .order_by(CompletionClaim.id.desc()).limit(1)
             .correlate(Task).scalar_subquery())
 
 
-def _percent_as_of(cutoff: datetime):
-    """Correlated subquery: completion % of the task's newest report filed before ``cutoff``."""
+def _percent_as_of():
+    """Correlated subquery: completion % of the task's newest report filed before the
+    cut-off."""
     return (select(ProgressReport.percent_complete)
-            .where(ProgressReport.task_id == Task.id, ProgressReport.created_at < cutoff)
+            .where(ProgressReport.task_id == Task.id, ProgressReport.created_at < _CUTOFF)
             .order_by(ProgressReport.id.desc()).limit(1)
             .correlate(Task).scalar_subquery())
 
 
-def _value_as_of(cutoff: datetime):
-    """Correlated subquery: the KPI value of the task's newest report filed before ``cutoff``
-    that gives one (#16)."""
+def _value_as_of():
+    """Correlated subquery: the KPI value of the task's newest report filed before the
+    cut-off that gives one (#16)."""
     return (select(ProgressReport.kpi_value)
-            .where(ProgressReport.task_id == Task.id, ProgressReport.created_at < cutoff,
+            .where(ProgressReport.task_id == Task.id, ProgressReport.created_at < _CUTOFF,
                    ProgressReport.kpi_value.is_not(None))
             .order_by(ProgressReport.id.desc()).limit(1)
             .correlate(Task).scalar_subquery())
 
 
-def _reported_between(first: date, last: date):
-    """Correlated EXISTS: the task has a report dated (locally) from ``first`` to ``last``."""
-    return (exists().where(ProgressReport.task_id == Task.id,
-                           ProgressReport.created_at >= start_of_day(first),
-                           ProgressReport.created_at < end_of_day(last))
-            .correlate(Task))
+def _reported_between():
+    """Correlated EXISTS: the task has a report from ``period_start`` (inclusive) to
+    ``period_end`` (exclusive)."""
+    return (exists().where(
+        ProgressReport.task_id == Task.id,
+        ProgressReport.created_at >= bindparam("period_start", type_=UtcDateTime()),
+        ProgressReport.created_at < bindparam("period_end", type_=UtcDateTime()))
+        .correlate(Task))
+
+
+@lru_cache(maxsize=2)
+def _statement(check_report: bool) -> Select:
+    """Each active task of a plan with its state as of the cut-off, in plan order."""
+    return (select(Task.id, Task.code, Task.title, Task.lead_unit_id, Unit.name,
+                   Task.deadline_text, Task.deadline_date, Task.deadline_kind,
+                   _claim_state_as_of(), _percent_as_of(),
+                   _reported_between() if check_report else true(),
+                   Task.kpi_target, Task.kpi_unit,
+                   case((Task.kpi_target.is_not(None), _value_as_of()), else_=None))
+            .outerjoin(Unit, Unit.id == Task.lead_unit_id)
+            .where(Task.plan_id == bindparam("plan_id", type_=Integer),
+                   Task.removed_from_plan_at.is_(None))
+            .order_by(Task.position))
 
 
 # Evaluated lists by (database, plan, data stamp, as-of date, period): a write to the plan
@@ -174,6 +210,9 @@ def _reported_between(first: date, last: date):
 _CACHE: OrderedDict[tuple, WarningReport] = OrderedDict()
 _CACHE_SIZE = 256
 _cache_lock = threading.Lock()
+
+
+_STAMP = select(Plan.data_stamp).where(Plan.id == bindparam("plan_id", type_=Integer))
 
 
 def clear_cache() -> None:
@@ -208,7 +247,7 @@ def evaluate(session: Session, *, actor: Actor, as_of: date, period_kind: str = 
     use_cache = not has_pending_changes(session)
     key = None
     if use_cache:
-        stamp = session.scalar(select(Plan.data_stamp).where(Plan.id == plan.id))
+        stamp = session.scalar(_STAMP, {"plan_id": plan.id})
         key = (str(session.get_bind().url), plan.id, stamp, as_of, period.kind)
         with _cache_lock:
             cached = _CACHE.get(key)
@@ -229,16 +268,9 @@ def _evaluate(session: Session, plan: Plan, as_of: date, period: Period) -> Warn
     cutoff = end_of_day(as_of)
     due_day = unit_due(calendar_of(plan), as_of.year, as_of.month)
     check_report = as_of >= due_day
-    rows = session.execute(
-        select(Task.id, Task.code, Task.title, Task.lead_unit_id, Unit.name, Task.deadline_text,
-               Task.deadline_date, Task.deadline_kind, _claim_state_as_of(cutoff),
-               _percent_as_of(cutoff),
-               _reported_between(period.start, due_day) if check_report else literal(True),
-               Task.kpi_target, Task.kpi_unit,
-               case((Task.kpi_target.is_not(None), _value_as_of(cutoff)), else_=None))
-        .outerjoin(Unit, Unit.id == Task.lead_unit_id)
-        .where(Task.plan_id == plan.id, Task.removed_from_plan_at.is_(None))
-        .order_by(Task.position))
+    rows = run(session, _statement(check_report), {
+        "plan_id": plan.id, "cutoff": cutoff, "period_start": start_of_day(period.start),
+        "period_end": end_of_day(due_day)}).all()
     items, undetermined = [], []
     for (task_id, code, title, unit_id, unit_name, deadline_text, deadline, kind, state,
          percent, reported, kpi_target, kpi_unit, kpi_value) in rows:
