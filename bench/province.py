@@ -86,14 +86,18 @@ def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, dtime.min, tzinfo=UTC) - LOCAL
 
 
+# The office's view of a claim: one with (or returned by) the unit head, or withdrawn, does
+# not count (workflow/status.py).
 STATUS_SQL = """CASE (SELECT c.state FROM completion_claims c WHERE c.task_id = t.id
-      AND c.state <> 'withdrawn' ORDER BY c.id DESC LIMIT 1)
+      AND c.state IN ('pending', 'approved', 'rejected') ORDER BY c.id DESC LIMIT 1)
     WHEN 'pending' THEN 'pending_review' WHEN 'approved' THEN 'completed'
     WHEN 'rejected' THEN 'not_completed'
     ELSE CASE WHEN EXISTS (SELECT 1 FROM progress_reports r WHERE r.task_id = t.id)
       THEN 'in_progress' ELSE 'not_started' END END"""
 PERCENT_SQL = """(SELECT r.percent_complete FROM progress_reports r WHERE r.task_id = t.id
     ORDER BY r.id DESC LIMIT 1)"""
+KPI_SQL = """(SELECT r.kpi_value FROM progress_reports r WHERE r.task_id = t.id
+    AND r.kpi_value IS NOT NULL ORDER BY r.id DESC LIMIT 1)"""
 APPROVED_SQL = """(SELECT c.decided_at FROM completion_claims c WHERE c.task_id = t.id
     AND c.state = 'approved' ORDER BY c.id DESC LIMIT 1)"""
 
@@ -156,7 +160,10 @@ def operations(session, engine: sa.Engine, ward: Ward, wards: list[Ward]) -> lis
         (SELECT r.percent_complete FROM progress_reports r WHERE r.task_id = t.id
            AND r.created_at < :cut ORDER BY r.id DESC LIMIT 1),
         EXISTS (SELECT 1 FROM progress_reports r WHERE r.task_id = t.id
-           AND r.created_at >= :ps AND r.created_at < :due)
+           AND r.created_at >= :ps AND r.created_at < :due),
+        t.kpi_target, t.kpi_unit, CASE WHEN t.kpi_target IS NOT NULL THEN
+          (SELECT r.kpi_value FROM progress_reports r WHERE r.task_id = t.id
+           AND r.created_at < :cut AND r.kpi_value IS NOT NULL ORDER BY r.id DESC LIMIT 1) END
         FROM tasks t LEFT JOIN units u ON u.id = t.lead_unit_id
         WHERE t.plan_id = :plan AND t.removed_from_plan_at IS NULL ORDER BY t.position"""
     warn_params = {"cut": cutoff, "ps": period_start, "due": due, "plan": ward.plan_id}
@@ -165,7 +172,8 @@ def operations(session, engine: sa.Engine, ward: Ward, wards: list[Ward]) -> lis
         t.deadline_date AS dl FROM tasks t WHERE t.removed_from_plan_at IS NULL {{w}}) x
         GROUP BY st"""
     dashboard_rows_sql = f"""SELECT t.id, t.code, t.title, t.deadline_date, t.lead_unit_id,
-        u.name, t.section_id, s.code, s.title, {STATUS_SQL}, {PERCENT_SQL}
+        u.name, t.section_id, s.code, s.title, {STATUS_SQL}, {PERCENT_SQL},
+        t.kpi_target, t.kpi_unit, {KPI_SQL}
         FROM tasks t JOIN sections s ON s.id = t.section_id
         LEFT JOIN units u ON u.id = t.lead_unit_id WHERE t.removed_from_plan_at IS NULL {{w}}"""
     approvals_sql = """SELECT c.decided_at FROM completion_claims c JOIN tasks t

@@ -45,5 +45,10 @@ def constants(values) -> list[ColumnElement[str]]:
 def run(session: Session, statement: Executable, params: dict[str, Any] | None = None
          ) -> CursorResult:
     """Run a prebuilt statement on the session's connection (its transaction), without the
-    ORM's per-call work: for statements that select columns, not entities."""
+    ORM's per-call work: for statements that select columns, not entities.
+
+    Pending changes are flushed first, as the session's own queries do (autoflush), so a
+    unit of work reads what it has just written."""
+    if session.autoflush:
+        session.flush()
     return session.connection().execute(statement, params or {})

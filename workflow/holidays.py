@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Date, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import Holiday
+from db.sql import run
 from workflow import audit_trail, permissions
 from workflow.clock import format_date
 from workflow.errors import NotFound, ValidationError
@@ -35,10 +36,13 @@ DEFAULT_HOLIDAYS: tuple[tuple[date, str], ...] = (
 )
 
 
+_BETWEEN = select(Holiday.day).where(Holiday.day >= bindparam("first", type_=Date),
+                                     Holiday.day <= bindparam("last", type_=Date))
+
+
 def holiday_set(session: Session, start: date, end: date) -> set[date]:
     """Holidays between two days, both included (no permission: the days are public)."""
-    return set(session.scalars(select(Holiday.day).where(Holiday.day >= start,
-                                                         Holiday.day <= end)))
+    return set(run(session, _BETWEEN, {"first": start, "last": end}).scalars())
 
 
 def list_holidays(session: Session, *, actor: Actor, year: int | None = None) -> list[Holiday]:

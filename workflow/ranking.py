@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Integer, Select, and_, bindparam, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
+from db.base import UtcDateTime
 from db.models import (
     ClaimState,
     CompletionClaim,
@@ -19,6 +21,7 @@ from db.models import (
     WarningList,
     WarningRow,
 )
+from db.sql import constants, run
 from workflow import permissions
 from workflow.clock import LOCAL_TZ
 from workflow.periods import day_of_month, month_end
@@ -64,6 +67,45 @@ def _reporting_months(start: date, as_of: date, reporting_day: int) -> list[tupl
     return months
 
 
+# Built once (db.sql): the plan, the cut-off and the months' bounds are parameters.
+_PLAN = bindparam("plan_id", type_=Integer)
+_CUTOFF = bindparam("cutoff", type_=UtcDateTime())
+_PLAN_TASKS = select(Task.id).where(Task.plan_id == _PLAN, Task.removed_from_plan_at.is_(None),
+                                    Task.lead_unit_id.is_not(None))
+_TASKS = (select(Task.id, Task.lead_unit_id, Task.deadline_date, Unit.name)
+          .join(Unit, Unit.id == Task.lead_unit_id)
+          .where(Task.plan_id == _PLAN, Task.removed_from_plan_at.is_(None)))
+_DECIDED_CLAIMS = (
+    select(CompletionClaim.task_id, CompletionClaim.state, CompletionClaim.decided_at)
+    .where(CompletionClaim.task_id.in_(_PLAN_TASKS), CompletionClaim.created_at < _CUTOFF,
+           CompletionClaim.decided_at < _CUTOFF,
+           CompletionClaim.state.in_(constants((ClaimState.APPROVED, ClaimState.REJECTED))))
+    .order_by(CompletionClaim.id))
+_WARNINGS = (select(WarningRow.unit_id, func.count())
+             .join(WarningList, WarningList.id == WarningRow.warning_list_id)
+             .where(WarningList.plan_id == _PLAN, WarningRow.unit_id.is_not(None))
+             .group_by(WarningRow.unit_id))
+
+
+@lru_cache(maxsize=24)
+def _reports_by_month(months: int) -> Select:
+    """Per task and reporting month n (``low_n`` ≤ time < ``high_n``) that has a report:
+    whether one came by the reporting day (before ``due_n``). Grouped in the database."""
+    bounds = [tuple(bindparam(f"{edge}_{n}", type_=UtcDateTime())
+                    for edge in ("low", "due", "high")) for n in range(months)]
+    bucket = case(*[(and_(ProgressReport.created_at >= low, ProgressReport.created_at < high),
+                     literal_column(str(n))) for n, (low, _, high) in enumerate(bounds)],
+                  else_=None).label("m")
+    in_time = case(*[(and_(ProgressReport.created_at >= low, ProgressReport.created_at < due),
+                      literal_column("1")) for low, due, _ in bounds],
+                   else_=literal_column("0"))
+    return (select(ProgressReport.task_id, bucket, func.max(in_time))
+            .where(ProgressReport.task_id.in_(_PLAN_TASKS),
+                   ProgressReport.created_at >= bounds[0][0],
+                   ProgressReport.created_at < _CUTOFF)
+            .group_by(ProgressReport.task_id, bucket))
+
+
 def rank_units(session: Session, *, actor: User, as_of: date,
                plan_id: int | None = None) -> list[UnitRank]:
     """Figures per lead unit for one plan (the ward's current plan unless named), best
@@ -78,42 +120,24 @@ def rank_units(session: Session, *, actor: User, as_of: date,
     if plan is None:
         return []
     cutoff = end_of_day(as_of)
-    plan_tasks = select(Task.id).where(Task.plan_id == plan.id,
-                                       Task.removed_from_plan_at.is_(None),
-                                       Task.lead_unit_id.is_not(None))
-    tasks = session.execute(
-        select(Task.id, Task.lead_unit_id, Task.deadline_date, Unit.name)
-        .join(Unit, Unit.id == Task.lead_unit_id)
-        .where(Task.id.in_(plan_tasks))).all()
+    params = {"plan_id": plan.id, "cutoff": cutoff}
+    tasks = run(session, _TASKS, params).all()
     claims: dict[int, list[tuple[ClaimState, datetime]]] = defaultdict(list)
-    for task_id, state, decided_at in session.execute(
-            select(CompletionClaim.task_id, CompletionClaim.state, CompletionClaim.decided_at)
-            .where(CompletionClaim.task_id.in_(plan_tasks), CompletionClaim.created_at < cutoff,
-                   CompletionClaim.decided_at < cutoff,
-                   CompletionClaim.state.in_((ClaimState.APPROVED, ClaimState.REJECTED)))
-            .order_by(CompletionClaim.id)):
-        claims[task_id].append((state, decided_at))
+    for task_id, state, decided_at in run(session, _DECIDED_CLAIMS, params).all():
+        claims[task_id].append((ClaimState(state), decided_at))
     months = _reporting_months(plan.start_date, as_of, calendar_of(plan).unit_day)
-    # (task, month index) -> local date of the task's first report in that month.
-    first_report: dict[tuple[int, int], date] = {}
+    # (task, month index) -> whether the month's report came by the reporting day.
+    reported: dict[tuple[int, int], bool] = {}
     if months:
-        bounds = [(start_of_day(first), end_of_day(month_end(first.year, first.month)))
-                  for first, _ in months]
-        bucket = case(*[(and_(ProgressReport.created_at >= low, ProgressReport.created_at < high),
-                          n) for n, (low, high) in enumerate(bounds)], else_=None).label("m")
-        for task_id, month, first_at in session.execute(
-                select(ProgressReport.task_id, bucket, func.min(ProgressReport.created_at))
-                .where(ProgressReport.task_id.in_(plan_tasks),
-                       ProgressReport.created_at >= bounds[0][0],
-                       ProgressReport.created_at < cutoff)
-                .group_by(ProgressReport.task_id, bucket)):
+        for n, (first, due) in enumerate(months):
+            params[f"low_{n}"] = start_of_day(first)
+            params[f"due_{n}"] = end_of_day(due)
+            params[f"high_{n}"] = end_of_day(month_end(first.year, first.month))
+        for task_id, month, in_time in run(session, _reports_by_month(len(months)),
+                                           params).all():
             if month is not None:
-                first_report[(task_id, month)] = first_at.astimezone(LOCAL_TZ).date()
-    warnings = dict(session.execute(
-        select(WarningRow.unit_id, func.count())
-        .join(WarningList, WarningList.id == WarningRow.warning_list_id)
-        .where(WarningList.plan_id == plan.id, WarningRow.unit_id.is_not(None))
-        .group_by(WarningRow.unit_id)).all())
+                reported[(task_id, month)] = bool(in_time)
+    warnings = dict(run(session, _WARNINGS, params).all())
     by_unit: dict[int, list] = defaultdict(list)
     names: dict[int, str] = {}
     for task_id, unit_id, deadline, name in tasks:
@@ -133,14 +157,14 @@ def rank_units(session: Session, *, actor: User, as_of: date,
                 completed += 1
                 if deadline is None or done_on <= deadline:
                     on_time += 1
-            for n, (first, due) in enumerate(months):
+            for n, (first, _) in enumerate(months):
                 if done_on is not None and done_on < first:
                     continue  # nothing to report once completed
                 expected += 1
-                day = first_report.get((task_id, n))
-                if day is not None:
+                in_time = reported.get((task_id, n))
+                if in_time is not None:
                     filed += 1
-                    filed_on_time += day <= due
+                    filed_on_time += in_time
         ranking.append(UnitRank(
             unit_id=unit_id, unit_name=names.get(unit_id, ""), tasks=len(unit_tasks),
             completed=completed, completed_on_time=on_time,

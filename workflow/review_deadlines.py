@@ -65,10 +65,15 @@ class DeadlineCalculator:
     """Due dates of many claims with the holidays read once."""
 
     def __init__(self, session: Session, first: date, last: date,
-                 plan_ids: set[int] | None = None) -> None:
+                 plan_ids: set[int] | None = None, *,
+                 limits: dict[int, int] | None = None) -> None:
         """Holidays are read for claims queued between ``first`` and ``last``; limits for
-        ``plan_ids`` (the plans of the claims at hand) rather than every ward's plans."""
+        ``plan_ids`` (the plans of the claims at hand) rather than every ward's plans, or
+        taken as given (``limits``: plan id → working days, read with the claims)."""
         self.holidays = holiday_set(session, first, max(first, last) + _SPAN)
+        if limits is not None:
+            self.limits = dict(limits)
+            return
         query = select(Plan.id, Plan.review_working_days)
         if plan_ids is not None:
             query = query.where(Plan.id.in_(plan_ids))

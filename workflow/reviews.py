@@ -6,18 +6,21 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Integer, Select, and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from db.base import UtcDateTime
 from db.models import (
     AuditEvent,
     ClaimConfirmation,
     ClaimState,
     CompletionClaim,
     EvidenceFile,
+    Plan,
     Review,
     ReviewDecision,
     Section,
@@ -25,6 +28,7 @@ from db.models import (
     Unit,
     User,
 )
+from db.sql import constant, run
 from workflow import (
     audit_trail,
     claim_chain,
@@ -188,48 +192,60 @@ class QueuePage:
     total: int
 
 
-def _queue_query(actor: User, unit_id: int | None, section_id: int | None,
-                 min_age_days: int | None, now: datetime):
-    query = (select(CompletionClaim).join(Task, Task.id == CompletionClaim.task_id)
+@lru_cache(maxsize=32)
+def _queue_statement(ward: bool, unit: bool, section: bool, min_age: bool, limited: bool
+                     ) -> Select:
+    """Pending claims with their task, unit, plan limit, the head's confirmation time and
+    the number of matching claims, longest waiting first; built once per shape."""
+    query = (select(CompletionClaim.id, CompletionClaim.version, CompletionClaim.task_id,
+                    Task.code, Task.title, Unit.name, CompletionClaim.created_at, Task.plan_id,
+                    ClaimConfirmation.confirmed_at, Plan.review_working_days,
+                    func.count().over())
+             .join(Task, Task.id == CompletionClaim.task_id)
+             .join(Plan, Plan.id == Task.plan_id)
              .join(Unit, Unit.id == CompletionClaim.unit_id)
-             .where(CompletionClaim.state == ClaimState.PENDING,
-                    Task.plan_id.in_(scope.plan_ids(actor))))
-    if unit_id:
-        query = query.where(CompletionClaim.unit_id == unit_id)
-    if section_id:
-        query = query.where(Task.section_id == section_id)
-    if min_age_days:
-        query = query.where(CompletionClaim.created_at <= now - timedelta(days=min_age_days))
+             .outerjoin(ClaimConfirmation, ClaimConfirmation.claim_id == CompletionClaim.id)
+             .where(CompletionClaim.state == constant(ClaimState.PENDING)))
+    if ward:
+        query = query.where(Plan.ward_id == bindparam("ward_id", type_=Integer))
+    if unit:
+        query = query.where(CompletionClaim.unit_id == bindparam("unit_id", type_=Integer))
+    if section:
+        query = query.where(Task.section_id == bindparam("section_id", type_=Integer))
+    if min_age:
+        query = query.where(CompletionClaim.created_at
+                            <= bindparam("queued_before", type_=UtcDateTime()))
+    # Bounds in the text (see db.sql): PostgreSQL keeps one plan per page size.
+    query = (query.order_by(CompletionClaim.created_at, CompletionClaim.id)
+             .offset(bindparam("offset", type_=Integer, literal_execute=True)))
+    if limited:
+        query = query.limit(bindparam("limit", type_=Integer, literal_execute=True))
     return query
 
 
-def queue(session: Session, *, actor: User, unit_id: int | None = None,
-          section_id: int | None = None, min_age_days: int | None = None, offset: int = 0,
-          limit: int | None = None) -> list[QueueItem]:
-    """Pending claims, longest waiting first, optionally only those waiting N days or more.
+_QUEUE_FILES = (select(EvidenceFile.claim_id, EvidenceFile.content_type,
+                       EvidenceFile.pdf_signatures, EvidenceFile.pdf_signed)
+                .where(EvidenceFile.claim_id.in_(bindparam("claim_ids", expanding=True))))
 
-    Two statements whatever the queue's length, as plain rows: the claims with their task
-    and unit joined, and their files' types and signature checks in one IN query.
-    """
-    permissions.require(actor, Capability.REVIEW)
-    now = now_utc()
-    query = (_queue_query(actor, unit_id, section_id, min_age_days, now)
-             .outerjoin(ClaimConfirmation, ClaimConfirmation.claim_id == CompletionClaim.id)
-             .with_only_columns(CompletionClaim.id, CompletionClaim.version,
-                                CompletionClaim.task_id, Task.code, Task.title, Unit.name,
-                                CompletionClaim.created_at, Task.plan_id,
-                                ClaimConfirmation.confirmed_at)
-             .order_by(CompletionClaim.created_at, CompletionClaim.id).offset(offset))
-    if limit is not None:
-        query = query.limit(limit)
-    rows = session.execute(query).all()
+
+def _queue_rows(session: Session, actor: User, unit_id: int | None, section_id: int | None,
+                min_age_days: int | None, offset: int, limit: int | None,
+                now: datetime) -> list:
+    ward_id = scope.ward_scope(actor)
+    statement = _queue_statement(ward_id is not None, bool(unit_id), bool(section_id),
+                                 bool(min_age_days), limit is not None)
+    return run(session, statement, {
+        "ward_id": ward_id, "unit_id": unit_id, "section_id": section_id,
+        "queued_before": now - timedelta(days=min_age_days or 0), "offset": offset,
+        "limit": limit}).all()
+
+
+def _queue_items(session: Session, rows: list, now: datetime) -> list[QueueItem]:
     files: dict[int, int] = defaultdict(int)
     pdfs: dict[int, list] = defaultdict(list)
     if rows:
-        for claim_id, content_type, checked, signed in session.execute(
-                select(EvidenceFile.claim_id, EvidenceFile.content_type,
-                       EvidenceFile.pdf_signatures, EvidenceFile.pdf_signed)
-                .where(EvidenceFile.claim_id.in_([r[0] for r in rows]))):
+        for claim_id, content_type, checked, signed in run(
+                session, _QUEUE_FILES, {"claim_ids": [r[0] for r in rows]}).all():
             files[claim_id] += 1
             if content_type == "application/pdf":
                 pdfs[claim_id].append((checked, signed))
@@ -238,15 +254,30 @@ def queue(session: Session, *, actor: User, unit_id: int | None = None,
     today = to_local(now).date()
     calc = review_deadlines.DeadlineCalculator(session, min(queued, default=today),
                                                max(queued, default=today),
-                                               {row[7] for row in rows})
+                                               limits={row[7]: row[9] for row in rows})
     items = []
     for (claim_id, version, task_id, code, title, unit_name, created_at, plan_id,
-         _confirmed), queued_on in zip(rows, queued, strict=True):
+         _confirmed, _limit, _total), queued_on in zip(rows, queued, strict=True):
         due = calc.due(plan_id, queued_on)
         items.append(QueueItem(claim_id, version, task_id, code, title, unit_name, created_at,
                                files[claim_id], (now - created_at).days,
                                signatures.claim_state(pdfs[claim_id]), due, today > due))
     return items
+
+
+def queue(session: Session, *, actor: User, unit_id: int | None = None,
+          section_id: int | None = None, min_age_days: int | None = None, offset: int = 0,
+          limit: int | None = None) -> list[QueueItem]:
+    """Pending claims, longest waiting first, optionally only those waiting N days or more.
+
+    Three statements whatever the queue's length, as plain rows: the claims with their task,
+    unit and plan joined, their files' types and signature checks in one IN query, and the
+    holidays of the review time limits.
+    """
+    permissions.require(actor, Capability.REVIEW)
+    now = now_utc()
+    return _queue_items(session, _queue_rows(session, actor, unit_id, section_id, min_age_days,
+                                             offset, limit, now), now)
 
 
 def queue_page(session: Session, *, actor: User, unit_id: int | None = None,
@@ -256,11 +287,14 @@ def queue_page(session: Session, *, actor: User, unit_id: int | None = None,
     permissions.require(actor, Capability.REVIEW)
     if offset < 0 or not 0 < limit <= MAX_QUEUE_PAGE:
         raise ValidationError("Tham số phân trang không hợp lệ.")
-    total = session.scalar(select(func.count()).select_from(
-        _queue_query(actor, unit_id, section_id, min_age_days, now_utc())
-        .with_only_columns(CompletionClaim.id).subquery())) or 0
-    return QueuePage(queue(session, actor=actor, unit_id=unit_id, section_id=section_id,
-                           min_age_days=min_age_days, offset=offset, limit=limit), total)
+    now = now_utc()
+    rows = _queue_rows(session, actor, unit_id, section_id, min_age_days, offset, limit, now)
+    if rows:
+        total = rows[0][10]
+    else:  # past the last page, or nothing waiting: count what there is
+        total = len(_queue_rows(session, actor, unit_id, section_id, min_age_days, 0, None,
+                                now)) if offset else 0
+    return QueuePage(_queue_items(session, rows, now), total)
 
 
 def queue_filters(session: Session, *, actor: User) -> tuple[list[tuple[int, str]],

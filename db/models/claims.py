@@ -107,6 +107,10 @@ class ProgressReport(Base):
         Index("uq_progress_reports_request_token", "request_token", unique=True),
         Index("ix_progress_reports_task_id_id", "task_id", "id"),
         Index("ix_progress_reports_task_id_created_at", "task_id", "created_at"),
+        # The newest report that gives a KPI value (most give none).
+        Index("ix_progress_reports_task_id_id_kpi", "task_id", "id",
+              postgresql_where=text("kpi_value IS NOT NULL"),
+              sqlite_where=text("kpi_value IS NOT NULL")),
     )
 
 

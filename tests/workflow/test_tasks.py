@@ -98,6 +98,25 @@ def test_unit_filter_and_paging(session, world):
         list_tasks(session, actor=world.reviewer, limit=0)
 
 
+def test_a_page_past_the_end_still_counts_the_tasks(session, world):
+    # The rows carry the total; with no rows the list counts on its own.
+    page = list_tasks(session, actor=world.reviewer, limit=2, offset=10)
+    assert page.rows == [] and page.total == 4
+    assert list_tasks(session, actor=world.reviewer, limit=2, offset=2).total == 4
+    nothing = list_tasks(session, actor=world.member_c, filters=TaskFilter(section_id=999999))
+    assert nothing.rows == [] and nothing.total == 0
+
+
+def test_lists_read_what_the_unit_of_work_has_not_flushed_yet(session, world):
+    # Prebuilt statements run on the session's connection (db.sql.run): pending changes
+    # are flushed first, as the ORM's own queries do.
+    progress.report_progress(session, actor=world.member_a, task_id=world.task_a.id, percent=10,
+                             narrative="Bắt đầu")
+    world.task_a.title = "Tên mới chưa ghi xuống"
+    rows = list_tasks(session, actor=world.reviewer, as_of=AS_OF).rows
+    assert [r.title for r in rows if r.id == world.task_a.id] == ["Tên mới chưa ghi xuống"]
+
+
 def test_inactive_user_sees_nothing(session, world):
     world.member_a.is_active = False
     with pytest.raises(PermissionDenied):
