@@ -246,7 +246,7 @@ def operations(session, engine: sa.Engine, ward: Ward, wards: list[Ward]) -> lis
     ]
     export_sql = [
         (f"""SELECT t.id, t.code, t.title, t.kpi_text, t.deadline_date, u.name, {STATUS_SQL},
-            {PERCENT_SQL} FROM tasks t
+            {PERCENT_SQL}, {KPI_SQL}, t.kpi_target, t.kpi_unit FROM tasks t
             LEFT JOIN units u ON u.id = t.lead_unit_id WHERE t.plan_id = :plan
             AND t.removed_from_plan_at IS NULL ORDER BY t.position""", {"plan": ward.plan_id}),
         ("""SELECT e.id, e.task_id, e.original_name, e.object_key, e.sha256, e.size_bytes,

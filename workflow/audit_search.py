@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Integer, Select, String, and_, bindparam, case, func, select
+from sqlalchemy.orm import Session, aliased
 
+from db.base import UtcDateTime
 from db.models import AuditEvent, CompletionClaim, EvidenceFile, Task, User
+from db.sql import constant, run
 from workflow import scope
 from workflow.clock import LOCAL_TZ
+from workflow.errors import ValidationError
 from workflow.permissions import Capability, require
 
 ACTION_LABELS = {
@@ -119,19 +123,79 @@ class AuditLine:
         return f"{text} · nhiệm vụ {self.task_code}" if self.task_code else text
 
 
-def _query(filters: AuditFilter) -> Select:
-    query = select(AuditEvent, User.full_name).outerjoin(User, User.id == AuditEvent.actor_id)
-    if filters.action:
-        query = query.where(AuditEvent.action == filters.action)
-    if filters.actor_id:
-        query = query.where(AuditEvent.actor_id == filters.actor_id)
-    if filters.date_from:
-        query = query.where(AuditEvent.created_at >= datetime.combine(
-            filters.date_from, time.min, LOCAL_TZ))
-    if filters.date_to:
-        query = query.where(AuditEvent.created_at < datetime.combine(
-            filters.date_to + timedelta(days=1), time.min, LOCAL_TZ))
-    return query
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True)
+class _Shape:
+    ward: bool
+    action: bool
+    actor: bool
+    date_from: bool
+    date_to: bool
+    paged: bool
+
+
+def _conditions(shape: _Shape) -> list:
+    conditions = []
+    if shape.ward:
+        conditions.append(AuditEvent.ward_id == bindparam("ward_id", type_=Integer))
+    if shape.action:
+        conditions.append(AuditEvent.action == bindparam("action", type_=String))
+    if shape.actor:
+        conditions.append(AuditEvent.actor_id == bindparam("actor_id", type_=Integer))
+    if shape.date_from:
+        conditions.append(AuditEvent.created_at >= bindparam("since", type_=UtcDateTime()))
+    if shape.date_to:
+        conditions.append(AuditEvent.created_at < bindparam("before", type_=UtcDateTime()))
+    return conditions
+
+
+@lru_cache(maxsize=64)
+def _statement(shape: _Shape) -> Select:
+    """Events with the actor's name and the task their object belongs to (a task, or the
+    task of a claim or a file) as plain rows (a page: newest first; the export: all, in
+    order); built once per shape."""
+    claim, evidence, owner = aliased(CompletionClaim), aliased(EvidenceFile), aliased(Task)
+    owner_id = case((AuditEvent.object_type == constant("task"), AuditEvent.object_id),
+                    else_=func.coalesce(claim.task_id, evidence.task_id))
+    query = (select(*AuditEvent.__table__.c, User.full_name.label("actor_name"),
+                    owner.id.label("owner_task_id"), owner.code.label("owner_code"))
+             .select_from(AuditEvent)
+             .outerjoin(claim, and_(AuditEvent.object_type == constant("claim"),
+                                    claim.id == AuditEvent.object_id))
+             .outerjoin(evidence, and_(AuditEvent.object_type == constant("evidence"),
+                                       evidence.id == AuditEvent.object_id))
+             .outerjoin(owner, owner.id == owner_id)
+             .outerjoin(User, User.id == AuditEvent.actor_id)
+             .where(*_conditions(shape)))
+    if not shape.paged:
+        return query.order_by(AuditEvent.id)
+    # Bounds in the text (db.sql): PostgreSQL keeps one plan per page size.
+    return (query.order_by(AuditEvent.id.desc())
+            .offset(bindparam("offset", type_=Integer, literal_execute=True))
+            .limit(bindparam("limit", type_=Integer, literal_execute=True)))
+
+
+@lru_cache(maxsize=32)
+def _count_statement(shape: _Shape) -> Select:
+    return select(func.count()).select_from(AuditEvent).where(*_conditions(shape))
+
+
+def _events(session: Session, actor: User, filters: AuditFilter, *, paged: bool,
+            offset: int = 0, limit: int = 0, count: bool = False) -> list:
+    ward_id = scope.ward_scope(actor)
+    shape = _Shape(
+        ward=ward_id is not None, action=bool(filters.action), actor=bool(filters.actor_id),
+        date_from=bool(filters.date_from), date_to=bool(filters.date_to), paged=paged)
+    statement = _count_statement(shape) if count else _statement(shape)
+    return run(session, statement, {
+        "ward_id": ward_id, "action": filters.action, "actor_id": filters.actor_id,
+        "since": datetime.combine(filters.date_from, time.min, LOCAL_TZ)
+        if filters.date_from else None,
+        "before": datetime.combine(filters.date_to + timedelta(days=1), time.min, LOCAL_TZ)
+        if filters.date_to else None,
+        "offset": offset, "limit": limit}).all()
 
 
 def _details(event: AuditEvent, codes: dict[int, str]) -> str:
@@ -148,25 +212,7 @@ def _detail(key: str, value: object, codes: dict[int, str]) -> str:
     return f"{FIELD_LABELS.get(key, key)}: {_value(value)}"
 
 
-def _task_ids(session: Session, events: list[AuditEvent]) -> dict[int, int]:
-    """Audit event id → id of the task its object belongs to (three queries at most)."""
-    by_type: dict[str, set[int]] = {}
-    for event in events:
-        if event.object_id is not None:
-            by_type.setdefault(event.object_type, set()).add(event.object_id)
-    owner: dict[tuple[str, int], int] = {("task", i): i for i in by_type.get("task", ())}
-    for kind, model in (("claim", CompletionClaim), ("evidence", EvidenceFile)):
-        for chunk in _chunks(by_type.get(kind, ())):
-            owner.update(((kind, object_id), task_id) for object_id, task_id in session.execute(
-                select(model.id, model.task_id).where(model.id.in_(chunk))))
-    result = {}
-    for event in events:
-        task_id = owner.get((event.object_type, event.object_id))
-        if task_id is None and isinstance((event.after or {}).get("task_id"), int):
-            task_id = event.after["task_id"]
-        if task_id is not None:
-            result[event.id] = task_id
-    return result
+_CODES = select(Task.id, Task.code).where(Task.id.in_(bindparam("ids", expanding=True)))
 
 
 def _chunks(ids, size: int = 5000) -> list[list[int]]:
@@ -176,36 +222,42 @@ def _chunks(ids, size: int = 5000) -> list[list[int]]:
     return [ordered[i:i + size] for i in range(0, len(ordered), size)]
 
 
-def _lines(session: Session, rows: list[tuple[AuditEvent, str | None]]) -> list[AuditLine]:
-    events = [event for event, _ in rows]
-    task_of = _task_ids(session, events)
+def _lines(session: Session, events: list) -> list[AuditLine]:
+    """Audit rows (``_events``: with the task their object belongs to) as people read them."""
+    task_of: dict[int, int] = {}
+    codes: dict[int, str] = {}
+    for e in events:
+        if e.owner_task_id is not None:
+            task_of[e.id] = e.owner_task_id
+            codes[e.owner_task_id] = e.owner_code
+        elif isinstance((e.after or {}).get("task_id"), int):
+            task_of[e.id] = e.after["task_id"]
     mentioned = set(task_of.values()) | {
         v for e in events for data in (e.before, e.after) if data
         for k, v in data.items() if k == "task_id" and isinstance(v, int)}
-    codes: dict[int, str] = {}
-    for chunk in _chunks(mentioned):
-        codes.update(session.execute(select(Task.id, Task.code).where(Task.id.in_(chunk)))
-                     .tuples().all())
-    return [AuditLine(e.id, e.created_at, name or "Hệ thống", e.action,
+    for chunk in _chunks(mentioned - codes.keys()):
+        codes.update(run(session, _CODES, {"ids": chunk}).tuples().all())
+    return [AuditLine(e.id, e.created_at, e.actor_name or "Hệ thống", e.action,
                       ACTION_LABELS.get(e.action, e.action), e.object_type, e.object_id,
                       _details(e, codes), codes.get(task_of.get(e.id)))
-            for e, name in rows]
+            for e in events]
 
 
 def list_events(session: Session, *, actor: User, filters: AuditFilter = AuditFilter(),
                 offset: int = 0, limit: int = 100) -> tuple[list[AuditLine], int]:
     """A page of events, oldest first within the page order "newest first", and the total."""
     require(actor, Capability.VIEW_AUDIT)
-    query = scope.scoped(_query(filters), actor, AuditEvent.ward_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.execute(query.order_by(AuditEvent.id.desc()).offset(offset).limit(limit))
-    return _lines(session, list(rows.tuples())), total
+    if offset < 0 or not 0 < limit <= MAX_PAGE:
+        raise ValidationError("Tham số phân trang không hợp lệ.")
+    # The count on its own: a ward's log is long, and counting along the page (a window)
+    # would read every event of it.
+    total = _events(session, actor, filters, paged=False, count=True)[0][0]
+    events = _events(session, actor, filters, paged=True, offset=offset, limit=limit)
+    return _lines(session, events), total
 
 
 def export_events(session: Session, *, actor: User,
                   filters: AuditFilter = AuditFilter()) -> list[AuditLine]:
     """Every matching event, in order, for the export."""
     require(actor, Capability.VIEW_AUDIT)
-    query = scope.scoped(_query(filters), actor, AuditEvent.ward_id)
-    rows = session.execute(query.order_by(AuditEvent.id))
-    return _lines(session, list(rows.tuples()))
+    return _lines(session, _events(session, actor, filters, paged=False))

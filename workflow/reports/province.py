@@ -16,10 +16,11 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm import Session
 
 from db.models import ClaimState, CompletionClaim, EvidenceFile, Plan, Task, Unit, User
+from db.sql import constant, run
 from workflow import permissions
 from workflow.clock import format_date, to_local
 from workflow.kpi_targets import latest_value, value_vs_target
@@ -58,6 +59,24 @@ class KpiLine:
     kpi_value: str = ""  # "60% / 80%" when the task has a numeric target (#16)
 
 
+# Built once (db.sql): the plan is the parameter.
+_PLAN = bindparam("plan_id", type_=Integer)
+_LINES = (select(Task.id, Task.code, Task.title, Task.kpi_text, Task.deadline_date, Unit.name,
+                 status_expression(), latest_percent(), latest_value(), Task.kpi_target,
+                 Task.kpi_unit)
+          .outerjoin(Unit, Unit.id == Task.lead_unit_id)
+          .where(Task.plan_id == _PLAN, Task.removed_from_plan_at.is_(None))
+          .order_by(Task.position))
+_APPROVED_EVIDENCE = (
+    select(EvidenceFile.id, EvidenceFile.task_id, EvidenceFile.original_name,
+           EvidenceFile.object_key, EvidenceFile.sha256, EvidenceFile.size_bytes,
+           CompletionClaim.decided_at)
+    .join(CompletionClaim, CompletionClaim.id == EvidenceFile.claim_id)
+    .join(Task, Task.id == CompletionClaim.task_id)
+    .where(CompletionClaim.state == constant(ClaimState.APPROVED), Task.plan_id == _PLAN)
+    .order_by(EvidenceFile.id))
+
+
 def report_lines(session: Session, *, actor: User,
                  plan_id: int | None = None) -> tuple[Plan | None, list[KpiLine]]:
     """Every active task of one plan (the ward's current plan unless named) with completion
@@ -66,22 +85,11 @@ def report_lines(session: Session, *, actor: User,
     plan = plan_for(session, actor=actor, plan_id=plan_id)
     if plan is None:
         return None, []
-    rows = session.execute(
-        select(Task.id, Task.code, Task.title, Task.kpi_text, Task.deadline_date, Unit.name,
-               status_expression(), latest_percent(), latest_value(), Task.kpi_target,
-               Task.kpi_unit)
-        .outerjoin(Unit, Unit.id == Task.lead_unit_id)
-        .where(Task.plan_id == plan.id, Task.removed_from_plan_at.is_(None))
-        .order_by(Task.position)).all()
+    params = {"plan_id": plan.id}
+    rows = run(session, _LINES, params).all()
     evidence: dict[int, list[EvidenceLine]] = {}
-    for file_id, task_id, name, key, sha256, size, decided in session.execute(
-            select(EvidenceFile.id, EvidenceFile.task_id, EvidenceFile.original_name,
-                   EvidenceFile.object_key, EvidenceFile.sha256, EvidenceFile.size_bytes,
-                   CompletionClaim.decided_at)
-            .join(CompletionClaim, CompletionClaim.id == EvidenceFile.claim_id)
-            .join(Task, Task.id == CompletionClaim.task_id)
-            .where(CompletionClaim.state == ClaimState.APPROVED, Task.plan_id == plan.id)
-            .order_by(EvidenceFile.id)):
+    for file_id, task_id, name, key, sha256, size, decided in run(
+            session, _APPROVED_EVIDENCE, params).all():
         evidence.setdefault(task_id, []).append(EvidenceLine(
             file_id, name, key, sha256, size, to_local(decided).date()))
     lines = []
