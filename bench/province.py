@@ -213,23 +213,50 @@ def operations(session, engine: sa.Engine, ward: Ward, wards: list[Ward]) -> lis
             JOIN units u ON u.id = c.unit_id WHERE c.state = 'pending' AND t.plan_id = :plan
             ORDER BY c.created_at, c.id LIMIT 50""", {"plan": ward.plan_id}),
     ]
+    # The claim page shows the claim and its files, the task's history (every claim with its
+    # claimant, decision or return, and the head's confirmation) and its files, the next
+    # claim, files of the same content elsewhere in the ward and near-duplicate photos (two
+    # of the eight hash bytes shared, the exact distance checked on the few found).
+    photo_hash = session.scalar(select(EvidenceFile.phash).where(
+        EvidenceFile.claim_id == pending, EvidenceFile.phash.is_not(None)))
+    ward_tasks = """SELECT t2.id FROM tasks t2 JOIN plans p2 ON p2.id = t2.plan_id
+        WHERE p2.ward_id = :w"""
+    chunks = [f"substr(e.phash, {2 * n + 1}, 2)" for n in range(8)]
+    near = {f"b{n}": photo_hash[2 * n:2 * n + 2] for n in range(8)}
     claim_sql = [
         ("""SELECT c.*, t.code, t.title, t.required_output, t.kpi_text, t.deadline_text,
-            t.deadline_date, u.name, p.full_name FROM completion_claims c
-            JOIN tasks t ON t.id = c.task_id JOIN units u ON u.id = c.unit_id
-            JOIN users p ON p.id = c.claimant_id WHERE c.id = :id""", {"id": pending}),
+            t.deadline_date, t.lead_unit_id, t.plan_id, p.ward_id, p.start_date, p.end_date,
+            u.name, m.full_name FROM completion_claims c
+            JOIN tasks t ON t.id = c.task_id JOIN plans p ON p.id = t.plan_id
+            JOIN units u ON u.id = c.unit_id JOIN users m ON m.id = c.claimant_id
+            WHERE c.id = :id""", {"id": pending}),
         ("SELECT * FROM evidence_files WHERE claim_id = :id ORDER BY id", {"id": pending}),
-        ("""SELECT c.id, c.created_at, c.state, r.decision, r.reason_code, r.reason_text
-            FROM completion_claims c LEFT JOIN reviews r ON r.claim_id = c.id
+        ("""SELECT c.id, c.created_at, c.state, c.follows_claim_id, m.full_name, c.decided_at,
+            r.decision, r.reason_code, r.reason_text, r.created_at, rv.full_name,
+            rb.full_name, c.return_reason, h.full_name, cc.confirmed_at, cc.note, cc.files
+            FROM completion_claims c JOIN users m ON m.id = c.claimant_id
+            LEFT JOIN users rb ON rb.id = c.returned_by_id
+            LEFT JOIN reviews r ON r.claim_id = c.id LEFT JOIN users rv ON rv.id = r.reviewer_id
+            LEFT JOIN claim_confirmations cc ON cc.claim_id = c.id
+            LEFT JOIN users h ON h.id = cc.head_id
             WHERE c.task_id = (SELECT task_id FROM completion_claims WHERE id = :id)
-            AND c.id < :id ORDER BY c.id DESC""", {"id": pending}),
+            ORDER BY c.id""", {"id": pending}),
+        ("""SELECT e.claim_id, e.original_name, e.sha256 FROM evidence_files e
+            WHERE e.task_id = (SELECT task_id FROM completion_claims WHERE id = :id)
+            AND e.claim_id IS NOT NULL ORDER BY e.id""", {"id": pending}),
         ("""SELECT c.id FROM completion_claims c JOIN tasks t ON t.id = c.task_id
             WHERE c.state = 'pending' AND c.id <> :id AND t.plan_id = :plan
             ORDER BY c.created_at, c.id LIMIT 1""", {"id": pending, "plan": ward.plan_id}),
-        ("""SELECT e.task_id, e.phash FROM evidence_files e JOIN tasks t ON t.id = e.task_id
-            WHERE e.phash IS NOT NULL AND e.claim_id IS NOT NULL AND t.plan_id = :plan
-            AND e.sha256 IN (SELECT sha256 FROM evidence_files WHERE claim_id = :id)""",
-         {"id": pending, "plan": ward.plan_id}),
+        (f"""SELECT e.id, e.sha256, e.task_id FROM evidence_files e
+            WHERE e.sha256 IN (SELECT sha256 FROM evidence_files WHERE claim_id = :id)
+            AND e.claim_id IS NOT NULL AND e.task_id IN ({ward_tasks})""",
+         {"id": pending, "w": ward.ward_id}),
+        (f"""SELECT e.task_id, e.phash FROM evidence_files e
+            WHERE ({" OR ".join(f"{c} = :b{n}" for n, c in enumerate(chunks))})
+            AND e.phash IS NOT NULL AND e.claim_id IS NOT NULL AND e.claim_id <> :id
+            AND e.task_id IN ({ward_tasks}) AND ({" + ".join(
+                f"CASE WHEN {c} = :b{n} THEN 1 ELSE 0 END" for n, c in enumerate(chunks))}) >= 2""",
+         {"id": pending, "w": ward.ward_id, **near}),
     ]
     in_ward = {"w": ward.ward_id}
     audit_sql = [

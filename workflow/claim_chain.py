@@ -12,10 +12,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Integer, bindparam, select
+from sqlalchemy.orm import Session, aliased
 
-from db.models import ClaimState, CompletionClaim, Task
+from db.models import (
+    ClaimConfirmation,
+    ClaimState,
+    CompletionClaim,
+    EvidenceFile,
+    Review,
+    ReviewDecision,
+    Task,
+    User,
+)
+from db.sql import run
 from workflow import permissions
 from workflow.errors import NotFound
 from workflow.labels import CLAIM_STATE_LABELS, label
@@ -81,8 +91,71 @@ def claim_to_follow(session: Session, task_id: int) -> int | None:
     return latest.id
 
 
-def _files(claim: CompletionClaim) -> list[tuple[str, str]]:
-    return [(e.original_name, e.sha256) for e in claim.evidence]
+@dataclass(frozen=True)
+class ClaimStep:
+    """One claim of a task as its history reads it: who filed it, the head's confirmation,
+    the decision (one review at most per claim) or the head's return, and its files
+    as (name, sha256), oldest first."""
+
+    id: int
+    created_at: datetime
+    state: ClaimState
+    follows_claim_id: int | None
+    claimant: str
+    decided_at: datetime | None
+    review_decision: ReviewDecision | None
+    reason_code: str | None
+    reason_text: str | None
+    reviewed_at: datetime | None
+    reviewer: str | None
+    returned_by: str | None
+    return_reason: str | None
+    confirmed_by: str | None
+    confirmed_at: datetime | None
+    confirmation_note: str
+    confirmed_files: list
+    files: list[tuple[str, str]]
+
+
+_TASK = bindparam("task_id", type_=Integer)
+_claimant, _returner, _reviewer, _head = (aliased(User) for _ in range(4))
+# A task's claims with everything their history shows, and their files: two statements,
+# built once (db.sql), whatever the length of the history.
+_TASK_CLAIMS = (
+    select(CompletionClaim.id, CompletionClaim.created_at, CompletionClaim.state,
+           CompletionClaim.follows_claim_id, _claimant.full_name, CompletionClaim.decided_at,
+           Review.decision, Review.reason_code, Review.reason_text, Review.created_at,
+           _reviewer.full_name, _returner.full_name, CompletionClaim.return_reason,
+           _head.full_name, ClaimConfirmation.confirmed_at, ClaimConfirmation.note,
+           ClaimConfirmation.files)
+    .join(_claimant, _claimant.id == CompletionClaim.claimant_id)
+    .outerjoin(_returner, _returner.id == CompletionClaim.returned_by_id)
+    .outerjoin(Review, Review.claim_id == CompletionClaim.id)
+    .outerjoin(_reviewer, _reviewer.id == Review.reviewer_id)
+    .outerjoin(ClaimConfirmation, ClaimConfirmation.claim_id == CompletionClaim.id)
+    .outerjoin(_head, _head.id == ClaimConfirmation.head_id)
+    .where(CompletionClaim.task_id == _TASK)
+    .order_by(CompletionClaim.id))
+_TASK_FILES = (select(EvidenceFile.claim_id, EvidenceFile.original_name, EvidenceFile.sha256)
+               .where(EvidenceFile.task_id == _TASK, EvidenceFile.claim_id.is_not(None))
+               .order_by(EvidenceFile.id))
+
+
+def task_steps(session: Session, task_id: int) -> dict[int, ClaimStep]:
+    """Every claim of the task by id (in filing order). No permission check: callers check
+    the task first."""
+    files: dict[int, list[tuple[str, str]]] = {}
+    for claim_id, name, sha in run(session, _TASK_FILES, {"task_id": task_id}).all():
+        files.setdefault(claim_id, []).append((name, sha))
+    return {row[0]: ClaimStep(
+        id=row[0], created_at=row[1], state=ClaimState(row[2]), follows_claim_id=row[3],
+        claimant=row[4], decided_at=row[5],
+        review_decision=ReviewDecision(row[6]) if row[6] is not None else None,
+        reason_code=row[7], reason_text=row[8], reviewed_at=row[9], reviewer=row[10],
+        returned_by=row[11], return_reason=row[12], confirmed_by=row[13], confirmed_at=row[14],
+        confirmation_note=row[15] or "", confirmed_files=list(row[16] or []),
+        files=files.get(row[0], []))
+        for row in run(session, _TASK_CLAIMS, {"task_id": task_id}).all()}
 
 
 def chain(session: Session, *, actor: Actor, claim_id: int) -> list[ChainLink]:
@@ -92,7 +165,6 @@ def chain(session: Session, *, actor: Actor, claim_id: int) -> list[ChainLink]:
     (claims returned by the head, or still waiting for it) are left out and files are
     compared between the steps shown."""
     from workflow.head_confirmation import sees_unit_steps
-    from workflow.reviews import reason_label
 
     permissions.require(actor, Capability.VIEW_TASKS)
     start = session.get(CompletionClaim, claim_id)
@@ -102,43 +174,39 @@ def chain(session: Session, *, actor: Actor, claim_id: int) -> list[ChainLink]:
     own_unit = sees_unit_steps(actor, task)
     if not own_unit and start.state in (ClaimState.AWAITING_HEAD, ClaimState.RETURNED):
         raise NotFound("Không tìm thấy đề nghị.")
-    # The task's claims in one query; the chain is followed through them in memory.
-    claims = {c.id: c for c in session.scalars(
-        select(CompletionClaim).where(CompletionClaim.task_id == start.task_id)
-        .options(selectinload(CompletionClaim.evidence), selectinload(CompletionClaim.reviews),
-                 selectinload(CompletionClaim.confirmation),
-                 selectinload(CompletionClaim.claimant),
-                 selectinload(CompletionClaim.returned_by)))}
-    ordered: list[CompletionClaim] = []
-    current: CompletionClaim | None = claims[start.id]
+    return links(task_steps(session, task.id), claim_id, own_unit=own_unit)
+
+
+def links(steps: dict[int, ClaimStep], claim_id: int, *, own_unit: bool) -> list[ChainLink]:
+    """The chain of ``claim_id`` through a task's steps (``task_steps``), oldest first;
+    without ``own_unit`` the steps the office never saw are left out."""
+    from workflow.reviews import reason_label
+
+    ordered: list[ClaimStep] = []
+    current: ClaimStep | None = steps[claim_id]
     while current is not None and current not in ordered:
         ordered.append(current)
-        current = claims.get(current.follows_claim_id) if current.follows_claim_id else None
+        current = steps.get(current.follows_claim_id) if current.follows_claim_id else None
     ordered.reverse()
     if not own_unit:
         ordered = [c for c in ordered if c.state not in (ClaimState.AWAITING_HEAD,
                                                          ClaimState.RETURNED)]
-    links: list[ChainLink] = []
-    previous: CompletionClaim | None = None
-    for claim in ordered:
-        confirmation = claim.confirmation
-        review = claim.reviews[-1] if claim.reviews else None
-        if review is not None:
-            decided_by, reason = review.reviewer.full_name, reason_label(review)
-        elif claim.state == ClaimState.RETURNED:
-            decided_by = claim.returned_by.full_name if claim.returned_by else None
-            reason = claim.return_reason or ""
+    result: list[ChainLink] = []
+    previous: ClaimStep | None = None
+    for step in ordered:
+        if step.review_decision is not None:
+            decided_by, reason = step.reviewer, reason_label(step)
+        elif step.state == ClaimState.RETURNED:
+            decided_by, reason = step.returned_by, step.return_reason or ""
         else:
             decided_by, reason = None, ""
-        links.append(ChainLink(
-            claim_id=claim.id, created_at=claim.created_at,
-            claimant=claim.claimant.full_name, state=claim.state.value,
-            state_label=label(claim.state, CLAIM_STATE_LABELS),
-            files=[name for name, _ in _files(claim)],
-            comparison=compare_files(_files(previous), _files(claim)) if previous else None,
-            confirmed_by=confirmation.head.full_name if confirmation else None,
-            confirmed_at=confirmation.confirmed_at if confirmation else None,
-            confirmation_note=confirmation.note if confirmation else "",
-            decided_at=claim.decided_at, decided_by=decided_by, reason=reason))
-        previous = claim
-    return links
+        result.append(ChainLink(
+            claim_id=step.id, created_at=step.created_at, claimant=step.claimant,
+            state=step.state.value, state_label=label(step.state, CLAIM_STATE_LABELS),
+            files=[name for name, _ in step.files],
+            comparison=compare_files(previous.files, step.files) if previous else None,
+            confirmed_by=step.confirmed_by, confirmed_at=step.confirmed_at,
+            confirmation_note=step.confirmation_note,
+            decided_at=step.decided_at, decided_by=decided_by, reason=reason))
+        previous = step
+    return result

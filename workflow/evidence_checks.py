@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 
 import imagehash
-from sqlalchemy import Select, case, func, literal_column, or_, select
+from sqlalchemy import Integer, Select, String, bindparam, case, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import CompletionClaim, EvidenceFile, Plan, Task
+from db.sql import run
 from workflow import signatures
 from workflow.clock import format_date, to_local
 
@@ -50,18 +51,43 @@ def near_duplicate_tasks(session: Session, evidence: EvidenceFile, task: Task) -
     mine = (evidence.phash or "").lower()
     if len(mine) != 2 * HASH_CHUNKS or any(c not in "0123456789abcdef" for c in mine):
         return set()
-    chunks = [func.substr(EvidenceFile.phash, literal_column(str(2 * n + 1)), literal_column("2"))
-              for n in range(HASH_CHUNKS)]  # literal positions: the indexed expressions
-    query = select(EvidenceFile.task_id, EvidenceFile.phash).where(
-        or_(*(chunk == mine[2 * n:2 * n + 2] for n, chunk in enumerate(chunks))),
-        EvidenceFile.phash.is_not(None), EvidenceFile.id != evidence.id,
-        EvidenceFile.task_id != task.id, EvidenceFile.claim_id.is_not(None),
-        EvidenceFile.sha256 != evidence.sha256, EvidenceFile.task_id.in_(ward_tasks(task)))
-    shared = sum(case((chunk == mine[2 * n:2 * n + 2], 1), else_=0)
-                 for n, chunk in enumerate(chunks))
-    query = query.where(shared >= HASH_CHUNKS - NEAR_DUPLICATE_DISTANCE)
-    return {task_id for task_id, other in session.execute(query)
+    params = {f"b{n}": mine[2 * n:2 * n + 2] for n in range(HASH_CHUNKS)}
+    params.update(evidence_id=evidence.id, task_id=task.id, sha256=evidence.sha256,
+                  plan_id=task.plan_id)
+    return {task_id for task_id, other in run(session, _NEAR_DUPLICATES, params).all()
             if phash_distance(mine, other) <= NEAR_DUPLICATE_DISTANCE}
+
+
+def _ward_tasks_of_plan() -> Select:
+    """The ids of the tasks of the ward whose plan is the ``plan_id`` parameter."""
+    ward = select(Plan.ward_id).where(
+        Plan.id == bindparam("plan_id", type_=Integer)).scalar_subquery()
+    return select(Task.id).where(Task.plan_id.in_(select(Plan.id).where(Plan.ward_id == ward)))
+
+
+def _near_duplicates() -> Select:
+    # Literal positions: the indexed expressions (migration 0010); the bytes are parameters.
+    chunks = [func.substr(EvidenceFile.phash, literal_column(str(2 * n + 1)), literal_column("2"))
+              for n in range(HASH_CHUNKS)]
+    mine = [bindparam(f"b{n}", type_=String) for n in range(HASH_CHUNKS)]
+    shared = sum(case((chunk == mine[n], 1), else_=0) for n, chunk in enumerate(chunks))
+    return select(EvidenceFile.task_id, EvidenceFile.phash).where(
+        or_(*(chunk == mine[n] for n, chunk in enumerate(chunks))),
+        EvidenceFile.phash.is_not(None),
+        EvidenceFile.id != bindparam("evidence_id", type_=Integer),
+        EvidenceFile.task_id != bindparam("task_id", type_=Integer),
+        EvidenceFile.claim_id.is_not(None),
+        EvidenceFile.sha256 != bindparam("sha256", type_=String),
+        EvidenceFile.task_id.in_(_ward_tasks_of_plan()),
+        shared >= HASH_CHUNKS - NEAR_DUPLICATE_DISTANCE)
+
+
+# Built once (db.sql).
+_NEAR_DUPLICATES = _near_duplicates()
+_SAME_CONTENT = (select(EvidenceFile.id, EvidenceFile.sha256, EvidenceFile.task_id)
+                 .where(EvidenceFile.sha256.in_(bindparam("hashes", expanding=True)),
+                        EvidenceFile.claim_id.is_not(None),
+                        EvidenceFile.task_id.in_(_ward_tasks_of_plan())))
 
 
 def _task_codes(session: Session, task_ids: set[int]) -> str:
@@ -69,22 +95,12 @@ def _task_codes(session: Session, task_ids: set[int]) -> str:
     return ", ".join(codes)
 
 
-def ward_tasks(task: Task) -> Select:
-    """The ids of the tasks of the task's ward: another ward's tasks are never named here."""
-    return select(Task.id).where(Task.plan_id.in_(
-        select(Plan.id).where(Plan.ward_id == select(Plan.ward_id).where(
-            Plan.id == task.plan_id).scalar_subquery())))
-
-
 def _same_content(session: Session, files: list[EvidenceFile],
                   task: Task) -> dict[int, list[int]]:
     """For each file (all of ``task``), the tasks of the ward's other submitted files with
     the same SHA-256 (one query for all the files)."""
-    rows = session.execute(select(EvidenceFile.id, EvidenceFile.sha256, EvidenceFile.task_id)
-                           .where(EvidenceFile.sha256.in_({f.sha256 for f in files}),
-                                  EvidenceFile.claim_id.is_not(None),
-                                  EvidenceFile.task_id.in_(ward_tasks(task)))
-                           ).all() if files else []
+    rows = run(session, _SAME_CONTENT, {"hashes": sorted({f.sha256 for f in files}),
+                                        "plan_id": task.plan_id}).all() if files else []
     return {f.id: [task_id for other, sha, task_id in rows if sha == f.sha256 and other != f.id]
             for f in files}
 

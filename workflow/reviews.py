@@ -315,13 +315,23 @@ def queue_filters(session: Session, *, actor: User) -> tuple[list[tuple[int, str
             [(i, f"{code}. {title}") for i, code, title in sections])
 
 
+@lru_cache(maxsize=2)
+def _next_statement(ward: bool) -> Select:
+    query = (select(CompletionClaim.id).join(Task, Task.id == CompletionClaim.task_id)
+             .where(CompletionClaim.state == constant(ClaimState.PENDING),
+                    CompletionClaim.id != bindparam("after", type_=Integer)))
+    if ward:
+        query = query.join(Plan, Plan.id == Task.plan_id).where(
+            Plan.ward_id == bindparam("ward_id", type_=Integer))
+    return query.order_by(CompletionClaim.created_at, CompletionClaim.id).limit(1)
+
+
 def next_in_queue(session: Session, *, actor: User, after_claim_id: int) -> int | None:
     """The claim the reviewer opens next: the longest waiting one other than this one."""
     permissions.require(actor, Capability.REVIEW)
-    return session.scalar(select(CompletionClaim.id).where(
-        CompletionClaim.state == ClaimState.PENDING, CompletionClaim.id != after_claim_id,
-        CompletionClaim.task_id.in_(scope.task_ids(actor)))
-        .order_by(CompletionClaim.created_at, CompletionClaim.id).limit(1))
+    ward_id = scope.ward_scope(actor)
+    return run(session, _next_statement(ward_id is not None),
+               {"after": after_claim_id, "ward_id": ward_id}).scalar()
 
 
 def signature_state(claim: CompletionClaim) -> str:
@@ -335,30 +345,48 @@ def _evidence_count(session: Session, claim_id: int) -> int:
                           .where(EvidenceFile.claim_id == claim_id)) or 0
 
 
-def _outcome(claim: CompletionClaim) -> str | None:
+def _outcome(step: claim_chain.ClaimStep) -> str | None:
     """The verdict on a claim as the reviewer reads it, or None while it is pending."""
-    if claim.reviews:
-        last = claim.reviews[-1]
-        verdict = ("Đã phê duyệt — hoàn thành" if last.decision == ReviewDecision.APPROVE
-                   else f"Đã trả lại — {reason_label(last)}")
-        return (f"{verdict}. Người thẩm định: {last.reviewer.full_name}, lúc "
-                f"{format_datetime(last.created_at)}.")
-    if claim.state == ClaimState.WITHDRAWN:
+    if step.review_decision is not None:
+        verdict = ("Đã phê duyệt — hoàn thành" if step.review_decision == ReviewDecision.APPROVE
+                   else f"Đã trả lại — {reason_label(step)}")
+        return (f"{verdict}. Người thẩm định: {step.reviewer}, lúc "
+                f"{format_datetime(step.reviewed_at)}.")
+    if step.state == ClaimState.WITHDRAWN:
         return "Đơn vị đã rút đề nghị này."
     return None
 
 
+# The claim page's claim: its task (with plan and lead unit), unit, claimant and files.
+_CLAIM_PAGE = select(CompletionClaim).where(
+    CompletionClaim.id == bindparam("claim_id", type_=Integer)).options(
+    joinedload(CompletionClaim.task).joinedload(Task.lead_unit),
+    joinedload(CompletionClaim.task).joinedload(Task.plan),
+    joinedload(CompletionClaim.unit), joinedload(CompletionClaim.claimant),
+    joinedload(CompletionClaim.evidence))
+
+
 def claim_view(session: Session, *, actor: User, claim_id: int) -> ClaimView:
     """The claim page's view model: the claim, its task, evidence with checks, the verdict,
-    the task's earlier claims and the next claim in the queue."""
-    claim = get_for_reviewer(session, actor=actor, claim_id=claim_id)
+    the task's earlier claims and the next claim in the queue.
+
+    Six statements for a claim with one photo: the claim with its task and files, the
+    task's history and its files (claim_chain.task_steps), same-content and near-duplicate
+    searches, and the next claim."""
+    from workflow.head_confirmation import sees_unit_steps
+
+    permissions.require(actor, Capability.REVIEW)
+    claim = session.execute(_CLAIM_PAGE, {"claim_id": claim_id}).unique().scalar_one_or_none()
+    if (claim is None or claim.state not in OFFICE_VISIBLE
+            or not permissions.can_view_task(actor, claim.task)):
+        raise NotFound("Không tìm thấy đề nghị.")
     checks = checks_for_claim(session, claim)
     next_claim_id = next_in_queue(session, actor=actor, after_claim_id=claim.id)
     task = claim.task
-    earlier = session.scalars(select(CompletionClaim).where(
-        CompletionClaim.task_id == task.id, CompletionClaim.id < claim.id)
-        .options(selectinload(CompletionClaim.reviews).joinedload(Review.reviewer))
-        .order_by(CompletionClaim.id.desc()))
+    steps = claim_chain.task_steps(session, task.id)
+    step = steps[claim.id]
+    earlier = [s for s in reversed(steps.values())
+               if s.id < claim.id and s.state in OFFICE_VISIBLE]
     return ClaimView(
         claim_id=claim.id, version=claim.version, state=claim.state.value, task_id=task.id,
         task_code=task.code, task_title=task.title, required_output=task.required_output,
@@ -372,15 +400,13 @@ def claim_view(session: Session, *, actor: User, claim_id: int) -> ClaimView:
             has_thumbnail=bool(e.thumbnail_key), checks=checks.get(e.id, []),
             signature=signatures.file_state(e.pdf_signatures, e.pdf_signed))
             for e in claim.evidence],
-        decided=_outcome(claim), next_claim_id=next_claim_id,
+        decided=_outcome(step), next_claim_id=next_claim_id,
         reasons=list(STANDARD_REASONS),
-        previous=[PreviousClaim(c.id, c.created_at, _outcome(c) or "Đang chờ thẩm định.")
-                  for c in earlier if c.state in OFFICE_VISIBLE],
-        confirmed_by=claim.confirmation.head.full_name if claim.confirmation else None,
-        confirmed_at=claim.confirmation.confirmed_at if claim.confirmation else None,
-        confirmation_note=claim.confirmation.note if claim.confirmation else "",
-        confirmed_files=list(claim.confirmation.files) if claim.confirmation else [],
-        chain=claim_chain.chain(session, actor=actor, claim_id=claim.id),
+        previous=[PreviousClaim(s.id, s.created_at, _outcome(s) or "Đang chờ thẩm định.")
+                  for s in earlier],
+        confirmed_by=step.confirmed_by, confirmed_at=step.confirmed_at,
+        confirmation_note=step.confirmation_note, confirmed_files=step.confirmed_files,
+        chain=claim_chain.links(steps, claim.id, own_unit=sees_unit_steps(actor, task)),
     )
 
 
@@ -487,8 +513,9 @@ def bulk_approve(session: Session, *, actor: User,
     return [approve(session, actor=actor, claim_id=c, version=v) for c, v in items]
 
 
-def reason_label(review: Review) -> str:
-    """The rejection reason as the unit reads it."""
+def reason_label(review) -> str:
+    """The rejection reason as the unit reads it (of a Review, or anything carrying its
+    ``reason_code`` and ``reason_text``)."""
     label = REASON_LABELS.get(review.reason_code or "", "")
     if review.reason_code == "other":
         label = ""
