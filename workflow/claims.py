@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import Integer, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from db.models import ClaimState, CompletionClaim, EvidenceFile, Task, User
+from db.models import ClaimState, CompletionClaim, EvidenceFile, Review, Task, User
+from db.sql import constants, run
 from workflow import audit_trail, claim_chain, head_confirmation, notifications, permissions
 from workflow.clock import now_utc
 from workflow.errors import NotFound, PermissionDenied, ValidationError
@@ -197,15 +198,26 @@ def claims_of_task(session: Session, *, actor: User, task_id: int) -> list[Compl
     return list(session.scalars(query))
 
 
+# The task's newest claim the office saw, with its decision (one review at most per claim).
+_LATEST_DECIDED = (
+    select(CompletionClaim.state, Review.id.label("review_id"), Review.reason_code,
+           Review.reason_text)
+    .outerjoin(Review, Review.claim_id == CompletionClaim.id)
+    .where(CompletionClaim.task_id == bindparam("task_id", type_=Integer),
+           CompletionClaim.state.in_(constants(OFFICE_STATES)))
+    .order_by(CompletionClaim.id.desc()).limit(1))
+
+
 def latest_rejection_reason(session: Session, *, actor: User, task_id: int) -> str | None:
     """The reason the task's newest claim was rejected, when that is where it stands."""
     from workflow.reviews import reason_label
 
-    history = claims_of_task(session, actor=actor, task_id=task_id)
-    decided = [c for c in history if c.state in OFFICE_STATES]
-    if not decided or decided[-1].state != ClaimState.REJECTED or not decided[-1].reviews:
+    permissions.require(actor, Capability.VIEW_TASKS)
+    permissions.require_task_visible(actor, session.get(Task, task_id))
+    latest = run(session, _LATEST_DECIDED, {"task_id": task_id}).first()
+    if latest is None or latest.state != ClaimState.REJECTED or latest.review_id is None:
         return None
-    return reason_label(decided[-1].reviews[-1])
+    return reason_label(latest)
 
 
 def filed_message(claim: CompletionClaim) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from db.models import (
     ClaimState,
@@ -283,18 +283,23 @@ def list_tasks(
     return TaskPage(rows=found, total=total)
 
 
+# A task with what its page shows about it (section, plan, lead unit, coordinating units),
+# and its derived state: built once (db.sql).
+_TASK_DETAIL = (select(Task).where(Task.id == bindparam("task_id", type_=Integer))
+                .options(joinedload(Task.section), joinedload(Task.plan),
+                         joinedload(Task.lead_unit),
+                         selectinload(Task.coordinators).joinedload(TaskCoordinator.unit)))
+_TASK_STATE = select(status_expression(), latest_percent(), approved_at()).where(
+    Task.id == bindparam("task_id", type_=Integer))
+
+
 def get_for_user(session: Session, *, actor: User, task_id: int,
                  as_of: date | None = None) -> TaskDetail:
     """A task's detail, or NotFound when it does not exist or the user may not see it."""
     permissions.require(actor, Capability.VIEW_TASKS)
-    task = session.scalar(
-        select(Task).where(Task.id == task_id)
-        .options(selectinload(Task.coordinators).selectinload(TaskCoordinator.unit))
-    )
+    task = session.scalar(_TASK_DETAIL, {"task_id": task_id})
     permissions.require_task_visible(actor, task)
-    status_value, percent, approved = session.execute(
-        select(status_expression(), latest_percent(), approved_at()).where(Task.id == task.id)
-    ).one()
+    status_value, percent, approved = run(session, _TASK_STATE, {"task_id": task.id}).one()
     status = TaskStatus(status_value)
     as_of = as_of or today()
     approved_by = None
