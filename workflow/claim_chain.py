@@ -115,6 +115,9 @@ class ClaimStep:
     confirmation_note: str
     confirmed_files: list
     files: list[tuple[str, str]]
+    note: str = ""
+    # The files as lists show them: (id, name, kind, size in bytes).
+    documents: list[tuple[int, str, str, int]] = field(default_factory=list)
 
 
 _TASK = bindparam("task_id", type_=Integer)
@@ -127,7 +130,7 @@ _TASK_CLAIMS = (
            Review.decision, Review.reason_code, Review.reason_text, Review.created_at,
            _reviewer.full_name, _returner.full_name, CompletionClaim.return_reason,
            _head.full_name, ClaimConfirmation.confirmed_at, ClaimConfirmation.note,
-           ClaimConfirmation.files)
+           ClaimConfirmation.files, CompletionClaim.note)
     .join(_claimant, _claimant.id == CompletionClaim.claimant_id)
     .outerjoin(_returner, _returner.id == CompletionClaim.returned_by_id)
     .outerjoin(Review, Review.claim_id == CompletionClaim.id)
@@ -136,7 +139,8 @@ _TASK_CLAIMS = (
     .outerjoin(_head, _head.id == ClaimConfirmation.head_id)
     .where(CompletionClaim.task_id == _TASK)
     .order_by(CompletionClaim.id))
-_TASK_FILES = (select(EvidenceFile.claim_id, EvidenceFile.original_name, EvidenceFile.sha256)
+_TASK_FILES = (select(EvidenceFile.claim_id, EvidenceFile.original_name, EvidenceFile.sha256,
+                      EvidenceFile.id, EvidenceFile.kind, EvidenceFile.size_bytes)
                .where(EvidenceFile.task_id == _TASK, EvidenceFile.claim_id.is_not(None))
                .order_by(EvidenceFile.id))
 
@@ -145,8 +149,11 @@ def task_steps(session: Session, task_id: int) -> dict[int, ClaimStep]:
     """Every claim of the task by id (in filing order). No permission check: callers check
     the task first."""
     files: dict[int, list[tuple[str, str]]] = {}
-    for claim_id, name, sha in run(session, _TASK_FILES, {"task_id": task_id}).all():
+    documents: dict[int, list[tuple[int, str, str, int]]] = {}
+    for claim_id, name, sha, file_id, kind, size in run(session, _TASK_FILES,
+                                                        {"task_id": task_id}).all():
         files.setdefault(claim_id, []).append((name, sha))
+        documents.setdefault(claim_id, []).append((file_id, name, kind.value, size))
     return {row[0]: ClaimStep(
         id=row[0], created_at=row[1], state=ClaimState(row[2]), follows_claim_id=row[3],
         claimant=row[4], decided_at=row[5],
@@ -154,7 +161,8 @@ def task_steps(session: Session, task_id: int) -> dict[int, ClaimStep]:
         reason_code=row[7], reason_text=row[8], reviewed_at=row[9], reviewer=row[10],
         returned_by=row[11], return_reason=row[12], confirmed_by=row[13], confirmed_at=row[14],
         confirmation_note=row[15] or "", confirmed_files=list(row[16] or []),
-        files=files.get(row[0], []))
+        files=files.get(row[0], []), note=row[17] or "",
+        documents=documents.get(row[0], []))
         for row in run(session, _TASK_CLAIMS, {"task_id": task_id}).all()}
 
 

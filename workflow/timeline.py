@@ -10,15 +10,16 @@ from sqlalchemy.orm import Session
 
 from db.models import (
     ClaimState,
-    EvidenceFile,
     ProgressReport,
     ReportConfirmation,
     ReviewDecision,
+    Task,
     User,
 )
-from workflow import claims, progress
+from workflow import claim_chain, head_confirmation, progress
 from workflow.kpi_targets import format_value
 from workflow.reviews import reason_label
+from workflow.status import OFFICE_STATES
 
 
 @dataclass(frozen=True)
@@ -69,10 +70,14 @@ def task_timeline(session: Session, *, actor: User, task_id: int,
                 min(r.created_at for r in reports) - timedelta(seconds=1), "older", "",
                 f"Và {older} báo cáo tiến độ cũ hơn",
                 "Xem đầy đủ trong báo cáo xuất ra hoặc qua API."))
-    task_claims = claims.claims_of_task(session, actor=actor, task_id=task_id)
-    people = {r.author_id for r in reports} | {c.claimant_id for c in task_claims} | {
-        review.reviewer_id for c in task_claims for review in c.reviews}
-    names = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(people))).all())
+    task = session.get(Task, task_id)
+    steps = [step for step in claim_chain.task_steps(session, task_id).values()
+             # Outside the unit, a claim exists once its head has confirmed it.
+             if head_confirmation.sees_unit_steps(actor, task)
+             or step.state in (*OFFICE_STATES, ClaimState.WITHDRAWN)]
+    people = {r.author_id for r in reports}
+    names = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(people)))
+                 .all()) if people else {}
     confirmed = set(session.scalars(select(ReportConfirmation.report_id).where(
         ReportConfirmation.report_id.in_([r.id for r in reports])))) if reports else set()
     for report in reports:
@@ -87,33 +92,26 @@ def task_timeline(session: Session, *, actor: User, task_id: int,
                                      + _reached(report)
                                      + (" · thủ trưởng đã xác nhận" if report.id in confirmed
                                         else ""), body))
-    for claim in task_claims:
-        evidence: list[EvidenceFile] = claim.evidence
-        files = [TimelineFile(e.id, e.original_name, e.kind.value, e.size_bytes) for e in evidence]
-        entries.append(TimelineEntry(claim.created_at, "claim", names.get(claim.claimant_id, ""),
-                                     "Đề nghị công nhận hoàn thành", claim.note, files))
-        if claim.confirmation is not None:
-            entries.append(TimelineEntry(claim.confirmation.confirmed_at, "confirmed",
-                                         claim.confirmation.head.full_name,
+    for step in steps:
+        files = [TimelineFile(*document) for document in step.documents]
+        entries.append(TimelineEntry(step.created_at, "claim", step.claimant,
+                                     "Đề nghị công nhận hoàn thành", step.note, files))
+        if step.confirmed_at is not None:
+            entries.append(TimelineEntry(step.confirmed_at, "confirmed", step.confirmed_by or "",
                                          "Thủ trưởng đơn vị xác nhận, chuyển thẩm định",
-                                         claim.confirmation.note))
-        if claim.state == ClaimState.RETURNED and claim.decided_at:
-            entries.append(TimelineEntry(claim.decided_at, "returned",
-                                         claim.returned_by.full_name if claim.returned_by
-                                         else "", "Thủ trưởng đơn vị trả lại",
-                                         claim.return_reason or ""))
-        for review in claim.reviews:
-            if review.decision == ReviewDecision.APPROVE:
-                entries.append(TimelineEntry(review.created_at, "approved",
-                                             names.get(review.reviewer_id, ""),
-                                             "Văn phòng Đảng ủy công nhận hoàn thành",
-                                             review.reason_text))
-            else:
-                entries.append(TimelineEntry(review.created_at, "rejected",
-                                             names.get(review.reviewer_id, ""),
-                                             "Trả lại — ghi nhận không hoàn thành",
-                                             reason_label(review)))
-        if claim.state == ClaimState.WITHDRAWN and claim.decided_at:
-            entries.append(TimelineEntry(claim.decided_at, "withdrawn",
-                                         names.get(claim.claimant_id, ""), "Rút đề nghị"))
+                                         step.confirmation_note))
+        if step.state == ClaimState.RETURNED and step.decided_at:
+            entries.append(TimelineEntry(step.decided_at, "returned", step.returned_by or "",
+                                         "Thủ trưởng đơn vị trả lại", step.return_reason or ""))
+        if step.review_decision == ReviewDecision.APPROVE:
+            entries.append(TimelineEntry(step.reviewed_at, "approved", step.reviewer or "",
+                                         "Văn phòng Đảng ủy công nhận hoàn thành",
+                                         step.reason_text))
+        elif step.review_decision is not None:
+            entries.append(TimelineEntry(step.reviewed_at, "rejected", step.reviewer or "",
+                                         "Trả lại — ghi nhận không hoàn thành",
+                                         reason_label(step)))
+        if step.state == ClaimState.WITHDRAWN and step.decided_at:
+            entries.append(TimelineEntry(step.decided_at, "withdrawn", step.claimant,
+                                         "Rút đề nghị"))
     return sorted(entries, key=lambda e: e.at, reverse=True)
