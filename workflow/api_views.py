@@ -34,6 +34,7 @@ from workflow import permissions, reporting_calendar, scope
 from workflow.api_tokens import TokenActor
 from workflow.clock import LOCAL_TZ, today
 from workflow.errors import NotFound, ValidationError
+from workflow.head_confirmation import UNIT_STEP_STATES
 from workflow.permissions import Capability
 from workflow.ranking import rank_units
 from workflow.reviews import REASON_LABELS
@@ -43,8 +44,7 @@ from workflow.warning_rules import evaluate
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 # The unit's own steps (with or returned by its head) are not published (#16).
-CLAIM_STATES = tuple(state.value for state in ClaimState
-                     if state not in (ClaimState.AWAITING_HEAD, ClaimState.RETURNED))
+CLAIM_STATES = tuple(state.value for state in ClaimState if state not in UNIT_STEP_STATES)
 TASK_STATUSES = tuple(status.value for status in TaskStatus)
 
 

@@ -172,7 +172,7 @@ def chain(session: Session, *, actor: Actor, claim_id: int) -> list[ChainLink]:
     The actor must see the claim's task; outside the lead unit, steps the office never saw
     (claims returned by the head, or still waiting for it) are left out and files are
     compared between the steps shown."""
-    from workflow.head_confirmation import sees_unit_steps
+    from workflow.head_confirmation import UNIT_STEP_STATES, sees_unit_steps
 
     permissions.require(actor, Capability.VIEW_TASKS)
     start = session.get(CompletionClaim, claim_id)
@@ -180,7 +180,7 @@ def chain(session: Session, *, actor: Actor, claim_id: int) -> list[ChainLink]:
     if start is None or not permissions.can_view_task(actor, task):
         raise NotFound("Không tìm thấy đề nghị.")
     own_unit = sees_unit_steps(actor, task)
-    if not own_unit and start.state in (ClaimState.AWAITING_HEAD, ClaimState.RETURNED):
+    if not own_unit and start.state in UNIT_STEP_STATES:
         raise NotFound("Không tìm thấy đề nghị.")
     return links(task_steps(session, task.id), claim_id, own_unit=own_unit)
 
@@ -197,8 +197,9 @@ def links(steps: dict[int, ClaimStep], claim_id: int, *, own_unit: bool) -> list
         current = steps.get(current.follows_claim_id) if current.follows_claim_id else None
     ordered.reverse()
     if not own_unit:
-        ordered = [c for c in ordered if c.state not in (ClaimState.AWAITING_HEAD,
-                                                         ClaimState.RETURNED)]
+        from workflow.head_confirmation import UNIT_STEP_STATES
+
+        ordered = [c for c in ordered if c.state not in UNIT_STEP_STATES]
     result: list[ChainLink] = []
     previous: ClaimStep | None = None
     for step in ordered:

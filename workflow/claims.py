@@ -194,7 +194,7 @@ def claims_of_task(session: Session, *, actor: User, task_id: int) -> list[Compl
              .order_by(CompletionClaim.id))
     if not head_confirmation.sees_unit_steps(actor, session.get(Task, task_id)):
         # Outside the unit, a claim exists once its head has confirmed it.
-        query = query.where(CompletionClaim.state.in_(OFFICE_STATES + (ClaimState.WITHDRAWN,)))
+        query = query.where(CompletionClaim.state.not_in(head_confirmation.UNIT_STEP_STATES))
     return list(session.scalars(query))
 
 

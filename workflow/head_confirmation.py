@@ -71,6 +71,11 @@ def needs_head(session: Session, *, actor: User, task: Task) -> bool:
             and not permissions.is_unit_head(actor, actor.unit_id))
 
 
+# A claim with the unit head, or returned by it: the lead unit's own step, which the office
+# and everyone outside the unit never see.
+UNIT_STEP_STATES = (ClaimState.AWAITING_HEAD, ClaimState.RETURNED)
+
+
 def sees_unit_steps(actor: Actor, task: Task | None) -> bool:
     """Whether the actor sees the lead unit's own steps (claims with or returned by its
     head): the lead unit's members and heads do, the office and everyone else do not."""
@@ -325,7 +330,7 @@ def unit_claim_state(session: Session, *, actor: Actor, task_id: int) -> UnitCla
                CompletionClaim.state != ClaimState.WITHDRAWN)
         .order_by(CompletionClaim.id.desc())).all()
     if not sees_unit_steps(actor, task):
-        rows = [r for r in rows if r.state not in (ClaimState.AWAITING_HEAD, ClaimState.RETURNED)]
+        rows = [r for r in rows if r.state not in UNIT_STEP_STATES]
     if not rows:
         return UnitClaimState(False, None, None)
     newest = rows[0]

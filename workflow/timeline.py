@@ -19,7 +19,6 @@ from db.models import (
 from workflow import claim_chain, head_confirmation, progress
 from workflow.kpi_targets import format_value
 from workflow.reviews import reason_label
-from workflow.status import OFFICE_STATES
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,7 @@ def task_timeline(session: Session, *, actor: User, task_id: int,
     steps = [step for step in claim_chain.task_steps(session, task_id).values()
              # Outside the unit, a claim exists once its head has confirmed it.
              if head_confirmation.sees_unit_steps(actor, task)
-             or step.state in (*OFFICE_STATES, ClaimState.WITHDRAWN)]
+             or step.state not in head_confirmation.UNIT_STEP_STATES]
     people = {r.author_id for r in reports}
     names = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(people)))
                  .all()) if people else {}
