@@ -19,8 +19,8 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import String, bindparam, select, update
+from sqlalchemy.orm import Session, joinedload
 
 from db.models import LoginSession, User
 
@@ -80,6 +80,12 @@ def _usable(row: LoginSession, at: datetime) -> bool:
             and at - row.revoked_at <= ROTATION_GRACE)
 
 
+# Every request resolves its session: the account comes in the same statement (db.sql).
+_BY_TOKEN = (select(LoginSession)
+             .where(LoginSession.token_hash == bindparam("token_hash", type_=String))
+             .options(joinedload(LoginSession.user)))
+
+
 def resolve_session(session: Session, *, token: str, lifetime: timedelta | None = None,
                     at: datetime | None = None) -> LoginSession | None:
     """The live session a token names, or None (unknown, revoked, expired, account ended).
@@ -89,7 +95,7 @@ def resolve_session(session: Session, *, token: str, lifetime: timedelta | None 
     if not token or len(token) > 128:
         return None
     at = at or now()
-    row = session.scalar(select(LoginSession).where(LoginSession.token_hash == hash_token(token)))
+    row = session.scalar(_BY_TOKEN, {"token_hash": hash_token(token)})
     if row is None or not _usable(row, at):
         return None
     if row.revoked_at is None and at - row.last_seen_at >= TOUCH_INTERVAL:
@@ -117,7 +123,7 @@ def rotate_remember(session: Session, *, row: LoginSession, user_agent: str | No
 def revoke_session(session: Session, *, token: str, at: datetime | None = None) -> None:
     """Logout: this browser's session stops working (other devices stay signed in)."""
     at = at or now()
-    row = session.scalar(select(LoginSession).where(LoginSession.token_hash == hash_token(token)))
+    row = session.scalar(_BY_TOKEN, {"token_hash": hash_token(token)})
     if row is None:
         return
     # A token still in its rotation grace logs out the browser it was rotated to as well.
