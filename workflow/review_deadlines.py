@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Integer, Select, bindparam, select
+from sqlalchemy.orm import Session
 
-from db.models import ClaimState, CompletionClaim, Plan, Role, Task, User
+from db.models import ClaimConfirmation, ClaimState, CompletionClaim, Plan, Role, Task, Unit, User
+from db.sql import constant, run
 from workflow import notifications, permissions, scope
 from workflow.clock import format_date, to_local
 from workflow.holidays import holiday_set
@@ -84,26 +86,39 @@ class DeadlineCalculator:
         return add_working_days(queued_on, self.limits.get(plan_id, 5), self.holidays)
 
 
+@lru_cache(maxsize=2)
+def _pending_statement(ward: bool) -> Select:
+    """Pending claims with their task's code and plan (its ward and review limit), the
+    unit's name and the head's confirmation time, longest waiting first (db.sql)."""
+    query = (select(CompletionClaim.id, Task.code, Task.plan_id, Plan.ward_id, Unit.name,
+                    CompletionClaim.created_at, ClaimConfirmation.confirmed_at,
+                    Plan.review_working_days)
+             .join(Task, Task.id == CompletionClaim.task_id)
+             .join(Plan, Plan.id == Task.plan_id)
+             .join(Unit, Unit.id == CompletionClaim.unit_id)
+             .outerjoin(ClaimConfirmation, ClaimConfirmation.claim_id == CompletionClaim.id)
+             .where(CompletionClaim.state == constant(ClaimState.PENDING)))
+    if ward:
+        query = query.where(Plan.ward_id == bindparam("ward_id", type_=Integer))
+    return query.order_by(CompletionClaim.created_at, CompletionClaim.id)
+
+
 def review_clocks(session: Session, *, actor: Actor, as_of: date) -> list[ReviewClock]:
     """Every pending claim with its due date, the overdue ones first."""
     if not permissions.has(actor, Capability.SEND_REMINDERS):
         permissions.require(actor, Capability.REVIEW)
-    claims = session.scalars(
-        select(CompletionClaim).join(Task, Task.id == CompletionClaim.task_id)
-        .where(CompletionClaim.state == ClaimState.PENDING,
-               Task.plan_id.in_(scope.plan_ids(actor)))
-        .options(selectinload(CompletionClaim.confirmation),
-                 selectinload(CompletionClaim.task).selectinload(Task.plan),
-                 selectinload(CompletionClaim.unit))
-        .order_by(CompletionClaim.created_at, CompletionClaim.id)).all()
-    queued = [to_local(queued_at(claim)).date() for claim in claims]
+    ward_id = scope.ward_scope(actor)
+    rows = run(session, _pending_statement(ward_id is not None), {"ward_id": ward_id}).all()
+    queued = [to_local(confirmed_at or created_at).date()
+              for _, _, _, _, _, created_at, confirmed_at, _ in rows]
     calc = DeadlineCalculator(session, min(queued, default=as_of), max(queued, default=as_of),
-                              {claim.task.plan_id for claim in claims})
+                              limits={row[2]: row[7] for row in rows})
     clocks = []
-    for claim, queued_on in zip(claims, queued, strict=True):
-        due = calc.due(claim.task.plan_id, queued_on)
-        clocks.append(ReviewClock(claim.id, claim.task.code, claim.unit.name,
-                                  claim.task.plan.ward_id, queued_on, due, as_of > due))
+    for (claim_id, code, plan_id, row_ward, unit_name, _, _, _), queued_on in zip(
+            rows, queued, strict=True):
+        due = calc.due(plan_id, queued_on)
+        clocks.append(ReviewClock(claim_id, code, unit_name, row_ward, queued_on, due,
+                                  as_of > due))
     return sorted(clocks, key=lambda c: (not c.overdue, c.due, c.claim_id))
 
 
