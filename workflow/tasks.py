@@ -363,8 +363,13 @@ def status_counts(session: Session, *, actor: User, as_of: date | None = None,
     return counts
 
 
+@lru_cache(maxsize=8)
+def _sections_statement(reach: Reach) -> Select:
+    return (select(Section).where(Section.id.in_(
+        select(Task.section_id).where(reach_clause(reach)))).order_by(Section.position))
+
+
 def sections_of_visible(session: Session, *, actor: User) -> list[Section]:
     """Sections that hold at least one task the user may see (for filters)."""
-    ids = visible_tasks(actor).with_only_columns(Task.section_id)
-    return list(session.scalars(select(Section).where(Section.id.in_(ids))
-                                .order_by(Section.position)))
+    reach = reach_of(actor)
+    return list(session.scalars(_sections_statement(reach), dict(reach.params)))
