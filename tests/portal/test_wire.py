@@ -90,3 +90,43 @@ def test_task_table_is_what_the_components_made(show_unit):
     ]
     assert _sent(task_table(rows, show_unit=show_unit)) == \
         _sent(_reference_table(rows, show_unit))
+
+
+def _reference_timeline(entries):
+    """timeline as it was made of components."""
+    from portal.layouts.task_actions import TIMELINE_COLOURS, TIMELINE_KIND_LABELS
+    from workflow.clock import format_datetime
+
+    items = []
+    for entry in entries:
+        files = [html.Li(html.A(f.name, href=f"/minh-chung/{f.id}", target="_blank"))
+                 for f in entry.files]
+        items.append(dbc.ListGroupItem([
+            html.Div([dbc.Badge(TIMELINE_KIND_LABELS.get(entry.kind, ""),
+                                color=TIMELINE_COLOURS.get(entry.kind, "secondary"),
+                                className="me-2"), html.Strong(entry.title)]),
+            html.Div(f"{entry.actor} · {format_datetime(entry.at)}",
+                     className="small text-muted") if entry.kind != "older" else None,
+            html.Div(entry.body, className="mt-1", style={"whiteSpace": "pre-line"})
+            if entry.body else None,
+            html.Ul(files, className="mb-0 mt-1 small") if files else None,
+        ], className=f"timeline-{entry.kind}"))
+    return dbc.Card([dbc.CardHeader("Lịch sử thực hiện"), dbc.ListGroup(items, flush=True)],
+                    className="shadow-sm mb-3", id="task-timeline")
+
+
+def test_timeline_is_what_the_components_made():
+    from datetime import UTC, datetime
+
+    from portal.layouts.task_actions import timeline
+    from workflow.timeline import TimelineEntry, TimelineFile
+
+    at = datetime(2026, 10, 20, 2, 0, tzinfo=UTC)
+    entries = [
+        TimelineEntry(at, "claim", "Nguyễn Văn A", "Đề nghị công nhận", "Đã xong.\nHai dòng",
+                      [TimelineFile(7, "Quyết định.pdf", "signed_document", 1200)]),
+        TimelineEntry(at, "progress", "Trần B", "Báo cáo tuần 42: 40%"),
+        TimelineEntry(at, "older", "", "Và 22 báo cáo trước đó"),
+        TimelineEntry(at, "strange", "C", "Không rõ loại"),
+    ]
+    assert _sent(timeline(entries)) == _sent(_reference_timeline(entries))
