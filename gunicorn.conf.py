@@ -15,7 +15,14 @@ threads = int(os.environ.get("PORTAL_THREADS") or 8)
 # before a worker is declared stuck.
 timeout = int(os.environ.get("PORTAL_TIMEOUT") or 300)
 graceful_timeout = 60
-keepalive = 5
+# An idle kept-alive connection must be closed by the client, never by the server: when both
+# sides time out at about the same moment, a request the client sends on the connection just
+# as the server closes it is lost (the client reads a reset, not an answer). The load test
+# hit exactly that with the old 5 s here against httpx's 5 s pool expiry; nginx keeps idle
+# upstream connections 60 s (``keepalive_timeout``). So the server waits longer than any
+# client reuses a connection. An idle connection costs a socket in the worker's poller, not
+# a thread (gthread), and ``worker_connections`` (1000) bounds them.
+keepalive = int(os.environ.get("PORTAL_KEEPALIVE") or 75)
 # Access log to stdout (with the worker pid), errors to stderr: the service manager keeps both.
 accesslog = "-"
 errorlog = "-"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import threading
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
@@ -29,6 +30,13 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 bp = Blueprint("auth", __name__)
 
 RATE_LIMITED = "Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút."
+
+# A password check (scrypt, workflow.accounts) holds 32 MB while it runs. A sign-in rush on
+# one worker's threads (8 by default) held 8 × 32 MB at once: the load test's peak worker
+# memory (310–415 MB) came from its sign-in burst, while browsing kept a worker at ~170 MB.
+# Two checks at a time per process bound that to 64 MB; scrypt is CPU-bound, so more at once
+# would not sign anybody in sooner. The other threads keep serving pages meanwhile.
+PASSWORD_CHECKS = threading.BoundedSemaphore(2)
 
 
 @login_manager.user_loader
@@ -82,7 +90,7 @@ def login_submit():
     if not hmac.compare_digest(sent_token, session.get("login_csrf") or "-"):
         return render_login("Phiên đăng nhập đã hết hạn. Vui lòng thử lại.", 400, username)
     try:
-        with unit_of_work() as s:
+        with PASSWORD_CHECKS, unit_of_work() as s:
             account = accounts.authenticate(s, username=username,
                                             password=request.form.get("password") or "")
     except ValidationError as error:

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from portal.layouts.wire import element
 from workflow.labels import STATUS_LABELS
 from workflow.status import (
     LATE_LABEL,
@@ -16,18 +17,29 @@ from workflow.status import (
 )
 
 
+def _badges(status: TaskStatus | str, overdue: bool, late: bool) -> list[tuple[str, dict]]:
+    status = TaskStatus(status)
+    if late:
+        parts = [(LATE_LABEL, {"color": "warning", "text_color": "dark", "className": "me-1"})]
+    else:
+        parts = [(STATUS_LABELS[status], {"color": STATUS_COLOURS[status],
+                                          "className": "me-1"})]
+    if overdue:
+        parts.append((OVERDUE_LABEL, {"color": "danger", "className": "overdue-flag"}))
+    return parts
+
+
 def status_badge(status: TaskStatus | str, overdue: bool = False, late: bool = False) -> html.Span:
     """The status as a coloured badge (orange when done late), with a red "Quá hạn" flag
     beside it when overdue."""
-    status = TaskStatus(status)
-    if late:
-        parts = [dbc.Badge(LATE_LABEL, color="warning", text_color="dark", className="me-1")]
-    else:
-        parts = [dbc.Badge(STATUS_LABELS[status], color=STATUS_COLOURS[status],
-                           className="me-1")]
-    if overdue:
-        parts.append(dbc.Badge(OVERDUE_LABEL, color="danger", className="overdue-flag"))
-    return html.Span(parts)
+    return html.Span([dbc.Badge(text, **props) for text, props in _badges(status, overdue, late)])
+
+
+def status_badge_element(status: TaskStatus | str, overdue: bool = False,
+                         late: bool = False) -> dict:
+    """``status_badge`` as sent to the browser, for table rows (portal.layouts.wire)."""
+    return element(html.Span, [element(dbc.Badge, text, **props)
+                                for text, props in _badges(status, overdue, late)])
 
 
 def page_header(title: str, subtitle: str | None = None, actions=None) -> html.Div:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
+import plotly.io as pio
 from dash import dcc, html
 
 from portal.layouts.common import empty_state, page_count, page_header, stat_card
@@ -25,26 +26,46 @@ STATUS_HEX = {
     TaskStatus.NOT_COMPLETED.value: "#dc3545",
 }
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif"}
+# The trace types these charts draw: a template's defaults for any other type never apply.
+TRACE_TYPES = ("bar", "pie")
+
+# The figures are the plain dicts that dcc.Graph sends to plotly.js — exactly what
+# ``go.Figure(...).to_plotly_json()`` gives for the same traces and layout
+# (tests/portal/test_dashboard_figures.py checks it), without building and validating a
+# graph object on every request: that cost more CPU than the dashboard's queries.
 
 
-def _layout(fig: go.Figure, height: int = 320) -> go.Figure:
-    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10}, font=FONT,
-                      legend={"orientation": "h", "y": -0.15}, paper_bgcolor="white",
-                      plot_bgcolor="white", separators=",.")
-    return fig
+@functools.cache
+def _template() -> dict:
+    """plotly's default template, as ``go.Figure()`` puts it in the layout, keeping only the
+    trace defaults of TRACE_TYPES. Built once; never modified (shared by every figure)."""
+    template = pio.templates[pio.templates.default].to_plotly_json()
+    template["data"] = {kind: template["data"][kind] for kind in TRACE_TYPES
+                        if kind in template["data"]}
+    return template
 
 
-def status_figure(data: DashboardData) -> go.Figure:
+def _figure(traces: list[dict], height: int = 320, **layout) -> dict:
+    """A figure in the dashboard's style: white, compact, legend below, Vietnamese decimal
+    separators."""
+    return {"data": traces, "layout": {
+        "template": _template(), **layout, "height": height,
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10}, "font": FONT,
+        "legend": {"orientation": "h", "y": -0.15}, "paper_bgcolor": "white",
+        "plot_bgcolor": "white", "separators": ",."}}
+
+
+def status_figure(data: DashboardData) -> dict:
     """Donut of tasks by status; each slice carries its status for click-through."""
     statuses = [s for s in STATUS_LABELS if data.status.get(s.value)]
-    fig = go.Figure(go.Pie(labels=[STATUS_LABELS[s] for s in statuses],
-                           values=[data.status[s.value] for s in statuses],
-                           customdata=[s.value for s in statuses], hole=0.55, sort=False,
-                           marker={"colors": [STATUS_HEX[s.value] for s in statuses]},
-                           # One precision for every percentage: one decimal (15,6%).
-                           texttemplate="%{value}<br>%{percent:.1%}",
-                           hovertemplate="%{label}: %{value} nhiệm vụ<extra></extra>"))
-    return _layout(fig)
+    return _figure([{
+        "type": "pie", "labels": [STATUS_LABELS[s] for s in statuses],
+        "values": [data.status[s.value] for s in statuses],
+        "customdata": [s.value for s in statuses], "hole": 0.55, "sort": False,
+        "marker": {"colors": [STATUS_HEX[s.value] for s in statuses]},
+        # One precision for every percentage: one decimal (15,6%).
+        "texttemplate": "%{value}<br>%{percent:.1%}",
+        "hovertemplate": "%{label}: %{value} nhiệm vụ<extra></extra>"}])
 
 
 def count_axis(largest: int | float, title: str | None = None) -> dict:
@@ -52,68 +73,74 @@ def count_axis(largest: int | float, title: str | None = None) -> dict:
     axis = {"tickformat": ",d", "rangemode": "tozero",
             "dtick": max(1, math.ceil((largest or 1) / 5))}
     if title:
-        axis["title"] = title
+        axis["title"] = {"text": title}
     return axis
 
 
-def _stacked(groups: dict, kind: str, height: int, short=None) -> go.Figure:
+def _stacked(groups: dict, kind: str, height: int, short=None) -> dict:
     full = [name for _, name in groups]
     names = [short(name) for name in full] if short else full
     keys = [key for key, _ in groups]
-    fig = go.Figure()
+    traces = []
     for status in STATUS_LABELS:
         values = [groups[group].get(status.value, 0) for group in groups]
         if any(values):
-            fig.add_bar(y=names, x=values, name=STATUS_LABELS[status], orientation="h",
-                        marker_color=STATUS_HEX[status.value],
-                        customdata=[[kind, key, status.value, name]
-                                    for key, name in zip(keys, full, strict=False)],
-                        hovertemplate="%{customdata[3]}: %{x} nhiệm vụ<extra>"
-                                      + STATUS_LABELS[status] + "</extra>")
+            traces.append({
+                "type": "bar", "y": names, "x": values, "name": STATUS_LABELS[status],
+                "orientation": "h", "marker": {"color": STATUS_HEX[status.value]},
+                "customdata": [[kind, key, status.value, name]
+                               for key, name in zip(keys, full, strict=False)],
+                "hovertemplate": "%{customdata[3]}: %{x} nhiệm vụ<extra>"
+                                 + STATUS_LABELS[status] + "</extra>"})
     totals = [sum(groups[group].get(s.value, 0) for s in STATUS_LABELS) for group in groups]
-    fig.update_layout(barmode="stack", yaxis={"autorange": "reversed"},
-                      xaxis=count_axis(max(totals, default=1), "Số nhiệm vụ"))
-    return _layout(fig, height)
+    return _figure(traces, height, barmode="stack", yaxis={"autorange": "reversed"},
+                   xaxis=count_axis(max(totals, default=1), "Số nhiệm vụ"))
 
 
-def unit_figure(data: DashboardData) -> go.Figure:
+def unit_figure(data: DashboardData) -> dict:
     """Tasks per lead unit, stacked by status."""
     return _stacked(data.by_unit, "unit", max(260, 40 * len(data.by_unit) + 80))
 
 
-def section_figure(data: DashboardData) -> go.Figure:
+def section_figure(data: DashboardData) -> dict:
     """Tasks per section, stacked by status."""
     return _stacked(data.by_section, "section", max(260, 40 * len(data.by_section) + 80),
                     short=lambda name: "Nhóm " + name.split(".", 1)[0])
 
 
-def approvals_figure(data: DashboardData) -> go.Figure:
+def approvals_figure(data: DashboardData) -> dict:
     """Approvals per month."""
     months = list(data.approvals_by_month)
     labels = [f"{m[5:]}/{m[:4]}" for m in months]
     values = [data.approvals_by_month[m] for m in months]
     # Bars on a whole-number axis: one month reads as a bar, never as a lone dot at 0,2.
-    fig = go.Figure(go.Bar(x=labels, y=values, marker_color=STATUS_HEX["completed"],
-                           text=values, textposition="outside",
-                           hovertemplate="Tháng %{x}: %{y} nhiệm vụ được công nhận"
-                                         "<extra></extra>"))
-    fig.update_layout(yaxis=count_axis(max(values, default=1), "Nhiệm vụ được công nhận"),
-                      xaxis={"type": "category"})
-    return _layout(fig, 280)
+    return _figure([{"type": "bar", "x": labels, "y": values,
+                     "marker": {"color": STATUS_HEX["completed"]},
+                     "text": [str(v) for v in values],  # as plotly's validator sends them
+                     "textposition": "outside",
+                     "hovertemplate": "Tháng %{x}: %{y} nhiệm vụ được công nhận<extra></extra>"}],
+                   280, yaxis=count_axis(max(values, default=1), "Nhiệm vụ được công nhận"),
+                   xaxis={"type": "category"})
 
 
-def warnings_figure(data: DashboardData) -> go.Figure:
+def warnings_figure(data: DashboardData) -> dict:
     """Warned tasks per unit (as of today)."""
     groups = list(data.warnings_by_unit)
-    fig = go.Figure(go.Bar(x=[data.warnings_by_unit[g] for g in groups],
-                           y=[name for _, name in groups], orientation="h",
-                           marker_color="#dc3545",
-                           customdata=[["warning", key, ""] for key, _ in groups],
-                           hovertemplate="%{y}: %{x} nhiệm vụ bị cảnh báo<extra></extra>"))
-    fig.update_layout(yaxis={"autorange": "reversed"},
-                      xaxis=count_axis(max(data.warnings_by_unit.values(), default=1),
-                                       "Số nhiệm vụ"))
-    return _layout(fig, max(260, 40 * len(groups) + 80))
+    return _figure([{"type": "bar", "x": [data.warnings_by_unit[g] for g in groups],
+                     "y": [name for _, name in groups], "orientation": "h",
+                     "marker": {"color": "#dc3545"},
+                     "customdata": [["warning", key, ""] for key, _ in groups],
+                     "hovertemplate": "%{y}: %{x} nhiệm vụ bị cảnh báo<extra></extra>"}],
+                   max(260, 40 * len(groups) + 80), yaxis={"autorange": "reversed"},
+                   xaxis=count_axis(max(data.warnings_by_unit.values(), default=1),
+                                    "Số nhiệm vụ"))
+
+
+def empty_figure() -> dict:
+    """"Chưa có dữ liệu" in place of a chart, without axes."""
+    return _figure([], 200, annotations=[{"text": "Chưa có dữ liệu", "showarrow": False,
+                                          "font": {"size": 14}}],
+                   xaxis={"visible": False}, yaxis={"visible": False})
 
 
 def _shown(groups: dict, hidden: int, what: str) -> str:
@@ -123,12 +150,9 @@ def _shown(groups: dict, hidden: int, what: str) -> str:
     return f" ({len(groups)}/{len(groups) + hidden} {what})"
 
 
-def _chart(title: str, figure: go.Figure, chart_id: str, empty: bool) -> dbc.Card:
+def _chart(title: str, figure: dict, chart_id: str, empty: bool) -> dbc.Card:
     if empty:  # the graph stays in the page so that click callbacks always find it
-        figure = _layout(go.Figure(), 200)
-        figure.add_annotation(text="Chưa có dữ liệu", showarrow=False, font={"size": 14})
-        figure.update_xaxes(visible=False)
-        figure.update_yaxes(visible=False)
+        figure = empty_figure()
     body = dcc.Graph(id=chart_id, figure=figure,
                      config={"displayModeBar": False, "locale": "vi"})
     return dbc.Card([dbc.CardHeader(title), dbc.CardBody(body, className="p-2")],

@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from portal.actions import ACTION_BUTTON, confirm_dialog
+from portal.layouts.wire import element
 from workflow.clock import format_datetime
 from workflow.labels import (
     EVIDENCE_KIND_LABELS,
@@ -104,20 +105,23 @@ def timeline(entries: list[TimelineEntry]) -> dbc.Card:
     if not entries:
         body = html.Div("Chưa có hoạt động nào.", className="text-muted p-3")
     else:
+        # A year of weekly reports makes dozens of entries: built as sent
+        # (portal.layouts.wire).
         items = []
         for entry in entries:
             colour = TIMELINE_COLOURS.get(entry.kind, "secondary")
             label = TIMELINE_KIND_LABELS.get(entry.kind, "")
-            files = [html.Li(html.A(f.name, href=f"/minh-chung/{f.id}", target="_blank"))
+            files = [element(html.Li, element(html.A, f.name, href=f"/minh-chung/{f.id}",
+                                              target="_blank"))
                      for f in entry.files]
-            items.append(dbc.ListGroupItem([
-                html.Div([dbc.Badge(label, color=colour, className="me-2"),
-                          html.Strong(entry.title)]),
-                html.Div(f"{entry.actor} · {format_datetime(entry.at)}",
-                         className="small text-muted") if entry.kind != "older" else None,
-                html.Div(entry.body, className="mt-1", style={"whiteSpace": "pre-line"})
-                if entry.body else None,
-                html.Ul(files, className="mb-0 mt-1 small") if files else None,
+            items.append(element(dbc.ListGroupItem, [
+                element(html.Div, [element(dbc.Badge, label, color=colour, className="me-2"),
+                                   element(html.Strong, entry.title)]),
+                element(html.Div, f"{entry.actor} · {format_datetime(entry.at)}",
+                        className="small text-muted") if entry.kind != "older" else None,
+                element(html.Div, entry.body, className="mt-1",
+                        style={"whiteSpace": "pre-line"}) if entry.body else None,
+                element(html.Ul, files, className="mb-0 mt-1 small") if files else None,
             ], className=f"timeline-{entry.kind}"))
         body = dbc.ListGroup(items, flush=True)
     return dbc.Card([dbc.CardHeader("Lịch sử thực hiện"), body], className="shadow-sm mb-3",

@@ -5,8 +5,15 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from portal.layouts.common import empty_state, field, page_header, status_badge
+from portal.layouts.common import (
+    empty_state,
+    field,
+    page_header,
+    status_badge,
+    status_badge_element,
+)
 from portal.layouts.task_actions import progress_form, rejection_banner, timeline
+from portal.layouts.wire import element
 from workflow.clock import format_date
 from workflow.kpi_targets import format_value
 from workflow.labels import DEADLINE_KIND_LABELS, STATUS_LABELS, label
@@ -27,22 +34,25 @@ def task_table(rows: list[TaskRow], *, show_unit: bool = True) -> html.Div:
         + [html.Th("Thời hạn", className="col-deadline"), html.Th("Tiến độ"),
            html.Th("Trạng thái")]
     ))
+    # The rows repeat (a page holds up to 100): built as sent (portal.layouts.wire).
     body = html.Tbody([
-        html.Tr(
-            [html.Td(row.code, className="col-code", **{"data-label": "Mã"}),
-             html.Td(dcc.Link(row.title, href=f"/nhiem-vu/{row.id}", className="task-title-link"),
+        element(html.Tr,
+            [element(html.Td, row.code, className="col-code", **{"data-label": "Mã"}),
+             element(html.Td, element(dcc.Link, row.title, href=f"/nhiem-vu/{row.id}",
+                                      className="task-title-link"),
                      className="col-title")]
-            + ([html.Td(row.lead_unit or "—", **{"data-label": "Đơn vị chủ trì"})]
+            + ([element(html.Td, row.lead_unit or "—", **{"data-label": "Đơn vị chủ trì"})]
                if show_unit else [])
-            + [html.Td([html.Div(format_date(row.deadline_date) or "—"),
-                        html.Small(row.deadline_text, className="text-muted deadline-text",
-                                   title=row.deadline_text)]
+            + [element(html.Td,
+                       [element(html.Div, format_date(row.deadline_date) or "—"),
+                        element(html.Small, row.deadline_text,
+                                className="text-muted deadline-text", title=row.deadline_text)]
                        if row.deadline_text else "—", className="col-deadline",
                        **{"data-label": "Thời hạn"}),
-               html.Td(f"{row.percent}%" if row.percent is not None else "—",
+               element(html.Td, f"{row.percent}%" if row.percent is not None else "—",
                        **{"data-label": "Tiến độ"}),
-               html.Td(status_badge(row.status, row.overdue, row.late), className="col-status",
-                       **{"data-label": "Trạng thái"})],
+               element(html.Td, status_badge_element(row.status, row.overdue, row.late),
+                       className="col-status", **{"data-label": "Trạng thái"})],
             className="task-row",
         )
         for row in rows

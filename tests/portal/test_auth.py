@@ -115,3 +115,35 @@ def test_locked_account_cannot_sign_in(app, settings, web_world):
     response = login(app.test_client(), "member_a")
     assert response.status_code == 401
     assert "Tài khoản đã bị khóa" in response.get_data(as_text=True)
+
+
+def test_password_checks_run_two_at_a_time_per_process(app, web_world, monkeypatch):
+    """scrypt holds 32 MB per check: a sign-in rush on a worker's threads waits its turn
+    (portal.auth.PASSWORD_CHECKS) instead of holding 8 × 32 MB at once."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from workflow.errors import ValidationError
+
+    running, most = [0], [0]
+    lock = threading.Lock()
+
+    def slow_check(_session, *, username, password):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.15)
+        with lock:
+            running[0] -= 1
+        raise ValidationError(accounts.LOGIN_FAILED)
+
+    monkeypatch.setattr(accounts, "authenticate", slow_check)
+
+    def attempt(_):
+        return login(app.test_client(), "member_a", "sai").status_code
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        statuses = list(pool.map(attempt, range(4)))
+    assert statuses == [401] * 4
+    assert most[0] <= 2

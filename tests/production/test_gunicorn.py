@@ -258,3 +258,30 @@ def test_gunicorn_conf_lets_a_50_mb_upload_finish_at_a_quarter_megabyte_per_seco
     assert conf["timeout"] >= 50 / 0.25 + 60
     assert 0 < conf["graceful_timeout"] <= conf["timeout"]
     assert conf["accesslog"] == "-"
+
+
+def _get(sock: socket.socket, reader, host: str) -> int:
+    """One keep-alive GET /healthz on ``sock``; returns the status (the body is read)."""
+    sock.sendall(f"GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+    status = int(reader.readline().split()[1])
+    length = 0
+    while (line := reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.strip().lower() == "content-length":
+            length = int(value)
+    reader.read(length)
+    return status
+
+
+def test_idle_kept_alive_connection_outlives_a_client_pool_expiry(production):
+    """The server must not be the side that closes an idle connection first: a request sent
+    just as the server drops it is lost (the load test's ReadError). httpx reuses idle
+    connections for 5 s, nginx's upstream pool for 60 s: after 6 s idle the connection still
+    answers."""
+    host = production.url.removeprefix("http://")
+    address, port = host.split(":")
+    with socket.create_connection((address, int(port)), timeout=10) as sock:
+        reader = sock.makefile("rb")
+        assert _get(sock, reader, host) == 200
+        time.sleep(6)
+        assert _get(sock, reader, host) == 200
