@@ -83,6 +83,19 @@ def ward_plans(session: Session, *, actor: Actor) -> list[Plan]:
                                                Plan.id.desc())))
 
 
+def plans_and_current(session: Session, *, actor: Actor,
+                      on: date | None = None) -> tuple[list[Plan], Plan | None]:
+    """The plans of the actor's ward for the plan selector (``ward_plans``' order) and its
+    current plan (``current_plan``'s rule), from one read of the ward's plans."""
+    listed = ward_plans(session, actor=actor)
+    if scope.ward_scope(actor) is None:  # several wards: as current_plan decides
+        return listed, current_plan(session, actor=actor, on=on)
+    on = on or today()
+    current = max(listed, key=lambda p: plan_rank(p.id, p.start_date, p.end_date, p.is_pinned,
+                                                   on), default=None)
+    return listed, current
+
+
 def plan_for(session: Session, *, actor: Actor, plan_id: int | None) -> Plan | None:
     """The plan a page or command asked for (checked against the actor's ward), or the
     current plan when none was asked for."""

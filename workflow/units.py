@@ -23,6 +23,13 @@ def list_units(session: Session, *, actor: Actor, active_only: bool = False) -> 
     return list(session.scalars(query))
 
 
+def unit_choices(session: Session, *, actor: Actor) -> list[tuple[int, str]]:
+    """(id, name) of the actor's ward's units by name, for filters (no aliases read)."""
+    require(actor, Capability.VIEW_TASKS)
+    query = scope.scoped(select(Unit.id, Unit.name), actor, Unit.ward_id)
+    return [(unit_id, name) for unit_id, name in session.execute(query.order_by(Unit.name))]
+
+
 def find_by_name(session: Session, name: str, *, ward_id: int) -> Unit | None:
     """The ward's unit whose name or alias matches ``name`` (case and diacritics tolerant)."""
     key = fold(name)

@@ -27,12 +27,12 @@ def layout(user, **params) -> html.Div:
     session = db()
     ward_id = int_param(params, "phuong")
     user = scope.focus(session, user, ward_id)  # a province drill-down: that ward only
-    current = plans.plan_for(session, actor=user, plan_id=None)
+    listed, current = plans.plans_and_current(session, actor=user)
     return tasks.task_list_page(
         ward_id=ward_id,
-        plans=[(p.id, f"{p.year} · {p.number}") for p in plans.ward_plans(session, actor=user)],
+        plans=[(p.id, f"{p.year} · {p.number}") for p in listed],
         initial_plan=current.id if current else None,
-        units=[(u.id, u.name) for u in units.list_units(session, actor=user)],
+        units=units.unit_choices(session, actor=user),
         sections=[(s.id, f"{s.code}. {s.title}") for s in sections_of_visible(session, actor=user)],
         show_unit_filter=permissions.has(user, Capability.VIEW_ALL_TASKS),
         initial_status=params.get("trang-thai"),

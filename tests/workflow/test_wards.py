@@ -102,6 +102,11 @@ def test_a_2026_plan_keeps_its_warnings_and_ranking_after_a_2027_import(session,
     assert plans.current_plan(session, actor=actor, on=date(2027, 3, 1)).id == plan_2026.id
     assert [p.id for p in plans.ward_plans(session, actor=admin)] == [plan_2027.id,
                                                                     plan_2026.id]
+    # The task list's selector reads the plans once and agrees with both.
+    for day in (AS_OF, date(2027, 3, 1)):
+        listed, current = plans.plans_and_current(session, actor=admin, on=day)
+        assert [p.id for p in listed] == [plan_2027.id, plan_2026.id]
+        assert current.id == plans.current_plan(session, actor=admin, on=day).id
     published = warning_lists.publish(session, actor=actor, as_of=AS_OF, period_kind="month",
                                       plan_id=plan_2026.id)
     assert published.plan_id == plan_2026.id
