@@ -118,6 +118,8 @@ class ClaimStep:
     note: str = ""
     # The files as lists show them: (id, name, kind, size in bytes).
     documents: list[tuple[int, str, str, int]] = field(default_factory=list)
+    # Every column of each file (the reviewer's checks read them).
+    file_rows: list = field(default_factory=list)
 
 
 _TASK = bindparam("task_id", type_=Integer)
@@ -139,8 +141,7 @@ _TASK_CLAIMS = (
     .outerjoin(_head, _head.id == ClaimConfirmation.head_id)
     .where(CompletionClaim.task_id == _TASK)
     .order_by(CompletionClaim.id))
-_TASK_FILES = (select(EvidenceFile.claim_id, EvidenceFile.original_name, EvidenceFile.sha256,
-                      EvidenceFile.id, EvidenceFile.kind, EvidenceFile.size_bytes)
+_TASK_FILES = (select(*EvidenceFile.__table__.c)
                .where(EvidenceFile.task_id == _TASK, EvidenceFile.claim_id.is_not(None))
                .order_by(EvidenceFile.id))
 
@@ -150,10 +151,12 @@ def task_steps(session: Session, task_id: int) -> dict[int, ClaimStep]:
     the task first."""
     files: dict[int, list[tuple[str, str]]] = {}
     documents: dict[int, list[tuple[int, str, str, int]]] = {}
-    for claim_id, name, sha, file_id, kind, size in run(session, _TASK_FILES,
-                                                        {"task_id": task_id}).all():
-        files.setdefault(claim_id, []).append((name, sha))
-        documents.setdefault(claim_id, []).append((file_id, name, kind.value, size))
+    file_rows: dict[int, list] = {}
+    for row in run(session, _TASK_FILES, {"task_id": task_id}).all():
+        files.setdefault(row.claim_id, []).append((row.original_name, row.sha256))
+        documents.setdefault(row.claim_id, []).append(
+            (row.id, row.original_name, row.kind.value, row.size_bytes))
+        file_rows.setdefault(row.claim_id, []).append(row)
     return {row[0]: ClaimStep(
         id=row[0], created_at=row[1], state=ClaimState(row[2]), follows_claim_id=row[3],
         claimant=row[4], decided_at=row[5],
@@ -162,7 +165,7 @@ def task_steps(session: Session, task_id: int) -> dict[int, ClaimStep]:
         returned_by=row[11], return_reason=row[12], confirmed_by=row[13], confirmed_at=row[14],
         confirmation_note=row[15] or "", confirmed_files=list(row[16] or []),
         files=files.get(row[0], []), note=row[17] or "",
-        documents=documents.get(row[0], []))
+        documents=documents.get(row[0], []), file_rows=file_rows.get(row[0], []))
         for row in run(session, _TASK_CLAIMS, {"task_id": task_id}).all()}
 
 

@@ -40,7 +40,28 @@ def phash_distance(a: str, b: str) -> int:
 HASH_CHUNKS = 8  # a 16-hex-digit phash read as 8 bytes
 
 
-def near_duplicate_tasks(session: Session, evidence: EvidenceFile, task: Task) -> set[int]:
+@dataclass(frozen=True)
+class CheckContext:
+    """What a file is checked against: its task and plan, the window the task runs in (plan
+    start to the task's deadline, else the plan's end) and the unit expected to sign."""
+
+    task_id: int
+    ward_id: int
+    starts: date | None
+    ends: date | None
+    unit_name: str | None
+
+
+def context_of(session: Session, task: Task, unit_name: str | None = None) -> CheckContext:
+    """The context of a task's files (``unit_name``: the claiming unit, else the lead)."""
+    plan = session.get(Plan, task.plan_id)
+    if unit_name is None and task.lead_unit is not None:
+        unit_name = task.lead_unit.name
+    return CheckContext(task.id, plan.ward_id, plan.start_date if plan else None,
+                        task.deadline_date or (plan.end_date if plan else None), unit_name)
+
+
+def near_duplicate_tasks(session: Session, evidence, task: Task | CheckContext) -> set[int]:
     """Other tasks with a submitted photo within NEAR_DUPLICATE_DISTANCE of this one.
 
     Searched in the database, never by reading every photo: two hashes at most 6 bits apart
@@ -48,21 +69,23 @@ def near_duplicate_tasks(session: Session, evidence: EvidenceFile, task: Task) -
     the same place. The indexed byte columns (migration 0010) find the photos sharing one,
     the query keeps those sharing two, and the exact distance is checked on that small set.
     """
+    if not isinstance(task, CheckContext):
+        task = context_of(session, task)
     mine = (evidence.phash or "").lower()
     if len(mine) != 2 * HASH_CHUNKS or any(c not in "0123456789abcdef" for c in mine):
         return set()
     params = {f"b{n}": mine[2 * n:2 * n + 2] for n in range(HASH_CHUNKS)}
-    params.update(evidence_id=evidence.id, task_id=task.id, sha256=evidence.sha256,
-                  plan_id=task.plan_id)
+    params.update(evidence_id=evidence.id, task_id=task.task_id, sha256=evidence.sha256,
+                  ward_id=task.ward_id)
     return {task_id for task_id, other in run(session, _NEAR_DUPLICATES, params).all()
             if phash_distance(mine, other) <= NEAR_DUPLICATE_DISTANCE}
 
 
-def _ward_tasks_of_plan() -> Select:
-    """The ids of the tasks of the ward whose plan is the ``plan_id`` parameter."""
-    ward = select(Plan.ward_id).where(
-        Plan.id == bindparam("plan_id", type_=Integer)).scalar_subquery()
-    return select(Task.id).where(Task.plan_id.in_(select(Plan.id).where(Plan.ward_id == ward)))
+def _ward_tasks() -> Select:
+    """The ids of the tasks of the ward given as the ``ward_id`` parameter: another ward's
+    files are never named here."""
+    return select(Task.id).join(Plan, Plan.id == Task.plan_id).where(
+        Plan.ward_id == bindparam("ward_id", type_=Integer))
 
 
 def _near_duplicates() -> Select:
@@ -78,7 +101,7 @@ def _near_duplicates() -> Select:
         EvidenceFile.task_id != bindparam("task_id", type_=Integer),
         EvidenceFile.claim_id.is_not(None),
         EvidenceFile.sha256 != bindparam("sha256", type_=String),
-        EvidenceFile.task_id.in_(_ward_tasks_of_plan()),
+        EvidenceFile.task_id.in_(_ward_tasks()),
         shared >= HASH_CHUNKS - NEAR_DUPLICATE_DISTANCE)
 
 
@@ -87,7 +110,7 @@ _NEAR_DUPLICATES = _near_duplicates()
 _SAME_CONTENT = (select(EvidenceFile.id, EvidenceFile.sha256, EvidenceFile.task_id)
                  .where(EvidenceFile.sha256.in_(bindparam("hashes", expanding=True)),
                         EvidenceFile.claim_id.is_not(None),
-                        EvidenceFile.task_id.in_(_ward_tasks_of_plan())))
+                        EvidenceFile.task_id.in_(_ward_tasks())))
 
 
 def _task_codes(session: Session, task_ids: set[int]) -> str:
@@ -95,23 +118,26 @@ def _task_codes(session: Session, task_ids: set[int]) -> str:
     return ", ".join(codes)
 
 
-def _same_content(session: Session, files: list[EvidenceFile],
-                  task: Task) -> dict[int, list[int]]:
+def _same_content(session: Session, files: list,
+                  task: CheckContext) -> dict[int, list[int]]:
     """For each file (all of ``task``), the tasks of the ward's other submitted files with
     the same SHA-256 (one query for all the files)."""
     rows = run(session, _SAME_CONTENT, {"hashes": sorted({f.sha256 for f in files}),
-                                        "plan_id": task.plan_id}).all() if files else []
+                                        "ward_id": task.ward_id}).all() if files else []
     return {f.id: [task_id for other, sha, task_id in rows if sha == f.sha256 and other != f.id]
             for f in files}
 
 
-def checks_for(session: Session, evidence: EvidenceFile, task: Task, *,
+def checks_for(session: Session, evidence, task: Task | CheckContext, *,
                same_content: list[int] | None = None) -> list[Check]:
-    """What ingest learned about one file, compared with the rest of the plan."""
+    """What ingest learned about one file (an EvidenceFile, or a row of its columns),
+    compared with the rest of the plan."""
+    context = task if isinstance(task, CheckContext) else context_of(
+        session, task, evidence.claim.unit.name if getattr(evidence, "claim", None) else None)
     found: list[Check] = []
     same = (same_content if same_content is not None
-            else _same_content(session, [evidence], task)[evidence.id])
-    elsewhere = {task_id for task_id in same if task_id != task.id}
+            else _same_content(session, [evidence], context)[evidence.id])
+    elsewhere = {task_id for task_id in same if task_id != context.task_id}
     if elsewhere:
         found.append(Check("danger", "Cùng một file đã được dùng làm minh chứng cho nhiệm vụ "
                                      + _task_codes(session, elsewhere) + "."))
@@ -119,18 +145,20 @@ def checks_for(session: Session, evidence: EvidenceFile, task: Task, *,
         found.append(Check("warning", "File này đã được nộp trong một đề nghị trước của "
                                       "chính nhiệm vụ."))
     if evidence.phash:
-        near = near_duplicate_tasks(session, evidence, task)
+        near = near_duplicate_tasks(session, evidence, context)
         if near:
             found.append(Check("warning", "Ảnh gần giống ảnh minh chứng của nhiệm vụ "
                                           + _task_codes(session, near) + "."))
     if evidence.content_type.startswith("image/"):
-        found.extend(_capture_time_checks(session, evidence, task))
+        found.append(_capture_time_check(evidence, context))
     if evidence.content_type == "application/pdf":
         if evidence.pdf_encrypted:
             found.append(Check("warning", "PDF được đặt mật khẩu/mã hóa."))
         if evidence.pdf_active_content:
             found.append(Check("danger", active_content_text(evidence.pdf_active_content)))
-        found.extend(_signature_checks(session, evidence, task))
+        found.extend(Check(v.level, v.text) for v in signatures.file_verdicts(
+            evidence.pdf_signatures, unit_name=context.unit_name,
+            window=(context.starts, context.ends)))
         if evidence.pdf_pages:
             found.append(Check("ok", f"{evidence.pdf_pages} trang."))
     return found
@@ -144,32 +172,28 @@ def active_content_text(codes: str) -> str:
             "văn bản rõ ràng, hợp lệ.")
 
 
-def _capture_time_checks(session: Session, evidence: EvidenceFile, task: Task) -> list[Check]:
+def _capture_time_check(evidence, task: CheckContext) -> Check:
     if evidence.captured_at is None:
-        return [Check("warning", "Ảnh không có thông tin thời gian chụp (EXIF).")]
-    plan = session.get(Plan, task.plan_id)
+        return Check("warning", "Ảnh không có thông tin thời gian chụp (EXIF).")
     taken: date = to_local(evidence.captured_at).date()
-    start = plan.start_date if plan else None
-    end = task.deadline_date or (plan.end_date if plan else None)
     label = f"Ảnh chụp ngày {format_date(taken)}"
-    if start and taken < start:
-        return [Check("danger", f"{label}, trước khi kế hoạch bắt đầu ({format_date(start)}).")]
-    if end and taken > end:
-        return [Check("warning", f"{label}, sau thời hạn nhiệm vụ ({format_date(end)}).")]
-    return [Check("ok", f"{label}, trong thời gian thực hiện nhiệm vụ.")]
+    if task.starts and taken < task.starts:
+        return Check("danger", f"{label}, trước khi kế hoạch bắt đầu "
+                               f"({format_date(task.starts)}).")
+    if task.ends and taken > task.ends:
+        return Check("warning", f"{label}, sau thời hạn nhiệm vụ ({format_date(task.ends)}).")
+    return Check("ok", f"{label}, trong thời gian thực hiện nhiệm vụ.")
 
 
-def _signature_checks(session: Session, evidence: EvidenceFile, task: Task) -> list[Check]:
-    plan = session.get(Plan, task.plan_id)
-    window = (plan.start_date if plan else None,
-              task.deadline_date or (plan.end_date if plan else None))
-    unit = evidence.claim.unit if evidence.claim is not None else task.lead_unit
-    return [Check(v.level, v.text) for v in signatures.file_verdicts(
-        evidence.pdf_signatures, unit_name=unit.name if unit else None, window=window)]
+def checks_for_files(session: Session, files: list, task: CheckContext
+                     ) -> dict[int, list[Check]]:
+    """Checks for files of one claim (EvidenceFile objects or rows of their columns), by
+    evidence id: one same-content query for all, one near-duplicate query per photo."""
+    same = _same_content(session, files, task)
+    return {f.id: checks_for(session, f, task, same_content=same[f.id]) for f in files}
 
 
 def checks_for_claim(session: Session, claim: CompletionClaim) -> dict[int, list[Check]]:
     """Checks for every file of a claim, by evidence id."""
-    same = _same_content(session, list(claim.evidence), claim.task)
-    return {e.id: checks_for(session, e, claim.task, same_content=same[e.id])
-            for e in claim.evidence}
+    return checks_for_files(session, list(claim.evidence),
+                            context_of(session, claim.task, claim.unit.name))

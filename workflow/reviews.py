@@ -40,7 +40,7 @@ from workflow import (
 )
 from workflow.clock import format_date, format_datetime, now_utc, to_local
 from workflow.errors import Conflict, NotFound, ValidationError
-from workflow.evidence_checks import Check, checks_for_claim
+from workflow.evidence_checks import Check, CheckContext, checks_for_files
 from workflow.locks import lock_task
 from workflow.permissions import Capability
 
@@ -357,56 +357,71 @@ def _outcome(step: claim_chain.ClaimStep) -> str | None:
     return None
 
 
-# The claim page's claim: its task (with plan and lead unit), unit, claimant and files.
-_CLAIM_PAGE = select(CompletionClaim).where(
-    CompletionClaim.id == bindparam("claim_id", type_=Integer)).options(
-    joinedload(CompletionClaim.task).joinedload(Task.lead_unit),
-    joinedload(CompletionClaim.task).joinedload(Task.plan),
-    joinedload(CompletionClaim.unit), joinedload(CompletionClaim.claimant),
-    joinedload(CompletionClaim.evidence))
+# The claim page's claim with its task, plan, unit and claimant, as one plain row (db.sql).
+_CLAIM_PAGE = (
+    select(CompletionClaim.id, CompletionClaim.version, CompletionClaim.state,
+           CompletionClaim.note, CompletionClaim.created_at, CompletionClaim.task_id,
+           Task.code, Task.title, Task.required_output, Task.kpi_text, Task.deadline_text,
+           Task.deadline_date, Task.plan_id, Task.lead_unit_id, Plan.ward_id, Plan.start_date,
+           Plan.end_date, Unit.name.label("unit_name"), User.full_name.label("claimant"))
+    .join(Task, Task.id == CompletionClaim.task_id)
+    .join(Plan, Plan.id == Task.plan_id)
+    .join(Unit, Unit.id == CompletionClaim.unit_id)
+    .join(User, User.id == CompletionClaim.claimant_id)
+    .where(CompletionClaim.id == bindparam("claim_id", type_=Integer)))
 
 
 def claim_view(session: Session, *, actor: User, claim_id: int) -> ClaimView:
     """The claim page's view model: the claim, its task, evidence with checks, the verdict,
     the task's earlier claims and the next claim in the queue.
 
-    Six statements for a claim with one photo: the claim with its task and files, the
-    task's history and its files (claim_chain.task_steps), same-content and near-duplicate
+    Six plain statements for a claim with one photo: the claim with its task, the task's
+    history and every file of it (claim_chain.task_steps), same-content and near-duplicate
     searches, and the next claim."""
     from workflow.head_confirmation import sees_unit_steps
 
     permissions.require(actor, Capability.REVIEW)
-    claim = session.execute(_CLAIM_PAGE, {"claim_id": claim_id}).unique().scalar_one_or_none()
-    if (claim is None or claim.state not in OFFICE_VISIBLE
-            or not permissions.can_view_task(actor, claim.task)):
+    claim = run(session, _CLAIM_PAGE, {"claim_id": claim_id}).first()
+    if claim is None or claim.state not in OFFICE_VISIBLE or not scope.in_scope(
+            actor, claim.ward_id):
         raise NotFound("Không tìm thấy đề nghị.")
-    checks = checks_for_claim(session, claim)
-    next_claim_id = next_in_queue(session, actor=actor, after_claim_id=claim.id)
-    task = claim.task
-    steps = claim_chain.task_steps(session, task.id)
+    task = None
+    if not permissions.has(actor, Capability.VIEW_ALL_TASKS):
+        # Beyond the ward, a reviewer without every task's view sees its unit's tasks only.
+        task = session.get(Task, claim.task_id)
+        if not permissions.can_view_task(actor, task):
+            raise NotFound("Không tìm thấy đề nghị.")
+    steps = claim_chain.task_steps(session, claim.task_id)
     step = steps[claim.id]
+    files = step.file_rows
+    checks = checks_for_files(session, files, CheckContext(
+        claim.task_id, claim.ward_id, claim.start_date, claim.deadline_date or claim.end_date,
+        claim.unit_name))
+    next_claim_id = next_in_queue(session, actor=actor, after_claim_id=claim.id)
     earlier = [s for s in reversed(steps.values())
                if s.id < claim.id and s.state in OFFICE_VISIBLE]
+    own_unit = sees_unit_steps(actor, claim)  # the row carries the task's lead unit
     return ClaimView(
-        claim_id=claim.id, version=claim.version, state=claim.state.value, task_id=task.id,
-        task_code=task.code, task_title=task.title, required_output=task.required_output,
-        kpi_text=task.kpi_text,
-        deadline=" — ".join(filter(None, [task.deadline_text, format_date(task.deadline_date)])),
-        unit_name=claim.unit.name, claimant=claim.claimant.full_name, note=claim.note,
+        claim_id=claim.id, version=claim.version, state=ClaimState(claim.state).value,
+        task_id=claim.task_id, task_code=claim.code, task_title=claim.title,
+        required_output=claim.required_output, kpi_text=claim.kpi_text,
+        deadline=" — ".join(filter(None, [claim.deadline_text,
+                                          format_date(claim.deadline_date)])),
+        unit_name=claim.unit_name, claimant=claim.claimant, note=claim.note,
         created_at=claim.created_at,
         evidence=[EvidenceView(
             id=e.id, name=e.original_name, content_type=e.content_type, size_bytes=e.size_bytes,
             kind=e.kind.value, document_date=e.document_date, uploaded_at=e.created_at,
             has_thumbnail=bool(e.thumbnail_key), checks=checks.get(e.id, []),
             signature=signatures.file_state(e.pdf_signatures, e.pdf_signed))
-            for e in claim.evidence],
+            for e in files],
         decided=_outcome(step), next_claim_id=next_claim_id,
         reasons=list(STANDARD_REASONS),
         previous=[PreviousClaim(s.id, s.created_at, _outcome(s) or "Đang chờ thẩm định.")
                   for s in earlier],
         confirmed_by=step.confirmed_by, confirmed_at=step.confirmed_at,
         confirmation_note=step.confirmation_note, confirmed_files=step.confirmed_files,
-        chain=claim_chain.links(steps, claim.id, own_unit=sees_unit_steps(actor, task)),
+        chain=claim_chain.links(steps, claim.id, own_unit=own_unit),
     )
 
 
