@@ -74,8 +74,9 @@ class LoadData:
     """Who signs in and what they work on."""
 
     members: list[tuple[str, list[int]]]  # username, task ids of the unit (lead)
-    reviewers: list[str]
-    claims: list[tuple[int, int]]  # pending claim id, version
+    reviewers: list[tuple[str, list[tuple[int, int]]]]  # username, its pending (id, version)
+    claims: int = 0  # pending claims handed to the reviewers
+    wards: int = 1  # wards the accounts work in
     tasks: int = 0
     reports: int = 0
 
@@ -153,13 +154,54 @@ def build_province(url: str) -> None:
     province.build(url)
 
 
-def prepare_accounts(url: str, members: int, reviewers: int) -> LoadData:
+def _top_up_claims(connection: sa.Connection, ward_id: int, wanted: int) -> None:
+    """Pending claims (with one signed PDF each) on the ward's tasks that have none open and
+    are not completed, until the ward has ``wanted`` pending claims or no such task is
+    left: the reviewers have work for the whole run, as in a busy month."""
+    ward_tasks = select(Task.id).join(Plan, Plan.id == Task.plan_id).where(
+        Plan.ward_id == ward_id)
+    pending = connection.scalar(select(sa.func.count()).where(
+        CompletionClaim.state == ClaimState.PENDING, CompletionClaim.task_id.in_(ward_tasks)))
+    busy = set(connection.scalars(select(CompletionClaim.task_id).where(
+        CompletionClaim.task_id.in_(ward_tasks), CompletionClaim.state.in_(
+            [ClaimState.PENDING, ClaimState.AWAITING_HEAD, ClaimState.APPROVED]))))
+    authors = {}
+    for user_id, unit_id in connection.execute(select(User.id, User.unit_id).where(
+            User.ward_id == ward_id, User.unit_id.is_not(None)).order_by(User.id)):
+        authors.setdefault(unit_id, user_id)
+    free = [(task_id, unit_id) for task_id, unit_id in connection.execute(
+        select(Task.id, Task.lead_unit_id).where(
+            Task.id.in_(ward_tasks), Task.removed_from_plan_at.is_(None),
+            Task.lead_unit_id.is_not(None)).order_by(Task.id))
+        if task_id not in busy and unit_id in authors][:max(0, wanted - pending)]
+    if not free:
+        return
+    claim_ids = connection.execute(insert(CompletionClaim).returning(CompletionClaim.id), [
+        {"task_id": task_id, "unit_id": unit_id, "claimant_id": authors[unit_id],
+         "note": "Đề nghị công nhận hoàn thành.", "state": ClaimState.PENDING,
+         "version": 1, "created_at": NOW} for task_id, unit_id in free]).scalars().all()
+    connection.execute(insert(EvidenceFile), [
+        {"claim_id": claim_id, "task_id": task_id, "uploaded_by_id": authors[unit_id],
+         "object_key": f"evidence/load/{claim_id}/quyet-dinh.pdf",
+         "original_name": "Quyết định.pdf", "content_type": "application/pdf",
+         "size_bytes": 120_000, "sha256": uuid.uuid4().hex * 2,
+         "kind": EvidenceKind.SIGNED_DOCUMENT, "pdf_pages": 2, "pdf_signed": False,
+         "derived": {}, "created_at": NOW}
+        for claim_id, (task_id, unit_id) in zip(claim_ids, free, strict=True)])
+
+
+def prepare_accounts(url: str, members: int, reviewers: int,
+                     claims_per_reviewer: int = 90) -> LoadData:
     """Accounts for the virtual users (created when the data has too few), all with the
     load test's password; the tasks each member's unit leads; the pending claims.
 
-    Every account is of one ward (a ward role sees only its own ward): the ward of the first
-    unit that leads tasks — the demo's only ward, or the province builder's first ward; the
-    members spread over its units, the reviewers decide its pending claims."""
+    Every account is of one ward (a ward role sees only its own ward). The members work in
+    the ward of the first unit that leads tasks (the demo's only ward, or the province
+    builder's first ward), spread over its units. The reviewers are spread over as many
+    wards as there are (one each while there are enough): a ward's office decides its own
+    claims, and one ward's hundred tasks could not give twenty reviewers three minutes of
+    decisions. Each reviewer's ward gets pending claims up to ``claims_per_reviewer`` per
+    reviewer (``_top_up_claims``), shared out between its reviewers."""
     from workflow.accounts import hash_password
 
     engine = make_engine(url)
@@ -171,12 +213,14 @@ def prepare_accounts(url: str, members: int, reviewers: int) -> LoadData:
         for task_id, unit_id in connection.execute(select(Task.id, Task.lead_unit_id).where(
                 Task.lead_unit_id.is_not(None), Task.removed_from_plan_at.is_(None))):
             lead.setdefault(unit_id, []).append(task_id)
-        ward_id = next(w for u, w in units if u in lead)
+        wards = list(dict.fromkeys(w for u, w in units if u in lead))
+        ward_id = wards[0]
         units = [u for u, w in units if u in lead and w == ward_id]
         ward_tasks = (select(Task.id).join(Plan, Plan.id == Task.plan_id)
                       .where(Plan.ward_id == ward_id))
         claimed = set(connection.scalars(select(CompletionClaim.task_id).where(
             CompletionClaim.task_id.in_(ward_tasks))))
+        reviewer_wards = [wards[i % len(wards)] for i in range(reviewers)]
         rows = []
         for i in range(members):
             rows.append({"username": f"tai.cb{i:03d}", "full_name": f"Cán bộ thử tải {i}",
@@ -184,7 +228,7 @@ def prepare_accounts(url: str, members: int, reviewers: int) -> LoadData:
                          "ward_id": ward_id})
         for i in range(reviewers):
             rows.append({"username": f"tai.td{i:03d}", "full_name": f"Thẩm định thử tải {i}",
-                         "role": Role.REVIEWER, "unit_id": None, "ward_id": ward_id})
+                         "role": Role.REVIEWER, "unit_id": None, "ward_id": reviewer_wards[i]})
         existing = set(connection.scalars(select(User.username).where(
             User.username.in_([r["username"] for r in rows]))))
         new = [dict(r, password_hash=hashed, is_active=True, session_version=1,
@@ -194,18 +238,28 @@ def prepare_accounts(url: str, members: int, reviewers: int) -> LoadData:
         for row in rows:  # existing accounts: the load's password, unit and ward
             connection.execute(update(User).where(User.username == row["username"]).values(
                 password_hash=hashed, is_active=True, role=row["role"],
-                unit_id=row["unit_id"], ward_id=ward_id))
-        claims = connection.execute(select(CompletionClaim.id, CompletionClaim.version).where(
-            CompletionClaim.state == ClaimState.PENDING,
-            CompletionClaim.task_id.in_(ward_tasks)).order_by(CompletionClaim.id)).all()
+                unit_id=row["unit_id"], ward_id=row["ward_id"]))
+        handed: dict[str, list[tuple[int, int]]] = {}
+        for ward in dict.fromkeys(reviewer_wards):
+            names = [r["username"] for r in rows[members:] if r["ward_id"] == ward]
+            _top_up_claims(connection, ward, claims_per_reviewer * len(names))
+            pending = connection.execute(
+                select(CompletionClaim.id, CompletionClaim.version)
+                .join(Task, Task.id == CompletionClaim.task_id)
+                .join(Plan, Plan.id == Task.plan_id)
+                .where(CompletionClaim.state == ClaimState.PENDING, Plan.ward_id == ward)
+                .order_by(CompletionClaim.id)).all()
+            for n, name in enumerate(names):  # each claim goes to one reviewer only
+                handed[name] = [(c.id, c.version) for c in pending[n::len(names)]]
         task_count = connection.scalar(select(sa.func.count(Task.id)))
         report_count = connection.scalar(select(sa.func.count(ProgressReport.id)))
     member_list = []
     for row in rows[:members]:
         open_tasks = [t for t in lead[row["unit_id"]] if t not in claimed] or lead[row["unit_id"]]
         member_list.append((row["username"], open_tasks))
-    return LoadData(member_list, [r["username"] for r in rows[members:]],
-                    [(c.id, c.version) for c in claims], task_count, report_count)
+    reviewer_list = [(r["username"], handed[r["username"]]) for r in rows[members:]]
+    return LoadData(member_list, reviewer_list, sum(len(c) for _, c in reviewer_list),
+                    len(set(reviewer_wards) | {ward_id}), task_count, report_count)
 
 
 # --- the server ---------------------------------------------------------------------------
@@ -459,9 +513,8 @@ async def reviewer_loop(user: VirtualUser, claims: list[tuple[int, int]], until:
 async def run_load(base: str, data: LoadData, seconds: float, think: float,
                    timeout: float) -> Stats:
     stats = Stats()
-    rng = random.Random(2026)
     users = [VirtualUser(base, name, stats, None, timeout) for name, _ in data.members] + \
-            [VirtualUser(base, name, stats, None, timeout) for name in data.reviewers]
+            [VirtualUser(base, name, stats, None, timeout) for name, _ in data.reviewers]
     semaphore = asyncio.Semaphore(10)
 
     async def sign_in(user):
@@ -475,14 +528,15 @@ async def run_load(base: str, data: LoadData, seconds: float, think: float,
     callbacks = Callbacks(dependencies)
     for user in users:
         user.callbacks = callbacks
-    claims = list(data.claims)
-    rng.shuffle(claims)
     started = time.monotonic()
     until = started + seconds
     loops = [member_loop(user, tasks, until, random.Random(i), think)
              for i, (user, (_, tasks)) in enumerate(zip(users, data.members, strict=False))]
-    loops += [reviewer_loop(user, claims, until, random.Random(1000 + i), think)
-              for i, user in enumerate(users[len(data.members):])]
+    for i, (user, (_, own)) in enumerate(zip(users[len(data.members):], data.reviewers,
+                                             strict=True)):
+        claims = list(own)
+        random.Random(2026 + i).shuffle(claims)
+        loops.append(reviewer_loop(user, claims, until, random.Random(1000 + i), think))
     await asyncio.gather(*loops)
     stats.seconds = time.monotonic() - started
     await asyncio.gather(*(u.client.aclose() for u in users))
@@ -544,8 +598,9 @@ def main() -> None:
         print(f"# data built in {time.perf_counter() - started:.1f} s", flush=True)
     reviewers = max(1, args.users // 5)
     data = prepare_accounts(url, args.users - reviewers, reviewers)
-    print(f"# {data.tasks} tasks, {data.reports} progress reports, {len(data.claims)} pending "
-          f"claims; {len(data.members)} unit members, {len(data.reviewers)} reviewers; "
+    print(f"# {data.tasks} tasks, {data.reports} progress reports, {data.claims} pending "
+          f"claims in {data.wards} wards; {len(data.members)} unit members, "
+          f"{len(data.reviewers)} reviewers; "
           f"think time ~{args.think:.1f} s", flush=True)
     before = _written(url)
     var_dir = Path(tempfile.mkdtemp(prefix="portal-load-"))
