@@ -40,13 +40,23 @@ ACTION_LABELS = {
     "warnings.publish": "Công bố danh sách cảnh báo",
     "trust.add": "Thêm chứng thư CA tin cậy",
     "trust.remove": "Gỡ chứng thư CA tin cậy",
+    "claim.confirm": "Thủ trưởng xác nhận đề nghị",
+    "claim.return": "Thủ trưởng trả lại đề nghị",
+    "progress.confirm": "Thủ trưởng xác nhận báo cáo tháng",
+    "plan.head_settings": "Đổi quy định thủ trưởng xác nhận",
+    "plan.pin": "Chọn kế hoạch hiện hành",
+    "holiday.add": "Thêm ngày nghỉ",
+    "holiday.remove": "Bỏ ngày nghỉ",
+    "job.request": "Yêu cầu lập tệp (chạy nền)",
+    "ward.create": "Tạo phường/xã",
 }
 
 
 OBJECT_LABELS = {"user": "Tài khoản", "unit": "Đơn vị", "plan": "Kế hoạch", "task": "Nhiệm vụ",
                  "claim": "Đề nghị", "evidence": "Minh chứng", "warning_list": "Danh sách cảnh báo",
                  "api_token": "Mã truy cập API", "report": "Báo cáo định kỳ",
-                 "trust_ca": "Chứng thư CA tin cậy"}
+                 "trust_ca": "Chứng thư CA tin cậy", "holiday": "Ngày nghỉ",
+                 "job": "Việc chạy nền", "ward": "Phường/xã"}
 FIELD_LABELS = {
     "username": "tên đăng nhập", "role": "vai trò", "unit_id": "mã đơn vị",
     "is_active": "hoạt động", "name": "tên", "short_name": "tên viết tắt",

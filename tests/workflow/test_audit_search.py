@@ -49,3 +49,20 @@ def test_a_page_of_events_costs_the_same_few_statements_whatever_its_size(sessio
     assert len(lines) >= 4
     # count + page + claim owners + evidence owners + task codes, never one per event
     assert len(statements) <= 5
+
+
+def test_every_recorded_action_and_object_reads_in_vietnamese():
+    # The audit page names each action and object in words: a new action recorded anywhere
+    # in the domain needs its label here, or the log would show a code such as "claim.x".
+    import re
+    from pathlib import Path
+
+    from workflow.audit_search import ACTION_LABELS, OBJECT_LABELS
+
+    domain = Path(__file__).resolve().parents[2] / "workflow"
+    source = "\n".join(path.read_text(encoding="utf-8") for path in domain.rglob("*.py"))
+    actions = set(re.findall(r'action="([a-z_.]+)"', source))
+    objects = set(re.findall(r'object_type="([a-z_]+)"', source))
+    assert actions and objects
+    assert sorted(actions - ACTION_LABELS.keys()) == []
+    assert sorted(objects - OBJECT_LABELS.keys()) == []
