@@ -267,7 +267,10 @@ def ranking_table(ranking: list[UnitRank], page: int = 1):
         html.Td(f"{r.reports_filed}/{r.reports_expected} ({_pct(r.reporting_rate)})"),
         html.Td(_pct(r.on_time_reporting_rate))])
         for i, r in enumerate(ranking[first:first + RANKING_PAGE_SIZE], start=first + 1)])
-    return dbc.Table([head, body], size="sm", hover=True, responsive=True, className="mb-0")
+    # Nine columns do not fit a phone: the table keeps readable widths and scrolls sideways
+    # in its responsive wrapper rather than breaking unit names word by word.
+    return dbc.Table([head, body], size="sm", hover=True, responsive=True, className="mb-0",
+                     style={"minWidth": "48rem"})
 
 
 def ranking_card(ranking: list[UnitRank], can_export: bool) -> dbc.Card:
