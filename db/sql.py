@@ -20,7 +20,7 @@ import enum
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, Executable, String, literal_column
+from sqlalchemy import ColumnElement, Executable, Integer, String, literal_column
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
@@ -35,6 +35,12 @@ def constant(value: str | enum.Enum) -> ColumnElement[str]:
     if not isinstance(text, str) or not _SAFE.fullmatch(text):
         raise ValueError(f"not a plain constant: {text!r}")
     return literal_column(f"'{text}'", String)
+
+
+def number(value: int) -> ColumnElement[int]:
+    """A fixed whole number written into the SQL text (``LIMIT 1`` of a subquery, the 1 and
+    0 a CASE counts with)."""
+    return literal_column(str(int(value)), Integer)
 
 
 def constants(values) -> list[ColumnElement[str]]:

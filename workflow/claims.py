@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import ClaimState, CompletionClaim, EvidenceFile, Review, Task, User
-from db.sql import constants, run
+from db.sql import constants, number, run
 from workflow import audit_trail, claim_chain, head_confirmation, notifications, permissions
 from workflow.clock import now_utc
 from workflow.errors import NotFound, PermissionDenied, ValidationError
@@ -205,7 +205,7 @@ _LATEST_DECIDED = (
     .outerjoin(Review, Review.claim_id == CompletionClaim.id)
     .where(CompletionClaim.task_id == bindparam("task_id", type_=Integer),
            CompletionClaim.state.in_(constants(OFFICE_STATES)))
-    .order_by(CompletionClaim.id.desc()).limit(1))
+    .order_by(CompletionClaim.id.desc()).limit(number(1)))
 
 
 def latest_rejection_reason(session: Session, *, actor: User, task_id: int) -> str | None:

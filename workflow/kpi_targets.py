@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.sql.selectable import ScalarSelect
 
 from db.models import ProgressReport, Task
+from db.sql import number
 from workflow.errors import ValidationError
 
 AT_LEAST = "at_least"
@@ -176,7 +177,7 @@ def latest_value() -> ScalarSelect:
     """Correlated subquery: the KPI value of the task's newest report that gives one."""
     return (select(ProgressReport.kpi_value)
             .where(ProgressReport.task_id == Task.id, ProgressReport.kpi_value.is_not(None))
-            .order_by(ProgressReport.id.desc()).limit(1).correlate(Task).scalar_subquery())
+            .order_by(ProgressReport.id.desc()).limit(number(1)).correlate(Task).scalar_subquery())
 
 
 def has_target() -> ColumnElement[bool]:

@@ -28,7 +28,7 @@ from db.models import (
     Unit,
     User,
 )
-from db.sql import constant, run
+from db.sql import constant, number, run
 from workflow import (
     audit_trail,
     claim_chain,
@@ -323,7 +323,7 @@ def _next_statement(ward: bool) -> Select:
     if ward:
         query = query.join(Plan, Plan.id == Task.plan_id).where(
             Plan.ward_id == bindparam("ward_id", type_=Integer))
-    return query.order_by(CompletionClaim.created_at, CompletionClaim.id).limit(1)
+    return query.order_by(CompletionClaim.created_at, CompletionClaim.id).limit(number(1))
 
 
 def next_in_queue(session: Session, *, actor: User, after_claim_id: int) -> int | None:

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, and_, case, exists, not_, select
 from sqlalchemy.sql.selectable import ScalarSelect
 
 from db.models import ClaimState, CompletionClaim, ProgressReport, Task
-from db.sql import constant, constants
+from db.sql import constant, constants, number
 from workflow.clock import LOCAL_TZ
 
 
@@ -52,7 +52,7 @@ def latest_claim_state() -> ScalarSelect:
         .where(CompletionClaim.task_id == Task.id,
                CompletionClaim.state.in_(constants(OFFICE_STATES)))
         .order_by(CompletionClaim.id.desc())
-        .limit(1)
+        .limit(number(1))
         .correlate(Task)
         .scalar_subquery()
     )
@@ -64,7 +64,7 @@ def latest_percent() -> ScalarSelect:
         select(ProgressReport.percent_complete)
         .where(ProgressReport.task_id == Task.id)
         .order_by(ProgressReport.id.desc())
-        .limit(1)
+        .limit(number(1))
         .correlate(Task)
         .scalar_subquery()
     )
@@ -77,7 +77,7 @@ def approved_at() -> ScalarSelect:
         .where(CompletionClaim.task_id == Task.id,
                CompletionClaim.state == constant(ClaimState.APPROVED))
         .order_by(CompletionClaim.id.desc())
-        .limit(1)
+        .limit(number(1))
         .correlate(Task)
         .scalar_subquery()
     )

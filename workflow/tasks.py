@@ -33,7 +33,7 @@ from db.models import (
     Unit,
     User,
 )
-from db.sql import constant, run
+from db.sql import constant, number, run
 from workflow import permissions, scope
 from workflow.clock import today
 from workflow.errors import ValidationError
@@ -342,7 +342,8 @@ def _status_count_statement(reach: Reach, plan: bool) -> Select:
                 .where(*conditions).subquery())
     as_of = bindparam("as_of", type_=Date)
     overdue = case((and_(per_task.c.deadline.is_not(None), per_task.c.deadline < as_of,
-                         per_task.c.status != constant(TaskStatus.COMPLETED)), 1), else_=0)
+                         per_task.c.status != constant(TaskStatus.COMPLETED)), number(1)),
+                   else_=number(0))
     return (select(per_task.c.status, func.count(), func.sum(overdue))
             .group_by(per_task.c.status))
 
@@ -355,11 +356,11 @@ def status_counts(session: Session, *, actor: User, as_of: date | None = None,
     counts = {s.value: 0 for s in TaskStatus}
     counts["overdue"] = counts["total"] = 0
     # One grouped query: the database counts, whatever the number of tasks.
-    for value, number, late in run(session, statement, dict(
+    for value, tasks_in, late in run(session, statement, dict(
             reach.params, f_plan=plan_id, as_of=as_of or today())):
-        counts[value] = number
+        counts[value] = tasks_in
         counts["overdue"] += int(late or 0)
-        counts["total"] += number
+        counts["total"] += tasks_in
     return counts
 
 

@@ -42,7 +42,7 @@ from db.models import (
     Task,
     Unit,
 )
-from db.sql import constant, constants, run
+from db.sql import constant, constants, number, run
 from workflow import permissions
 from workflow.clock import LOCAL_TZ
 from workflow.kpi_targets import value_vs_target
@@ -157,7 +157,7 @@ def _claim_state_as_of():
                                                            ClaimState.RETURNED])),
                    not_(and_(decided_before,
                              CompletionClaim.state == constant(ClaimState.WITHDRAWN))))
-            .order_by(CompletionClaim.id.desc()).limit(1)
+            .order_by(CompletionClaim.id.desc()).limit(number(1))
             .correlate(Task).scalar_subquery())
 
 
@@ -166,7 +166,7 @@ def _percent_as_of():
     cut-off."""
     return (select(ProgressReport.percent_complete)
             .where(ProgressReport.task_id == Task.id, ProgressReport.created_at < _CUTOFF)
-            .order_by(ProgressReport.id.desc()).limit(1)
+            .order_by(ProgressReport.id.desc()).limit(number(1))
             .correlate(Task).scalar_subquery())
 
 
@@ -176,7 +176,7 @@ def _value_as_of():
     return (select(ProgressReport.kpi_value)
             .where(ProgressReport.task_id == Task.id, ProgressReport.created_at < _CUTOFF,
                    ProgressReport.kpi_value.is_not(None))
-            .order_by(ProgressReport.id.desc()).limit(1)
+            .order_by(ProgressReport.id.desc()).limit(number(1))
             .correlate(Task).scalar_subquery())
 
 
