@@ -461,8 +461,10 @@ async def member_loop(user: VirtualUser, tasks: list[int], until: float, rng: ra
             percent = rng.randint(10, 95)
             answer = await user.callback(user.callbacks.body(
                 "progress-submit", {"progress-submit.n_clicks": 1},
+                # The % only, as the form asks it of a task without a numeric target (a
+                # value for such a task is refused; one with a target takes the % too).
                 {"progress-task.data": task_id, "progress-period.value": "week",
-                 "progress-percent.value": percent, "progress-kpi-value.value": percent,
+                 "progress-percent.value": percent, "progress-kpi-value.value": None,
                  "progress-token.data": uuid.uuid4().hex,
                  "progress-narrative.value": "Đã triển khai thêm một phần việc trong tuần.",
                  "progress-difficulties.value": "", "progress-proposals.value": ""},
