@@ -197,8 +197,9 @@ def prepare_accounts(url: str, members: int, reviewers: int,
 
     Every account is of one ward (a ward role sees only its own ward). The members work in
     the ward of the first unit that leads tasks (the demo's only ward, or the province
-    builder's first ward), spread over its units. The reviewers are spread over as many
-    wards as there are (one each while there are enough): a ward's office decides its own
+    builder's first ward), spread over its units. The reviewers are spread over the other
+    wards (one each while there are enough; the members' ward when it is the only one): a
+    ward's office decides its own
     claims, and one ward's hundred tasks could not give twenty reviewers three minutes of
     decisions. Each reviewer's ward gets pending claims up to ``claims_per_reviewer`` per
     reviewer (``_top_up_claims``), shared out between its reviewers."""
@@ -218,9 +219,14 @@ def prepare_accounts(url: str, members: int, reviewers: int,
         units = [u for u, w in units if u in lead and w == ward_id]
         ward_tasks = (select(Task.id).join(Plan, Plan.id == Task.plan_id)
                       .where(Plan.ward_id == ward_id))
-        claimed = set(connection.scalars(select(CompletionClaim.task_id).where(
-            CompletionClaim.task_id.in_(ward_tasks))))
-        reviewer_wards = [wards[i % len(wards)] for i in range(reviewers)]
+        # A completed task takes no more reports: members report on the others.
+        completed = set(connection.scalars(select(CompletionClaim.task_id).where(
+            CompletionClaim.task_id.in_(ward_tasks),
+            CompletionClaim.state == ClaimState.APPROVED)))
+        # Other wards than the members' when there are (their approvals would otherwise
+        # complete the very tasks the members keep reporting on).
+        desks = wards[1:] or wards
+        reviewer_wards = [desks[i % len(desks)] for i in range(reviewers)]
         rows = []
         for i in range(members):
             rows.append({"username": f"tai.cb{i:03d}", "full_name": f"Cán bộ thử tải {i}",
@@ -255,7 +261,8 @@ def prepare_accounts(url: str, members: int, reviewers: int,
         report_count = connection.scalar(select(sa.func.count(ProgressReport.id)))
     member_list = []
     for row in rows[:members]:
-        open_tasks = [t for t in lead[row["unit_id"]] if t not in claimed] or lead[row["unit_id"]]
+        open_tasks = ([t for t in lead[row["unit_id"]] if t not in completed]
+                      or lead[row["unit_id"]])
         member_list.append((row["username"], open_tasks))
     reviewer_list = [(r["username"], handed[r["username"]]) for r in rows[members:]]
     return LoadData(member_list, reviewer_list, sum(len(c) for _, c in reviewer_list),
