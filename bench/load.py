@@ -131,18 +131,7 @@ def build_demo_scaled(url: str, copies: int = 40, weeks: int = 30) -> None:
         for chunk in range(0, len(reports), 5000):
             connection.execute(insert(ProgressReport), reports[chunk:chunk + 5000])
         claimed = [t for i, t in enumerate(tasks) if i % 2 == 0 and t[1] in authors]
-        claim_ids = connection.execute(insert(CompletionClaim).returning(CompletionClaim.id), [
-            {"task_id": task_id, "unit_id": unit_id, "claimant_id": authors[unit_id],
-             "note": "Đề nghị công nhận hoàn thành.", "state": ClaimState.PENDING,
-             "version": 1, "created_at": NOW} for task_id, unit_id in claimed]).scalars().all()
-        connection.execute(insert(EvidenceFile), [
-            {"claim_id": claim_id, "task_id": task_id, "uploaded_by_id": authors[unit_id],
-             "object_key": f"evidence/load/{claim_id}/quyet-dinh.pdf",
-             "original_name": "Quyết định.pdf", "content_type": "application/pdf",
-             "size_bytes": 120_000, "sha256": uuid.uuid4().hex * 2,
-             "kind": EvidenceKind.SIGNED_DOCUMENT, "pdf_pages": 2, "pdf_signed": False,
-             "derived": {}, "created_at": NOW}
-            for claim_id, (task_id, unit_id) in zip(claim_ids, claimed, strict=True)])
+        _file_pending_claims(connection, claimed, authors)
 
 
 def build_province(url: str) -> None:
@@ -152,6 +141,26 @@ def build_province(url: str) -> None:
     import province  # type: ignore[import-not-found]
 
     province.build(url)
+
+
+def _file_pending_claims(connection: sa.Connection, tasks: list[tuple[int, int]],
+                         authors: dict[int, int]) -> None:
+    """A pending claim with one signed PDF for each (task, lead unit), filed by the unit's
+    author."""
+    if not tasks:
+        return
+    claim_ids = connection.execute(insert(CompletionClaim).returning(CompletionClaim.id), [
+        {"task_id": task_id, "unit_id": unit_id, "claimant_id": authors[unit_id],
+         "note": "Đề nghị công nhận hoàn thành.", "state": ClaimState.PENDING,
+         "version": 1, "created_at": NOW} for task_id, unit_id in tasks]).scalars().all()
+    connection.execute(insert(EvidenceFile), [
+        {"claim_id": claim_id, "task_id": task_id, "uploaded_by_id": authors[unit_id],
+         "object_key": f"evidence/load/{claim_id}/quyet-dinh.pdf",
+         "original_name": "Quyết định.pdf", "content_type": "application/pdf",
+         "size_bytes": 120_000, "sha256": uuid.uuid4().hex * 2,
+         "kind": EvidenceKind.SIGNED_DOCUMENT, "pdf_pages": 2, "pdf_signed": False,
+         "derived": {}, "created_at": NOW}
+        for claim_id, (task_id, unit_id) in zip(claim_ids, tasks, strict=True)])
 
 
 def _top_up_claims(connection: sa.Connection, ward_id: int, wanted: int) -> None:
@@ -174,20 +183,7 @@ def _top_up_claims(connection: sa.Connection, ward_id: int, wanted: int) -> None
             Task.id.in_(ward_tasks), Task.removed_from_plan_at.is_(None),
             Task.lead_unit_id.is_not(None)).order_by(Task.id))
         if task_id not in busy and unit_id in authors][:max(0, wanted - pending)]
-    if not free:
-        return
-    claim_ids = connection.execute(insert(CompletionClaim).returning(CompletionClaim.id), [
-        {"task_id": task_id, "unit_id": unit_id, "claimant_id": authors[unit_id],
-         "note": "Đề nghị công nhận hoàn thành.", "state": ClaimState.PENDING,
-         "version": 1, "created_at": NOW} for task_id, unit_id in free]).scalars().all()
-    connection.execute(insert(EvidenceFile), [
-        {"claim_id": claim_id, "task_id": task_id, "uploaded_by_id": authors[unit_id],
-         "object_key": f"evidence/load/{claim_id}/quyet-dinh.pdf",
-         "original_name": "Quyết định.pdf", "content_type": "application/pdf",
-         "size_bytes": 120_000, "sha256": uuid.uuid4().hex * 2,
-         "kind": EvidenceKind.SIGNED_DOCUMENT, "pdf_pages": 2, "pdf_signed": False,
-         "derived": {}, "created_at": NOW}
-        for claim_id, (task_id, unit_id) in zip(claim_ids, free, strict=True)])
+    _file_pending_claims(connection, free, authors)
 
 
 def prepare_accounts(url: str, members: int, reviewers: int,

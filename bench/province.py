@@ -35,6 +35,7 @@ import sqlalchemy as sa  # noqa: E402
 from sqlalchemy import event, func, select, text  # noqa: E402
 
 from bench.builder import AS_OF, PROVINCE_VIEWER, Ward, build_province  # noqa: E402
+from bench.dashboard import best  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from db.models import ClaimState, CompletionClaim, EvidenceFile, User  # noqa: E402
 from db.session import make_engine, make_session_factory  # noqa: E402
@@ -403,15 +404,6 @@ def _check_province(session, wards: list[Ward], figures: list, bare: list[tuple]
             f"ward {k}: {got.get(k)} vs {expected.get(k)}" for k in different))
 
 
-def _best(function, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return min(times)
-
-
 def build(url: str, wards: int = SCALES["full"]) -> list[Ward]:
     """The province's data into a migrated, empty database (bench/load.py's ``--builder
     province``); the ward accounts have no usable password, load.py gives its own."""
@@ -472,8 +464,8 @@ def run_scale(url: str | None, scale: str, repeat: int, keep: bool) -> None:
                 # Interleaved, best of each: a busy neighbour slows both alike.
                 seconds = base = float("inf")
                 for _ in range(repeat):
-                    seconds = min(seconds, _best(function, 1))
-                    base = min(base, _best(baseline, 1))
+                    seconds = min(seconds, best(function, 1))
+                    base = min(base, best(baseline, 1))
                 print(f"op={name} scale={scale} seconds={seconds:.4f} "
                       f"baseline_seconds={base:.4f} ratio={seconds / base:.2f} "
                       f"statements={statements}", flush=True)

@@ -54,11 +54,11 @@ class CheckContext:
 
 def context_of(session: Session, task: Task, unit_name: str | None = None) -> CheckContext:
     """The context of a task's files (``unit_name``: the claiming unit, else the lead)."""
-    plan = session.get(Plan, task.plan_id)
+    plan = session.get(Plan, task.plan_id)  # a task always has its plan
     if unit_name is None and task.lead_unit is not None:
         unit_name = task.lead_unit.name
-    return CheckContext(task.id, plan.ward_id, plan.start_date if plan else None,
-                        task.deadline_date or (plan.end_date if plan else None), unit_name)
+    return CheckContext(task.id, plan.ward_id, plan.start_date,
+                        task.deadline_date or plan.end_date, unit_name)
 
 
 def near_duplicate_tasks(session: Session, evidence, task: Task | CheckContext) -> set[int]:

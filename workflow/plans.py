@@ -55,11 +55,13 @@ def current_plan(session: Session, *, actor: Actor, on: date | None = None) -> P
         if len(wards) != 1 or scope.is_province(actor):
             return None
         ward_id = wards[0]
-    on = on or today()
-    plans = list(session.scalars(_WARD_PLANS, {"ward_id": ward_id}))
-    if not plans:
-        return None
-    return max(plans, key=lambda p: plan_rank(p.id, p.start_date, p.end_date, p.is_pinned, on))
+    return current_of(list(session.scalars(_WARD_PLANS, {"ward_id": ward_id})), on or today())
+
+
+def current_of(plans: list[Plan], on: date) -> Plan | None:
+    """The current one of a ward's plans on a day (``plan_rank``), None for none."""
+    return max(plans, key=lambda p: plan_rank(p.id, p.start_date, p.end_date, p.is_pinned, on),
+               default=None)
 
 
 def plan_rank(plan_id: int, start: date, end: date, pinned: bool, on: date) -> tuple:
@@ -90,10 +92,7 @@ def plans_and_current(session: Session, *, actor: Actor,
     listed = ward_plans(session, actor=actor)
     if scope.ward_scope(actor) is None:  # several wards: as current_plan decides
         return listed, current_plan(session, actor=actor, on=on)
-    on = on or today()
-    current = max(listed, key=lambda p: plan_rank(p.id, p.start_date, p.end_date, p.is_pinned,
-                                                   on), default=None)
-    return listed, current
+    return listed, current_of(listed, on or today())
 
 
 def plan_for(session: Session, *, actor: Actor, plan_id: int | None) -> Plan | None:

@@ -86,13 +86,12 @@ class DeadlineCalculator:
         return add_working_days(queued_on, self.limits.get(plan_id, 5), self.holidays)
 
 
-@lru_cache(maxsize=2)
-def _pending_statement(ward: bool) -> Select:
-    """Pending claims with their task's code and plan (its ward and review limit), the
-    unit's name and the head's confirmation time, longest waiting first (db.sql)."""
-    query = (select(CompletionClaim.id, Task.code, Task.plan_id, Plan.ward_id, Unit.name,
-                    CompletionClaim.created_at, ClaimConfirmation.confirmed_at,
-                    Plan.review_working_days)
+def pending_claims(*columns, ward: bool) -> Select:
+    """``columns`` of the claims waiting for the office, joined with their task, plan, unit
+    and the head's confirmation (what the review time limit runs from); of one ward (the
+    ``ward_id`` parameter) when ``ward``. The review queue and the review clocks build on it."""
+    query = (select(*columns)
+             .select_from(CompletionClaim)
              .join(Task, Task.id == CompletionClaim.task_id)
              .join(Plan, Plan.id == Task.plan_id)
              .join(Unit, Unit.id == CompletionClaim.unit_id)
@@ -100,7 +99,17 @@ def _pending_statement(ward: bool) -> Select:
              .where(CompletionClaim.state == constant(ClaimState.PENDING)))
     if ward:
         query = query.where(Plan.ward_id == bindparam("ward_id", type_=Integer))
-    return query.order_by(CompletionClaim.created_at, CompletionClaim.id)
+    return query
+
+
+@lru_cache(maxsize=2)
+def _pending_statement(ward: bool) -> Select:
+    """Pending claims with their task's code and plan (its ward and review limit), the
+    unit's name and the head's confirmation time, longest waiting first (db.sql)."""
+    return pending_claims(CompletionClaim.id, Task.code, Task.plan_id, Plan.ward_id, Unit.name,
+                          CompletionClaim.created_at, ClaimConfirmation.confirmed_at,
+                          Plan.review_working_days, ward=ward
+                          ).order_by(CompletionClaim.created_at, CompletionClaim.id)
 
 
 def review_clocks(session: Session, *, actor: Actor, as_of: date) -> list[ReviewClock]:

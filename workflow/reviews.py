@@ -197,17 +197,11 @@ def _queue_statement(ward: bool, unit: bool, section: bool, min_age: bool, limit
                      ) -> Select:
     """Pending claims with their task, unit, plan limit, the head's confirmation time and
     the number of matching claims, longest waiting first; built once per shape."""
-    query = (select(CompletionClaim.id, CompletionClaim.version, CompletionClaim.task_id,
-                    Task.code, Task.title, Unit.name, CompletionClaim.created_at, Task.plan_id,
-                    ClaimConfirmation.confirmed_at, Plan.review_working_days,
-                    func.count().over())
-             .join(Task, Task.id == CompletionClaim.task_id)
-             .join(Plan, Plan.id == Task.plan_id)
-             .join(Unit, Unit.id == CompletionClaim.unit_id)
-             .outerjoin(ClaimConfirmation, ClaimConfirmation.claim_id == CompletionClaim.id)
-             .where(CompletionClaim.state == constant(ClaimState.PENDING)))
-    if ward:
-        query = query.where(Plan.ward_id == bindparam("ward_id", type_=Integer))
+    query = review_deadlines.pending_claims(
+        CompletionClaim.id, CompletionClaim.version, CompletionClaim.task_id, Task.code,
+        Task.title, Unit.name, CompletionClaim.created_at, Task.plan_id,
+        ClaimConfirmation.confirmed_at, Plan.review_working_days, func.count().over(),
+        ward=ward)
     if unit:
         query = query.where(CompletionClaim.unit_id == bindparam("unit_id", type_=Integer))
     if section:
@@ -289,11 +283,11 @@ def queue_page(session: Session, *, actor: User, unit_id: int | None = None,
         raise ValidationError("Tham số phân trang không hợp lệ.")
     now = now_utc()
     rows = _queue_rows(session, actor, unit_id, section_id, min_age_days, offset, limit, now)
-    if rows:
-        total = rows[0][10]
-    else:  # past the last page, or nothing waiting: count what there is
-        total = len(_queue_rows(session, actor, unit_id, section_id, min_age_days, 0, None,
-                                now)) if offset else 0
+    if not rows and offset:  # past the last page: the first row still carries the count
+        first = _queue_rows(session, actor, unit_id, section_id, min_age_days, 0, 1, now)
+        total = first[0][10] if first else 0
+    else:
+        total = rows[0][10] if rows else 0
     return QueuePage(_queue_items(session, rows, now), total)
 
 

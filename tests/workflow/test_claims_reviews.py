@@ -158,6 +158,15 @@ def test_queue_and_bulk_approve_need_each_claim_opened(session, world):
     assert len(decided) == 2 and reviews.queue(session, actor=world.reviewer) == []
 
 
+def test_a_queue_page_past_the_end_still_counts_the_claims(session, world):
+    claim_for(session, world)
+    claim_for(session, world, world.task_overdue)
+    page = reviews.queue_page(session, actor=world.reviewer, limit=1, offset=1)
+    assert len(page.items) == 1 and page.total == 2
+    past = reviews.queue_page(session, actor=world.reviewer, limit=1, offset=5)
+    assert past.items == [] and past.total == 2
+
+
 def test_notifications_go_to_reviewers_then_to_the_unit(session, world):
     claim = claim_for(session, world)
     to_reviewer = session.scalars(select(Notification).where(

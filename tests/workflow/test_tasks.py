@@ -123,6 +123,17 @@ def test_inactive_user_sees_nothing(session, world):
         list_tasks(session, actor=world.member_a)
 
 
+def test_filter_choices_need_the_task_view(session, world):
+    from workflow import plans, units
+
+    assert units.unit_choices(session, actor=world.member_a)
+    world.member_a.is_active = False
+    with pytest.raises(PermissionDenied):
+        units.unit_choices(session, actor=world.member_a)
+    with pytest.raises(PermissionDenied):
+        plans.plans_and_current(session, actor=world.member_a)
+
+
 def test_completion_after_the_deadline_is_marked_late(session, world):
     from datetime import datetime
 
